@@ -1,0 +1,82 @@
+"""Charts of a single run (the comparison's charts build on the same style).
+
+Every chart has a title, axis labels with units, a source-and-assumptions line, and shows its
+uncertainty: for one run, the band is the 90% binomial interval of each share given the number of
+simulated people behind it (chance only; parameter uncertainty needs the comparison's ensembles).
+"""
+
+from __future__ import annotations
+
+import csv
+from importlib import resources
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from model.outcomes import BY_NAME, shares  # noqa: E402
+
+Z90 = 1.6449
+
+
+def cbs_targets(quantity: str, cohort: int, group: str = "all") -> tuple[np.ndarray, np.ndarray]:
+    """Months and values (%) of the shipped CBS targets for one quantity, cohort and group."""
+    with resources.files("model.data").joinpath("calibration_targets.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["quantity"] == quantity
+                and int(r["cohort"]) == cohort and r["group"] == group]
+    return (np.array([float(r["months_since_permit"]) for r in rows]),
+            np.array([float(r["value_pct"]) for r in rows]))
+
+
+def _band(ax, months, value, n, color):
+    p = np.clip(value / 100.0, 0, 1)
+    se = np.sqrt(p * (1 - p) / np.maximum(n, 1))
+    ax.fill_between(months, 100 * np.clip(p - Z90 * se, 0, 1), 100 * np.clip(p + Z90 * se, 0, 1),
+                    color=color, alpha=0.2, linewidth=0)
+
+
+def run_chart(result, path) -> None:
+    """Two panels: participation and its parts; housing, civic integration and benefits."""
+    cfg = result.config
+    year = int(cfg.population.permit_year)
+    months = np.arange(result.cube.shape[1])
+    fig, axes = plt.subplots(1, 2, figsize=(13, 5.6), sharex=True)
+    panels = [
+        ("Participation and its parts (ages 18-64)",
+         [("participating", "#1b4f72", "-"), ("employed", "#c0392b", "-"),
+          ("in_education", "#7d3c98", "--"), ("volunteering", "#7f8c8d", ":")]),
+        ("Housing, civic integration, benefits",
+         [("own_home", "#117a65", "-"), ("exam_passed", "#b9770e", "--"),
+          ("exam_exempted", "#a04000", ":"), ("benefit", "#2e4053", "-.")]),
+    ]
+    for ax, (title, series) in zip(axes, panels):
+        for name, color, style in series:
+            value, n = shares(result.cube, result.columns, name, "all")
+            ax.plot(months, value, color=color, linestyle=style, label=BY_NAME[name].label)
+            _band(ax, months, value, n, color)
+        ax.set_title(title, fontsize=11)
+        ax.set_xlabel("Months since permit")
+        ax.set_ylabel("Share of group (%)")
+        ax.set_ylim(0, 100)
+        ax.set_xlim(0, months[-1])
+        ax.set_xticks(np.arange(0, months[-1] + 1, 12))
+        ax.grid(alpha=0.3)
+    tm, tv = cbs_targets("employed", year)
+    if len(tm):
+        axes[0].scatter(tm, tv, color="black", zorder=5, s=22,
+                        label=f"CBS: employed, {year} cohort")
+    for ax in axes:
+        ax.legend(loc="upper left", fontsize=8.5, frameon=False)
+    fig.suptitle(f"Scenario '{cfg.scenario}': {year} permit cohort, law of {result.law}, "
+                 f"{int(cfg.population.size):,} simulated persons, seed {cfg.seed}", fontsize=12)
+    fig.text(0.01, 0.01,
+             "Source: integration-sim (this run); CBS points from model/data/calibration_targets.csv. "
+             "Bands: 90% binomial interval for this run's sample (chance only, not parameter "
+             "uncertainty).\nEmployed = CBS definition (any paid work, ages 18-64). Other "
+             "participation and belonging rest on assumptions (docs/ODD.md).",
+             fontsize=7.5, color="#444444", va="bottom")
+    fig.tight_layout(rect=(0, 0.06, 1, 0.95))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

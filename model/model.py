@@ -1,0 +1,145 @@
+"""The integration model: a permit cohort, month by month, under a policy.
+
+A run is a function of its configuration and seed (:func:`simulate`): no globals, no disk writes.
+The Mesa ``Model`` owns the clock, the random streams, the municipalities (Mesa agents) and the data
+collection; person state lives in arrays (:class:`model.people.People`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from model import municipality, population
+from model.config import RunConfig
+from model.context import Context
+from model.costs import Costs
+from model.outcomes import Recorder
+from model.pathways import PATHWAYS
+from model.policy import LEVERS, Policy
+from model.rng import CommonRandom
+
+#: implementation quality of today's practice (the lever's default); support and course quality
+#: are expressed relative to it
+REFERENCE_QUALITY = next(p.default for p in LEVERS if p.name == "implementation_quality")
+
+
+class IntegrationModel(mesa.Model):
+    """A permit cohort under one policy.
+
+    Each month ``t`` (model month 0 = January of the permit year), in this order:
+
+    1. housing: family members whose permit begins arrive (into the sponsor's home, or reception);
+       households waiting in reception get homes, up to each municipality's supply this month;
+    2. health: onset of poor mental health (high while waiting in reception), recovery once housed;
+    3. intake: the obligation starts; under the law of 2021 the broad intake and personal plan
+       (timing, route, recognition of qualifications);
+    4. language: course starts and drop-outs, learning, exams, the term, exemptions and fines;
+    5. education: school for children, enrolment, completion and drop-out of adults;
+    6. work: job losses, then job finding and hours;
+    7. income: household earnings against the bijstand norm; costs of the month are booked;
+    8. permits: permanent permits, naturalisation, leaving the country;
+    9. belonging: feeling at home moves towards the person's situation; other participation;
+    10. record: outcomes counted by months since each person's own permit.
+
+    Within a month each pathway sees the state the earlier ones left (the order is a modelling
+    assumption: for example a person housed this month can have an intake this month).
+
+    Args:
+        config: a validated :class:`model.config.RunConfig`.
+    """
+
+    def __init__(self, config: RunConfig) -> None:
+        super().__init__(rng=config.seed)
+        self.config = config
+        self.params = config.params
+        pop = config.population
+        year = int(pop.permit_year)
+        self.policy = Policy(config.policy, year)
+        self.streams = CommonRandom(config.seed, int(pop.size))
+        self.months = int(pop.horizon_months) + 12 + 24 + 1  # permits spread over a year, family later
+        self.context = Context(config.context, year, self.months)
+        self.people, self.households = population.build(
+            pop, year, self.streams.generator("population"), self.context.procedure_scale)
+        self.reference_quality = REFERENCE_QUALITY
+        self.municipalities = municipality.create(self, self.policy, REFERENCE_QUALITY)
+        self.muni_support = np.array([m.support for m in self.municipalities])
+        municipality.place(self.people, self.households, self.municipalities,
+                           self.policy.placement,
+                           self.streams.uniform("placement", -1)[: len(self.households.size)],
+                           config.context.tightness_elasticity)
+        self.costs = Costs(config.costs, self.months, self.policy.support_level)
+        self.pathways = [cls(self) for _, cls in PATHWAYS]
+        for pw in self.pathways:
+            pw.initialise()
+        self.recorder = Recorder(self.people, int(pop.horizon_months))
+        self.t = 0
+
+    def step(self) -> None:
+        """Advance one month (the order is in the class docstring)."""
+        t = self.t
+        for pw in self.pathways:
+            pw.step(t)
+        self.recorder.record(t)
+        self.t += 1
+
+    def run(self) -> "RunResult":
+        """Run every month and return the results."""
+        while self.t < self.months:
+            self.step()
+        return RunResult.from_model(self)
+
+
+@dataclass
+class RunResult:
+    """What a run produces (all in memory; :mod:`experiments.run` writes it to disk).
+
+    Attributes:
+        config: the validated configuration.
+        law: the civic integration law the run used.
+        columns: names of the count columns in ``cube``.
+        cube: counts (column, month since permit, sex, origin, education, age group).
+        costs: EUR per model month, by item.
+        months_to_home: per person who went through reception, months from permit to a home.
+        months_to_job: per adult (18-64 at the permit), months from permit to the first job
+            (NaN if none within the run).
+        person: a few static attributes per person (for stories and checks).
+    """
+
+    config: RunConfig
+    law: str
+    columns: tuple
+    cube: np.ndarray
+    costs: dict
+    months_to_home: np.ndarray
+    months_to_job: np.ndarray
+    permit_month: np.ndarray
+
+    @classmethod
+    def from_model(cls, m: IntegrationModel) -> "RunResult":
+        ppl = m.people
+        from model.people import NEVER
+
+        went = (ppl.ti_reception != NEVER) & (ppl.ti_housed != NEVER)
+        to_home = (ppl.ti_housed - ppl.permit_month)[went].astype(float)
+        age_at_permit = ppl.age0 + ppl.permit_month / 12.0
+        adult = (age_at_permit >= 18) & (age_at_permit < 65)
+        job = np.where(ppl.ti_first_job == NEVER, np.nan,
+                       (ppl.ti_first_job - ppl.permit_month).astype(float))[adult]
+        return cls(config=m.config, law=m.policy.law, columns=m.recorder.columns,
+                   cube=m.recorder.cube(), costs={k: v.copy() for k, v in m.costs.totals.items()},
+                   months_to_home=np.maximum(to_home, 0), months_to_job=job,
+                   permit_month=ppl.permit_month.copy())
+
+    def share(self, outcome: str, group: str = "all") -> np.ndarray:
+        """Monthly share (%) of ``outcome`` in ``group``, indexed by months since the permit."""
+        from model.outcomes import shares
+
+        return shares(self.cube, self.columns, outcome, group)[0]
+
+
+def simulate(config: RunConfig) -> RunResult:
+    """Run one configuration (a pure function of the config and its seed)."""
+    return IntegrationModel(config).run()

@@ -1,0 +1,47 @@
+"""The lifecycle every pathway shares.
+
+A pathway is one module with
+
+- ``PARAMS``: its behavioural parameters (:class:`model.parameters.Param`), read from
+  ``params.<name>`` in the config;
+- a :class:`Pathway` subclass with ``name``, ``initialise()`` (state at the cohort's start) and
+  ``step(t)`` (one month, vectorised over people).
+
+Both methods are abstract: a pathway that forgets one fails when the model is built, not silently.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import ClassVar
+
+
+class Pathway(ABC):
+    """Base class of all pathways.
+
+    Attributes:
+        model: the :class:`model.model.IntegrationModel` that owns the state.
+        people: the model's :class:`model.people.People`.
+        p: this pathway's parameter values (``params.<name>``).
+        policy: the run's :class:`model.policy.Policy`.
+    """
+
+    name: ClassVar[str]
+
+    def __init__(self, model) -> None:
+        self.model = model
+        self.people = model.people
+        self.p = getattr(model.params, self.name)
+        self.policy = model.policy
+
+    def uniform(self, stream: str, t: int):
+        """Stable per-person U(0,1) draws for this pathway's decision ``stream`` at month ``t``."""
+        return self.model.streams.uniform(f"{self.name}.{stream}", t)
+
+    @abstractmethod
+    def initialise(self) -> None:
+        """Set this pathway's state at model month 0."""
+
+    @abstractmethod
+    def step(self, t: int) -> None:
+        """Advance this pathway by one month (model month ``t``)."""

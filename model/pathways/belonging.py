@@ -1,0 +1,90 @@
+"""Belonging ("feeling at home") and other participation (volunteering).
+
+Pattern reproduced: waiting, an insecure permit and discrimination weaken refugees' sense of being at
+home; work, a home, Dutch and contact strengthen it (domain brief D11; the client's position: many
+refugees feel less at home because of a harder climate). Belonging in turn feeds motivation for
+learning and job search (``language``, ``work``).
+
+Mechanism: belonging moves each month a share ``adjust_rate`` of the way towards a target set by
+the person's situation: a home, work, Dutch level, permit security, contact (D11) against waiting
+in reception, a fine, extra conditions (D9) and discrimination (D11). Housed adults who are neither
+in work nor in education take up other participation (volunteering, a participation job) at a rate
+that rises with municipal support (D1) and belonging, and stop at ``volunteer_stop``.
+All weights are assumptions: the sensitivity analysis should show how much they matter.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.parameters import Param
+from model.pathways.base import Pathway
+from model.people import Permit, Residence, Study
+
+PARAMS: tuple[Param, ...] = (
+    Param("adjust_rate", 0.05, "per month", "assumption", "speed at which belonging follows the situation",
+          kind="share", low=0.01, high=0.2),
+    Param("baseline", 0.45, "index 0-1", "assumption", "belonging of a person housed without work",
+          kind="share", low=0.2, high=0.7),
+    Param("home_weight", 0.10, "index points", "assumption", "a home of one's own", kind="share",
+          low=0.0, high=0.3),
+    Param("work_weight", 0.15, "index points", "assumption", "being in work", kind="share",
+          low=0.0, high=0.3),
+    Param("language_weight", 0.04, "index points per CEFR level", "assumption", "speaking Dutch",
+          kind="share", low=0.0, high=0.1),
+    Param("permit_weight", 0.10, "index points", "assumption (Kilstrom et al. 2023 context)",
+          "a permanent permit or citizenship (a temporary permit past 5 years counts against)",
+          kind="share", low=0.0, high=0.3),
+    Param("waiting_weight", 0.15, "index points", "assumption (limbo, Hainmueller et al. 2016)",
+          "waiting in reception beyond 6 months since the permit", kind="share", low=0.0,
+          high=0.3),
+    Param("discrimination_weight", 0.25, "index points per share of chances lost", "assumption",
+          "experienced discrimination (D11)", kind="share", low=0.0, high=0.5),
+    Param("contact_weight", 0.10, "index points per unit of contact above 1", "assumption",
+          "contact with Dutch people (D11)", kind="share", low=0.0, high=0.3),
+    Param("condition_weight", 0.04, "index points per extra condition", "assumption",
+          "extra integration conditions felt as distrust (D9) and fines", kind="share",
+          low=0.0, high=0.1),
+    Param("volunteer_start", 0.02, "per month", "assumption",
+          "monthly take-up of other participation at support level 1 and belonging 0.5",
+          kind="probability", low=0.0, high=0.08),
+    Param("volunteer_stop", 0.03, "per month", "assumption",
+          "monthly end of other participation", kind="probability", low=0.0, high=0.1),
+)
+
+
+class Belonging(Pathway):
+    name = "belonging"
+
+    def initialise(self) -> None:
+        self.people.belonging[:] = self.p.baseline
+
+    def step(self, t: int) -> None:
+        ppl, p, pol = self.people, self.p, self.policy
+        res = ppl.residence
+        housed = res == Residence.HOUSED
+        present = housed | (res == Residence.RECEPTION)
+        since = t - ppl.permit_month
+        secure = ppl.permit != Permit.TEMPORARY
+        insecure = (ppl.permit == Permit.TEMPORARY) & (since > 12 * pol.permanence_years)
+        target = (p.baseline
+                  + p.home_weight * housed
+                  + p.work_weight * ppl.employed
+                  + p.language_weight * np.minimum(ppl.language, 4.0)
+                  + p.permit_weight * (secure.astype(np.float32) - insecure)
+                  - p.waiting_weight * ((res == Residence.RECEPTION) & (since > 6))
+                  - p.discrimination_weight * pol.discrimination
+                  + p.contact_weight * (pol.social_contact - 1.0)
+                  - p.condition_weight * (pol.extra_conditions + ppl.fined))
+        target = np.clip(target, 0.0, 1.0)
+        b = ppl.belonging
+        b[present] += (p.adjust_rate * (target[present] - b[present])).astype(np.float32)
+        # other participation
+        age = ppl.age0 + t / 12.0
+        free = housed & ~ppl.employed & (ppl.study != Study.ENROLLED) & (age >= 18) & (age < 65)
+        u = self.uniform("volunteer", t)
+        support = self.model.muni_support[ppl.municipality]
+        start = free & ~ppl.volunteering & (u < p.volunteer_start * support * 2 * b)
+        stop = ppl.volunteering & (~free | (u < p.volunteer_stop))
+        ppl.volunteering[start] = True
+        ppl.volunteering[stop] = False

@@ -1,0 +1,91 @@
+"""Regular education: school for children, MBO/HBO for young adults, and Dutch diplomas.
+
+Pattern reproduced: five years after the permit, 60-87% of those aged 18-23 and 12-14% of those over
+23 are in education, mostly MBO (CBS 2024). A Dutch diploma raises job chances (``work``).
+
+Mechanism: children aged 4-17 who are present go to school. Adults who are housed, not in
+education and speak at least ``enrol_level`` enrol at a monthly rate that falls with age (the
+education route of the law of 2021 enrols its people once their obligation is met, at a high
+rate). Students complete at ``1 / study_months`` a month (faster with ability) or drop out at
+``dropout`` (less with social guidance, D2). School children who turn 18 stay in education (MBO)
+with chance ``stay_on``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.parameters import Param
+from model.pathways.base import Pathway
+from model.people import Exam, Residence, Route, Study
+
+PARAMS: tuple[Param, ...] = (
+    Param("enrol_young", 0.08, "per month", "fitted to CBS 2024: 60-87% of 18-23 in education at 5 years (assumption for size)",
+          "monthly enrolment of housed adults under 24 who speak enough Dutch", kind="probability",
+          low=0.005, high=0.1, calibrate=True),
+    Param("enrol_age_slope", -0.12, "log-factor per year over 23", "fitted to CBS 2024: 12-14% of those over 23 in education",
+          "how enrolment falls with age", kind="coefficient", low=-0.3, high=-0.03),
+    Param("enrol_education_route", 0.3, "per month", "Wet inburgering 2021: onderwijsroute leads into MBO/HBO",
+          "monthly enrolment of education-route people once their obligation is met",
+          kind="probability", low=0.1, high=0.8),
+    Param("enrol_level", 1.5, "CEFR level", "assumption: MBO entry needs about A2",
+          "Dutch level needed to enrol", kind="level", low=1.0, high=3.0),
+    Param("study_months", 36.0, "months", "MBO level 2-4 takes 1-4 years",
+          "mean duration of a study", kind="months", low=18.0, high=60.0),
+    Param("dropout", 0.008, "per month", "assumption: MBO drop-out among newcomers is high",
+          "monthly drop-out from a study (divided by social guidance)", kind="probability",
+          low=0.0, high=0.04),
+    Param("ability_effect", 0.2, "log-factor per standard deviation", "assumption",
+          "faster completion for abler students", kind="rate", low=0.0, high=0.5),
+    Param("working_enrol_factor", 0.3, "factor", "assumption",
+          "enrolment of people in work, relative to others", kind="share", low=0.1, high=1.0),
+    Param("stay_on", 0.85, "share", "assumption", "share of school children who continue in MBO at 18",
+          kind="share", low=0.3, high=0.95),
+)
+
+
+class Schooling(Pathway):
+    name = "education"
+
+    def initialise(self) -> None:
+        ppl = self.people
+        age_at_permit = ppl.age0 + ppl.permit_month / 12.0
+        self.school_child = age_at_permit < 18  #: came as a child: schooled here
+        # decide once whether each child stays on at 18 (stable draw)
+        self.stays_on = self.model.streams.uniform("education.stay_on", -1) < self.p.stay_on
+
+    def step(self, t: int) -> None:
+        ppl, p, pol = self.people, self.p, self.policy
+        res = ppl.residence
+        present = (res == Residence.RECEPTION) | (res == Residence.HOUSED)
+        age = ppl.age0 + t / 12.0
+        study = ppl.study
+        # children at school; at 18 they stay on or leave
+        school = present & (age >= 4) & (age < 18)
+        new_school = school & (study == Study.NONE)
+        study[new_school] = Study.ENROLLED
+        ppl.ti_study[new_school] = t
+        turning = present & self.school_child & (age >= 18) & (age < 18 + 1 / 12) & (study == Study.ENROLLED)
+        leave = turning & ~self.stays_on
+        study[leave] = Study.NONE
+        ppl.ti_study[leave] = t
+        # adults: completion and drop-out (one draw), enrolment (another)
+        adult_student = present & (age >= 18) & (study == Study.ENROLLED)
+        u = self.uniform("progress", t)
+        p_done = np.exp(p.ability_effect * ppl.ability) / p.study_months
+        done = adult_student & (u < p_done)
+        drop = adult_student & ~done & (u > 1.0 - p.dropout / pol.social_guidance)
+        study[done] = Study.COMPLETED
+        study[drop] = Study.NONE
+        ppl.ti_study[done | drop] = t
+        candidates = (res == Residence.HOUSED) & (age >= 18) & (age < 45) & (study == Study.NONE)
+        candidates &= ppl.language >= p.enrol_level
+        if candidates.any():
+            idx = np.flatnonzero(candidates)
+            rate = p.enrol_young * np.exp(p.enrol_age_slope * np.maximum(age[idx] - 23.0, 0.0))
+            edu_route = (ppl.route[idx] == Route.EDUCATION) & (ppl.exam[idx] == Exam.PASSED)
+            rate = np.where(edu_route, p.enrol_education_route, rate)
+            rate = rate * np.where(ppl.employed[idx], p.working_enrol_factor, 1.0)
+            go = idx[self.uniform("enrol", t)[idx] < rate]
+            study[go] = Study.ENROLLED
+            ppl.ti_study[go] = t

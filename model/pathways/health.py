@@ -1,0 +1,66 @@
+"""Mental health: the harm of waiting ("limbo") and recovery once settled.
+
+Pattern reproduced: psychiatric disorders were found in 42% of asylum seekers after under 6 months
+in the procedure and in 66% after over 2 years (Laban et al. 2004); 38-42% of Syrian permit holders
+reported poor mental health (SCP). Poor health slows language learning and lowers job chances (see
+``language`` and ``work``), which is how waiting harms later employment (Hainmueller et al. 2016).
+
+Mechanism: at the permit, a person has poor mental health with the prevalence at arrival plus the
+onset accumulated over the months already spent in reception. Each month in reception adds onset
+at ``limbo_onset``; once housed, onset falls to ``settled_onset`` and the poorly are recovering at
+``recovery_rate`` (faster with social guidance, D2, and with work).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.parameters import Param
+from model.pathways.base import Pathway
+from model.people import NEVER, Residence
+
+PARAMS: tuple[Param, ...] = (
+    Param("prevalence_at_arrival", 0.28, "share", "Laban et al. 2004 (42% after < 6 months); SCP 38-42%",
+          "share with poor mental health before any waiting in reception", kind="share",
+          low=0.15, high=0.45),
+    Param("limbo_onset", 0.015, "per month", "Laban et al. 2004: 42% -> 66% over about 18 extra months",
+          "monthly onset of poor mental health while waiting in reception", kind="probability",
+          low=0.005, high=0.04),
+    Param("settled_onset", 0.003, "per month", "assumption",
+          "monthly onset once housed", kind="probability", low=0.0, high=0.01),
+    Param("recovery_rate", 0.008, "per month", "assumption",
+          "monthly recovery once housed (times social guidance; doubled in work)",
+          kind="probability", low=0.005, high=0.06),
+)
+
+
+class Health(Pathway):
+    name = "health"
+
+    def initialise(self) -> None:
+        ppl = self.people
+        waited = np.where(ppl.ti_reception == NEVER, 0.0,
+                          np.maximum(ppl.permit_month - ppl.ti_reception, 0))
+        p = 1.0 - (1.0 - self.p.prevalence_at_arrival) * np.exp(-self.p.limbo_onset * waited)
+        u = self.model.streams.uniform("health.initial", -1)
+        ppl.poor_health[:] = u < p
+        ppl.ti_poor_health[:] = np.where(ppl.poor_health, ppl.permit_month, NEVER)
+
+    def step(self, t: int) -> None:
+        ppl = self.people
+        res = ppl.residence
+        u = self.uniform("change", t)
+        housed = res == Residence.HOUSED
+        onset = np.where(res == Residence.RECEPTION, self.p.limbo_onset,
+                         np.where(housed, self.p.settled_onset, 0.0))
+        recover = np.where(housed, self.p.recovery_rate * self.policy.social_guidance
+                           * np.where(ppl.employed, 2.0, 1.0), 0.0)
+        poor = ppl.poor_health
+        falls_ill = ~poor & (u < onset)
+        recovers = poor & (u < recover)
+        if falls_ill.any():
+            poor[falls_ill] = True
+            ppl.ti_poor_health[falls_ill] = t
+        if recovers.any():
+            poor[recovers] = False
+            ppl.ti_poor_health[recovers] = t

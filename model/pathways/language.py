@@ -1,0 +1,205 @@
+"""Language learning and the civic integration exam.
+
+Pattern reproduced: of the 2014 asylum cohort (law of 2013, exam at A2), 6% had passed by 2 years,
+58% had passed and 19% were exempted by about 4 years (CBS); only 32% of the 2013 cohort met the
+obligation near the 3-year deadline, 85% after 5 years (Kamerbrieven 32824-161, -222). Learning is
+slower for older people, for people with little schooling and above all for those who cannot read
+(alpha learners); poor mental health slows it further.
+
+Mechanism: Dutch proficiency is a continuous level (0 none, 1 A1, 2 A2, 3 B1, 4 B2). In a course a
+person gains ``gain_course`` levels a month, scaled by age, schooling, literacy, health, ability,
+belonging, course quality (D6, and the municipality's implementation quality under the law of
+2021), time taken by work (less with a dual track, D2) and by extra conditions (D9), with
+diminishing returns towards B2. Outside a course, contact teaches a little (more at work and with
+more social contact, D11). Children learn at school. Courses start once the obligation has begun:
+at ``course_start_2021`` a month when the municipality provides them, at ``course_start_2013`` when
+people arrange their own; they may be dropped (less with guidance, D2, and quality, D6). Near the
+exam level people sit the exam, more often as the term's end nears; the chance to pass rises
+with the level. The B1 and self-arranged routes end with the exam, the Z route after
+``z_route_months`` in the course, the education route on reaching B1. When the 3-year term has
+passed, people who tried are exempted at ``effort_exemption``; the rest are fined (law of 2013)
+and keep going.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.parameters import Param
+from model.pathways.base import Pathway
+from model.people import NEVER, Education, Exam, Residence, Route
+
+PARAMS: tuple[Param, ...] = (
+    Param("gain_course", 0.12, "CEFR levels per month",
+          "assumption: A2 in about 2 years of a part-time course; fitted to CBS 2014 exam figures",
+          "monthly gain in a course for a reference learner (30, secondary school, healthy)",
+          kind="rate", low=0.04, high=0.16, calibrate=True),
+    Param("gain_informal", 0.006, "CEFR levels per month", "assumption",
+          "monthly gain outside a course from everyday contact (doubled at work)", kind="rate",
+          low=0.0, high=0.04),
+    Param("gain_school", 0.10, "CEFR levels per month", "assumption: children learn fast at school",
+          "monthly gain of children at school", kind="rate", low=0.05, high=0.2),
+    Param("age_effect", -0.25, "log-factor per decade over 30", "assumption (age and second-language learning)",
+          "effect of age on learning speed", kind="coefficient", low=-0.5, high=0.0),
+    Param("low_education_effect", -0.35, "log-factor", "assumption",
+          "effect of little schooling on learning speed", kind="coefficient", low=-0.8, high=0.0),
+    Param("high_education_effect", 0.25, "log-factor", "assumption",
+          "effect of higher education on learning speed", kind="coefficient", low=0.0, high=0.6),
+    Param("illiterate_effect", -0.9, "log-factor", "assumption: alpha learners need about twice the hours",
+          "effect of not being able to read on learning speed", kind="coefficient", low=-1.6,
+          high=-0.3),
+    Param("poor_health_effect", -0.5, "log-factor", "assumption (Laban et al. 2004 on functioning)",
+          "effect of poor mental health on learning speed", kind="coefficient", low=-1.0, high=0.0),
+    Param("ability_effect", 0.3, "log-factor per standard deviation", "assumption",
+          "spread of learning speed between otherwise similar people", kind="rate", low=0.1,
+          high=0.6),
+    Param("work_course_time", 0.6, "factor", "assumption: evening classes next to a job",
+          "learning speed in a course while working, without a dual track", kind="share",
+          low=0.3, high=0.9),
+    Param("dual_track_course_time", 0.9, "factor", "assumption (Regioplan 2020/2021: dual tracks work)",
+          "learning speed in a course while working, with a dual track (D2)", kind="share",
+          low=0.6, high=1.0),
+    Param("extra_condition_time", 0.1, "share of learning time per extra condition", "assumption",
+          "learning time lost to each extra integration condition (D9)", kind="share", low=0.0,
+          high=0.25),
+    Param("quality_elasticity", 0.5, "elasticity", "assumption",
+          "course effect of municipal implementation quality under the law of 2021",
+          kind="rate", low=0.0, high=1.0),
+    Param("course_start_2021", 0.5, "per month", "assumption: municipality arranges the course after the PIP",
+          "monthly chance of starting a course after the intake, law of 2021", kind="probability",
+          low=0.2, high=1.0),
+    Param("course_start_2013", 0.09, "per month",
+          "fitted: few exam passes by 2 years under the law of 2013 (CBS); CPB 2020 slow start",
+          "monthly chance of starting a self-arranged course once housed, law of 2013",
+          kind="probability", low=0.03, high=0.3, calibrate=True),
+    Param("dropout", 0.012, "per month", "assumption (domain brief D6: drop-out)",
+          "monthly chance of dropping out of a course (divided by guidance and quality)",
+          kind="probability", low=0.0, high=0.05),
+    Param("attempt_rate", 0.25, "per month", "assumption",
+          "monthly chance of sitting the exam once within half a level of it", kind="probability",
+          low=0.05, high=0.6),
+    Param("deadline_push", 3.0, "factor", "Kamerbrieven 32824-161: passes bunch near the deadline (assumption for size)",
+          "exam attempts multiplied by this in the last 6 months of the term", kind="multiplier",
+          low=1.0, high=6.0),
+    Param("pass_scale", 0.3, "CEFR levels", "assumption",
+          "spread of the pass chance around the exam level (logistic scale)", kind="rate",
+          low=0.1, high=0.6),
+    Param("term_months", 36.0, "months", "Wet inburgering 2013 and 2021: 3-year term",
+          "term to meet the obligation", kind="months", low=24.0, high=60.0),
+    Param("z_route_months", 24.0, "months", "Wet inburgering 2021: Z route about 1,600 hours",
+          "months in the Z route's course until the obligation is met", kind="months", low=12.0,
+          high=36.0),
+    Param("effort_exemption", 0.04, "per month",
+          "fitted to the 19% exempted at about 4 years (CBS, 2014 cohort)",
+          "monthly chance of exemption for proven effort after the term, for those who tried",
+          kind="probability", low=0.0, high=0.15, calibrate=True),
+)
+
+
+class Language(Pathway):
+    name = "language"
+
+    def initialise(self) -> None:
+        ppl = self.people
+        # prior stay in the Netherlands taught some Dutch (children at school, adults informally)
+        age_at_permit = ppl.age0 + ppl.permit_month / 12.0
+        informal = np.where(age_at_permit < 18, self.p.gain_school, 2 * self.p.gain_informal)
+        ppl.language[:] = np.minimum(ppl.prior_stay * informal, 3.0).astype(np.float32)
+        self.months_tried = np.zeros(ppl.n, np.int16)  #: months spent in a course (effort)
+        m = self.model
+        q = np.array([mu.quality for mu in m.municipalities])
+        ref = m.reference_quality
+        self.muni_course = (q / ref) ** self.p.quality_elasticity
+        # learning-speed factor fixed per person (ability, schooling, literacy)
+        p = self.p
+        self.base_speed = np.exp(
+            p.ability_effect * ppl.ability
+            + np.where(ppl.education == Education.LOW, p.low_education_effect, 0.0)
+            + np.where(ppl.education == Education.HIGH, p.high_education_effect, 0.0)
+            + np.where(ppl.literate, 0.0, p.illiterate_effect)).astype(np.float32)
+
+    def step(self, t: int) -> None:
+        ppl, p, pol = self.people, self.p, self.policy
+        res = ppl.residence
+        present = (res == Residence.RECEPTION) | (res == Residence.HOUSED)
+        age = ppl.age0 + t / 12.0
+        lang = ppl.language
+        # 1. children at school
+        child = present & (age < 18) & (age >= 4)
+        lang[child] = np.minimum(lang[child] + p.gain_school, 4.0)
+        # 2. course starts and drop-outs (one draw: starts for those out, drop-outs for those in)
+        can_learn = res == Residence.HOUSED
+        if pol.start_in_reception:
+            can_learn = present
+        pending = ppl.obliged & (ppl.exam == Exam.PENDING) & (ppl.ti_intake != NEVER)
+        u = self.uniform("course", t)
+        start_p = p.course_start_2021 if pol.law_2021 else p.course_start_2013
+        starts = pending & can_learn & ~ppl.in_course & (u < start_p)
+        drop_p = p.dropout / (pol.social_guidance * pol.course_quality)
+        drops = ppl.in_course & (u < drop_p)
+        if starts.any():
+            first = starts & (ppl.ti_course == NEVER)
+            self.model.costs.course_starts(ppl.route[first])
+            ppl.in_course[starts] = True
+            ppl.ti_course[starts] = t
+        ppl.in_course[drops] = False
+        # 3. learning: in a course, or informally
+        inc = ppl.in_course
+        learners = np.flatnonzero(inc)
+        if len(learners):
+            a = age[learners]
+            speed = self.base_speed[learners] * np.exp(p.age_effect * np.maximum(a - 30.0, 0.0) / 10.0)
+            speed *= np.where(ppl.poor_health[learners], np.exp(p.poor_health_effect), 1.0)
+            speed *= 0.7 + 0.6 * ppl.belonging[learners]
+            work_time = p.dual_track_course_time if pol.dual_track else p.work_course_time
+            speed *= np.where(ppl.employed[learners], work_time, 1.0)
+            quality = pol.course_quality * (self.muni_course[ppl.municipality[learners]]
+                                            if pol.law_2021 else 1.0)
+            burden = max(1.0 - p.extra_condition_time * pol.extra_conditions, 0.0)
+            l0 = lang[learners]
+            lang[learners] = l0 + p.gain_course * speed * quality * burden * np.maximum(1 - l0 / 5.0, 0)
+            self.months_tried[learners] += 1
+        informal = present & ~inc & (age >= 18)
+        if informal.any():
+            g = p.gain_informal * pol.social_contact * np.where(ppl.employed[informal], 2.0, 1.0)
+            l0 = lang[informal]
+            lang[informal] = l0 + g * self.base_speed[informal] * np.maximum(1 - l0 / 5.0, 0)
+        # 4. meeting the obligation
+        self._exam(t, pending & inc)
+
+    def _exam(self, t: int, candidates: np.ndarray) -> None:
+        ppl, p, pol = self.people, self.p, self.policy
+        target = pol.exam_target
+        route = ppl.route
+        lang = ppl.language
+        since = t - ppl.ti_intake
+        term_end = since >= p.term_months
+        near_end = (since >= p.term_months - 6) & ~term_end
+        exam_route = candidates & ((route == Route.B1) | (route == Route.SELF_ARRANGED))
+        ready = exam_route & (lang >= target - 0.5)
+        u_try = self.uniform("attempt", t)
+        attempt_p = p.attempt_rate * np.where(near_end, p.deadline_push, 1.0)
+        attempts = ready & (u_try < attempt_p)
+        met = np.zeros(ppl.n, bool)
+        if attempts.any():
+            idx = np.flatnonzero(attempts)
+            ppl.exam_attempts[idx] += 1
+            p_pass = 1.0 / (1.0 + np.exp(-(lang[idx] - target) / p.pass_scale))
+            met[idx[self.uniform("pass", t)[idx] < p_pass]] = True
+        # Z route: obligation met after the route's hours; education route: on reaching the level
+        met |= candidates & (route == Route.Z) & (t - ppl.ti_course >= p.z_route_months)
+        met |= candidates & (route == Route.EDUCATION) & (lang >= target)
+        if met.any():
+            ppl.exam[met] = Exam.PASSED
+            ppl.ti_exam[met] = t
+            ppl.in_course[met] = False
+        # after the term: exemption for proven effort, else a fine (law of 2013) and carry on
+        late = ppl.obliged & (ppl.exam == Exam.PENDING) & (ppl.ti_intake != NEVER) & term_end
+        if late.any():
+            tried = late & (self.months_tried >= 12)
+            exempt = tried & (self.uniform("exemption", t) < p.effort_exemption)
+            ppl.exam[exempt] = Exam.EXEMPTED
+            ppl.ti_exam[exempt] = t
+            ppl.in_course[exempt] = False
+            if not pol.law_2021:
+                ppl.fined[late & ~exempt] = True

@@ -1,0 +1,71 @@
+"""Permits: temporary to permanent, naturalisation, and leaving the country.
+
+Pattern reproduced: the asylum permit is temporary for 5 years; a permanent permit follows if
+protection is still needed and (current law) the civic integration obligation is met. Naturalisation
+is possible after 5 years of residence with the exam passed; about 41% of Syrians with a 2015
+permit were Dutch by the end of 2021 (secondary). Few permit holders leave.
+
+Mechanism: from ``policy.permanence_years`` after the permit, a temporary permit becomes permanent
+at ``permanent_uptake`` a month if the obligation is met or not required (D7); otherwise it is
+extended and stays temporary (insecurity lowers hiring, see ``work``, and belonging). From
+``policy.naturalisation_years``, people whose exam is passed (or exempted) at the required level
+(D7, D9) naturalise at ``naturalisation_rate x naturalisation_ease`` a month (D8). Anyone present
+leaves at ``leave_rate`` a month.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.parameters import Param
+from model.pathways.base import Pathway
+from model.people import Exam, Permit, Residence
+
+PARAMS: tuple[Param, ...] = (
+    Param("permanent_uptake", 0.3, "per month", "assumption: application and decision take a few months",
+          "monthly chance an eligible temporary permit becomes permanent", kind="probability",
+          low=0.1, high=1.0),
+    Param("naturalisation_rate", 0.03, "per month",
+          "fitted to 41% of Syrians with a 2015 permit Dutch by end 2021 (secondary)",
+          "monthly chance an eligible person naturalises", kind="probability", low=0.01,
+          high=0.15, calibrate=True),
+    Param("leave_rate", 0.0008, "per month", "assumption: few permit holders emigrate (CBS)",
+          "monthly chance of leaving the Netherlands", kind="probability", low=0.0, high=0.004),
+)
+
+
+class Permits(Pathway):
+    name = "permits"
+
+    def initialise(self) -> None:
+        pass  # everyone starts on a temporary permit (the People default)
+
+    def step(self, t: int) -> None:
+        ppl, p, pol = self.people, self.p, self.policy
+        res = ppl.residence
+        present = (res == Residence.RECEPTION) | (res == Residence.HOUSED)
+        since = t - ppl.permit_month
+        met = ppl.exam != Exam.PENDING
+        u = self.uniform("status", t)
+        # permanent residence
+        cand = present & (ppl.permit == Permit.TEMPORARY) & (since >= 12 * pol.permanence_years)
+        if pol.permanence_requires_exam:
+            cand &= met | ~ppl.obliged
+        grant = cand & (u < p.permanent_uptake)
+        ppl.permit[grant] = Permit.PERMANENT
+        ppl.ti_permit[grant] = t
+        # naturalisation
+        cand = present & (ppl.permit != Permit.CITIZEN) & (since >= 12 * pol.naturalisation_years)
+        if pol.naturalisation_requires_exam:
+            level_ok = (ppl.exam == Exam.EXEMPTED) | (
+                (ppl.exam == Exam.PASSED) & (ppl.language >= pol.naturalisation_target - 0.5))
+            cand &= level_ok | ~ppl.obliged
+        nat = cand & (u < p.naturalisation_rate * pol.naturalisation_ease)
+        ppl.permit[nat] = Permit.CITIZEN
+        ppl.ti_permit[nat] = t
+        # leaving the country (a separate draw)
+        leave = present & (self.uniform("leave", t) < p.leave_rate)
+        if leave.any():
+            res[leave] = Residence.LEFT
+            ppl.ti_left[leave] = t
+            ppl.in_course[leave] = False
