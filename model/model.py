@@ -19,6 +19,7 @@ from model.costs import Costs
 from model.outcomes import Recorder
 from model.pathways import PATHWAYS
 from model.policy import LEVERS, Policy
+from model.people import STATES
 from model.rng import CommonRandom
 
 #: implementation quality of today's practice (the lever's default); support and course quality
@@ -49,9 +50,10 @@ class IntegrationModel(mesa.Model):
 
     Args:
         config: a validated :class:`model.config.RunConfig`.
+        trace: person indices whose full state is kept every month (for persons' stories).
     """
 
-    def __init__(self, config: RunConfig) -> None:
+    def __init__(self, config: RunConfig, trace: list[int] | None = None) -> None:
         super().__init__(rng=config.seed)
         self.config = config
         self.params = config.params
@@ -75,6 +77,8 @@ class IntegrationModel(mesa.Model):
         for pw in self.pathways:
             pw.initialise()
         self.recorder = Recorder(self.people, int(pop.horizon_months))
+        self.trace_ids = np.asarray(trace if trace is not None else [], dtype=np.int64)
+        self.traces: dict[str, list] = {s.name: [] for s in STATES} if len(self.trace_ids) else {}
         self.t = 0
 
     def step(self) -> None:
@@ -83,6 +87,9 @@ class IntegrationModel(mesa.Model):
         for pw in self.pathways:
             pw.step(t)
         self.recorder.record(t)
+        if self.traces:
+            for name, rows in self.traces.items():
+                rows.append(getattr(self.people, name)[self.trace_ids].copy())
         self.t += 1
 
     def run(self) -> "RunResult":
@@ -105,7 +112,9 @@ class RunResult:
         months_to_home: per person who went through reception, months from permit to a home.
         months_to_job: per adult (18-64 at the permit), months from permit to the first job
             (NaN if none within the run).
-        person: a few static attributes per person (for stories and checks).
+        permit_month: per person, the model month of their own permit.
+        traces: for traced persons, each state as an array (model month, traced person).
+        trace_ids: the traced persons' indices.
     """
 
     config: RunConfig
@@ -116,6 +125,8 @@ class RunResult:
     months_to_home: np.ndarray
     months_to_job: np.ndarray
     permit_month: np.ndarray
+    traces: dict
+    trace_ids: np.ndarray
 
     @classmethod
     def from_model(cls, m: IntegrationModel) -> "RunResult":
@@ -131,7 +142,8 @@ class RunResult:
         return cls(config=m.config, law=m.policy.law, columns=m.recorder.columns,
                    cube=m.recorder.cube(), costs={k: v.copy() for k, v in m.costs.totals.items()},
                    months_to_home=np.maximum(to_home, 0), months_to_job=job,
-                   permit_month=ppl.permit_month.copy())
+                   permit_month=ppl.permit_month.copy(),
+                   traces={k: np.array(v) for k, v in m.traces.items()}, trace_ids=m.trace_ids)
 
     def share(self, outcome: str, group: str = "all") -> np.ndarray:
         """Monthly share (%) of ``outcome`` in ``group``, indexed by months since the permit."""
@@ -140,6 +152,10 @@ class RunResult:
         return shares(self.cube, self.columns, outcome, group)[0]
 
 
-def simulate(config: RunConfig) -> RunResult:
-    """Run one configuration (a pure function of the config and its seed)."""
-    return IntegrationModel(config).run()
+def simulate(config: RunConfig, trace: list[int] | None = None) -> RunResult:
+    """Run one configuration (a pure function of the config and its seed).
+
+    Args:
+        trace: person indices to follow month by month (``RunResult.traces``).
+    """
+    return IntegrationModel(config, trace).run()

@@ -86,8 +86,8 @@ LEVERS: tuple[Param, ...] = (
           "law of 2013: A2; law of 2021: B1 route at B1 (domain brief)",
           "level of the civic integration exam; auto = by law", kind="choice",
           choices=("auto", "A2", "B1"), demand="D9"),
-    Param("extra_conditions", 0.0, "count of extra obligations",
-          "assumption (domain brief D9: extra conditions as a lever with costs)",
+    Param("extra_conditions", 1.0, "count of extra obligations",
+          "assumption: today one (participation statement and labour-market module); domain brief D9",
           "extra integration conditions (statements, tests, obligations): each costs course time "
           "and belonging", kind="multiplier", low=0.0, high=3.0, demand="D9"),
     Param("permanence_years", 5.0, "years", "Vreemdelingenwet (5 years)",
