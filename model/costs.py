@@ -62,6 +62,6 @@ class Costs:
         tot["benefits"][t] = hh_benefit_share.sum() * c.benefit_per_year / 12
         tot["courses"][t] = self._pending_courses
         self._pending_courses = 0.0
-        early = (res == Residence.HOUSED) & (t - ppl.ti_housed < 36) & (ppl.age0 + t / 12 >= 18)
+        early = (res == Residence.HOUSED) & (ppl.ti_housed > t - 36) & (ppl.age0 >= np.float32(18 - t / 12))
         tot["support"][t] = np.count_nonzero(early) * c.support_per_month * self.support_level
         tot["earnings"][t] = pay.sum()

@@ -1,16 +1,17 @@
 """Common random numbers: one random stream per decision, with stable per-person draws.
 
 Every stochastic decision (finding a job, passing an exam, ...) has a named stream. A draw is a pure
-function of (run seed, stream name, model month, person index): each (stream, month) gets its own
-generator from a ``SeedSequence`` keyed on exactly those, so the draws a person gets for one
-decision never depend on how many draws other decisions, or other months, consumed. Two scenarios
+function of (run seed, stream name, model month, person index): a 64-bit key hashed from (seed,
+stream, month) is combined with the person's index and mixed with the SplitMix64 output function,
+so the draws a person gets for one decision never depend on how many draws other decisions, other
+months or other persons consumed, and a pathway can draw for just the persons it needs. Two scenarios
 run on the same seed therefore differ only through policy: a policy that changes who is *eligible*
 for a decision changes who uses their draw, not the draw itself.
 
 Usage in a pathway::
 
-    u = model.random.uniform("job_find", t)   # one U(0,1) per person, length n
-    finds = eligible & (u < p)
+    u = model.streams.uniform("work.job", t, seekers)   # one U(0,1) per index in seekers
+    found = seekers[u < p]
 """
 
 from __future__ import annotations
@@ -25,12 +26,34 @@ def _key(seed: int, name: str) -> int:
     return int.from_bytes(digest, "little")
 
 
+_GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S11 = (np.uint64(k) for k in (30, 27, 31, 11))
+
+
+def _splitmix(base: int, idx: np.ndarray) -> np.ndarray:
+    """U(0,1) for each index: the SplitMix64 output function applied to ``base + idx * gamma``
+    (Steele, Lea & Flood 2014), so any subset of persons can be drawn without drawing the rest."""
+    with np.errstate(over="ignore"):
+        x = idx.astype(np.uint64)
+        x *= _GAMMA
+        x += np.uint64(base)
+        x ^= x >> _S30
+        x *= _M1
+        x ^= x >> _S27
+        x *= _M2
+        x ^= x >> _S31
+        x >>= _S11
+    return x * (1.0 / 9007199254740992.0)
+
+
 class CommonRandom:
     """Named, counter-based random streams for one run.
 
     Args:
         seed: the run's seed (any non-negative integer; 0 is a seed like any other).
-        n: number of persons; each call returns ``n`` draws.
+        n: number of persons; a call without ``idx`` returns ``n`` draws.
     """
 
     def __init__(self, seed: int, n: int) -> None:
@@ -38,29 +61,24 @@ class CommonRandom:
             raise ValueError("seed must be a non-negative integer")
         self.seed = int(seed)
         self.n = int(n)
-        self._cache: dict[tuple[str, int], np.ndarray] = {}
+        self._all = np.arange(self.n, dtype=np.uint64)
+        self._bases: dict[tuple[str, int], int] = {}
 
-    def uniform(self, name: str, t: int) -> np.ndarray:
-        """``n`` U(0,1) draws for decision ``name`` at month ``t`` (month may be negative).
-
-        Calling twice with the same arguments returns the same draws (the result is cached for the
-        current month only; treat it as read-only).
-        """
+    def _base(self, name: str, t: int) -> int:
         key = (name, t)
-        out = self._cache.get(key)
-        if out is None:
-            seq = np.random.SeedSequence(entropy=self.seed, spawn_key=(_key(0, name), t + 2**20))
-            out = np.random.Generator(np.random.PCG64DXSM(seq)).random(self.n)
-            if len(self._cache) > 64:
-                self._cache.clear()
-            self._cache[key] = out
-        return out
+        b = self._bases.get(key)
+        if b is None:
+            if len(self._bases) > 4096:
+                self._bases.clear()
+            b = _key(self.seed, f"{name}@{t}") & 0xFFFFFFFFFFFFFFFF
+            self._bases[key] = b
+        return b
 
-    def normal(self, name: str, t: int = -999) -> np.ndarray:
-        """``n`` standard normal draws (via the inverse CDF of :meth:`uniform`, so equally stable)."""
-        from scipy.special import ndtri
-
-        return ndtri(np.clip(self.uniform(name, t), 1e-12, 1 - 1e-12))
+    def uniform(self, name: str, t: int, idx: np.ndarray | None = None) -> np.ndarray:
+        """U(0,1) draws for decision ``name`` at month ``t``: one per person, or one per index in
+        ``idx``. Person ``i`` gets the same draw whether it is asked for alone or with everyone.
+        """
+        return _splitmix(self._base(name, t), self._all if idx is None else idx)
 
     def generator(self, name: str) -> np.random.Generator:
         """An ordinary Generator for set-up decisions that are not per-person-per-month

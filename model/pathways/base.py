@@ -34,9 +34,10 @@ class Pathway(ABC):
         self.p = getattr(model.params, self.name)
         self.policy = model.policy
 
-    def uniform(self, stream: str, t: int):
-        """Stable per-person U(0,1) draws for this pathway's decision ``stream`` at month ``t``."""
-        return self.model.streams.uniform(f"{self.name}.{stream}", t)
+    def uniform(self, stream: str, t: int, idx=None):
+        """Stable per-person U(0,1) draws for this pathway's decision ``stream`` at month ``t``,
+        for everyone or for the persons in ``idx``."""
+        return self.model.streams.uniform(f"{self.name}.{stream}", t, idx)
 
     @abstractmethod
     def initialise(self) -> None:

@@ -57,34 +57,42 @@ class Belonging(Pathway):
     name = "belonging"
 
     def initialise(self) -> None:
-        self.people.belonging[:] = self.p.baseline
+        p, pol = self.p, self.policy
+        self.people.belonging[:] = p.baseline
+        #: the part of the target that is the same for everyone (policy climate)
+        self.constant = (p.baseline - p.discrimination_weight * pol.discrimination
+                         + p.contact_weight * (pol.social_contact - 1.0)
+                         - p.condition_weight * pol.extra_conditions)
 
     def step(self, t: int) -> None:
         ppl, p, pol = self.people, self.p, self.policy
         res = ppl.residence
         housed = res == Residence.HOUSED
-        present = housed | (res == Residence.RECEPTION)
+        in_rec = res == Residence.RECEPTION
+        present = housed | in_rec
         since = t - ppl.permit_month
-        secure = ppl.permit != Permit.TEMPORARY
-        insecure = (ppl.permit == Permit.TEMPORARY) & (since > 12 * pol.permanence_years)
-        target = (p.baseline
+        temporary = ppl.permit == Permit.TEMPORARY
+        insecure = temporary & (since > 12 * pol.permanence_years)
+        target = (self.constant
                   + p.home_weight * housed
                   + p.work_weight * ppl.employed
                   + p.language_weight * np.minimum(ppl.language, 4.0)
-                  + p.permit_weight * (secure.astype(np.float32) - insecure)
-                  - p.waiting_weight * ((res == Residence.RECEPTION) & (since > 6))
-                  - p.discrimination_weight * pol.discrimination
-                  + p.contact_weight * (pol.social_contact - 1.0)
-                  - p.condition_weight * (pol.extra_conditions + ppl.fined))
-        target = np.clip(target, 0.0, 1.0)
+                  + p.permit_weight * (np.float32(1.0) * ~temporary - insecure)  # +1 / -1 / 0
+                  - p.waiting_weight * (in_rec & (since > 6))
+                  - p.condition_weight * ppl.fined)
+        np.clip(target, 0.0, 1.0, out=target)
         b = ppl.belonging
-        b[present] += (p.adjust_rate * (target[present] - b[present])).astype(np.float32)
-        # other participation
-        age = ppl.age0 + t / 12.0
+        b += (p.adjust_rate * present * (target - b)).astype(np.float32)
+        # other participation: start for the free who do not take part, stop for participants
+        age = ppl.age0 + np.float32(t / 12.0)
         free = housed & ~ppl.employed & (ppl.study != Study.ENROLLED) & (age >= 18) & (age < 65)
-        u = self.uniform("volunteer", t)
-        support = self.model.muni_support[ppl.municipality]
-        start = free & ~ppl.volunteering & (u < p.volunteer_start * support * 2 * b)
-        stop = ppl.volunteering & (~free | (u < p.volunteer_stop))
-        ppl.volunteering[start] = True
-        ppl.volunteering[stop] = False
+        vol = ppl.volunteering
+        idx = np.flatnonzero(free | vol)
+        if len(idx):
+            u = self.uniform("volunteer", t, idx)
+            is_free, was = free[idx], vol[idx]
+            support = self.model.muni_support[ppl.municipality[idx]]
+            start = is_free & ~was & (u < p.volunteer_start * support * 2 * b[idx])
+            stop = was & (~is_free | (u < p.volunteer_stop))
+            vol[idx[start]] = True
+            vol[idx[stop]] = False

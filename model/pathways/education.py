@@ -53,39 +53,46 @@ class Schooling(Pathway):
         self.school_child = age_at_permit < 18  #: came as a child: schooled here
         # decide once whether each child stays on at 18 (stable draw)
         self.stays_on = self.model.streams.uniform("education.stay_on", -1) < self.p.stay_on
+        #: monthly chance of completing a study (abler students finish sooner)
+        self.p_done = np.exp(self.p.ability_effect * ppl.ability) / self.p.study_months
 
     def step(self, t: int) -> None:
         ppl, p, pol = self.people, self.p, self.policy
         res = ppl.residence
-        present = (res == Residence.RECEPTION) | (res == Residence.HOUSED)
-        age = ppl.age0 + t / 12.0
+        housed = res == Residence.HOUSED
+        present = housed | (res == Residence.RECEPTION)
+        age = ppl.age0 + np.float32(t / 12.0)
         study = ppl.study
+        adult = age >= 18
+        none = study == Study.NONE
         # children at school; at 18 they stay on or leave
-        school = present & (age >= 4) & (age < 18)
-        new_school = school & (study == Study.NONE)
-        study[new_school] = Study.ENROLLED
-        ppl.ti_study[new_school] = t
-        turning = present & self.school_child & (age >= 18) & (age < 18 + 1 / 12) & (study == Study.ENROLLED)
-        leave = turning & ~self.stays_on
+        new_school = present & ~adult & (age >= 4) & none
+        if new_school.any():
+            study[new_school] = Study.ENROLLED
+            ppl.ti_study[new_school] = t
+        turning = self.school_child & adult & (age < np.float32(18 + 1 / 12)) & ~self.stays_on
+        leave = np.flatnonzero(turning & present & (study == Study.ENROLLED))
         study[leave] = Study.NONE
         ppl.ti_study[leave] = t
-        # adults: completion and drop-out (one draw), enrolment (another)
-        adult_student = present & (age >= 18) & (study == Study.ENROLLED)
-        u = self.uniform("progress", t)
-        p_done = np.exp(p.ability_effect * ppl.ability) / p.study_months
-        done = adult_student & (u < p_done)
-        drop = adult_student & ~done & (u > 1.0 - p.dropout / pol.social_guidance)
-        study[done] = Study.COMPLETED
-        study[drop] = Study.NONE
-        ppl.ti_study[done | drop] = t
-        candidates = (res == Residence.HOUSED) & (age >= 18) & (age < 45) & (study == Study.NONE)
-        candidates &= ppl.language >= p.enrol_level
-        if candidates.any():
-            idx = np.flatnonzero(candidates)
-            rate = p.enrol_young * np.exp(p.enrol_age_slope * np.maximum(age[idx] - 23.0, 0.0))
-            edu_route = (ppl.route[idx] == Route.EDUCATION) & (ppl.exam[idx] == Exam.PASSED)
+        # adults: completion and drop-out (one draw)
+        students = np.flatnonzero(present & adult & (study == Study.ENROLLED))
+        if len(students):
+            u = self.uniform("progress", t, students)
+            p_done = self.p_done[students]
+            done = students[u < p_done]
+            drop = students[(u >= p_done) & (u > 1.0 - p.dropout / pol.social_guidance)]
+            study[done] = Study.COMPLETED
+            study[drop] = Study.NONE
+            ppl.ti_study[done] = t
+            ppl.ti_study[drop] = t
+        # enrolment of housed adults under 45 who speak enough Dutch
+        cand = np.flatnonzero(housed & adult & (age < 45) & (study == Study.NONE)
+                              & (ppl.language >= p.enrol_level))
+        if len(cand):
+            rate = p.enrol_young * np.exp(p.enrol_age_slope * np.maximum(age[cand] - 23.0, 0.0))
+            edu_route = (ppl.route[cand] == Route.EDUCATION) & (ppl.exam[cand] == Exam.PASSED)
             rate = np.where(edu_route, p.enrol_education_route, rate)
-            rate = rate * np.where(ppl.employed[idx], p.working_enrol_factor, 1.0)
-            go = idx[self.uniform("enrol", t)[idx] < rate]
+            rate = rate * np.where(ppl.employed[cand], p.working_enrol_factor, 1.0)
+            go = cand[self.uniform("enrol", t, cand) < rate]
             study[go] = Study.ENROLLED
             ppl.ti_study[go] = t

@@ -47,20 +47,18 @@ class Health(Pathway):
         ppl.ti_poor_health[:] = np.where(ppl.poor_health, ppl.permit_month, NEVER)
 
     def step(self, t: int) -> None:
-        ppl = self.people
+        ppl, p = self.people, self.p
         res = ppl.residence
-        u = self.uniform("change", t)
         housed = res == Residence.HOUSED
-        onset = np.where(res == Residence.RECEPTION, self.p.limbo_onset,
-                         np.where(housed, self.p.settled_onset, 0.0))
-        recover = np.where(housed, self.p.recovery_rate * self.policy.social_guidance
-                           * np.where(ppl.employed, 2.0, 1.0), 0.0)
+        in_rec = res == Residence.RECEPTION
         poor = ppl.poor_health
-        falls_ill = ~poor & (u < onset)
-        recovers = poor & (u < recover)
-        if falls_ill.any():
-            poor[falls_ill] = True
-            ppl.ti_poor_health[falls_ill] = t
-        if recovers.any():
-            poor[recovers] = False
-            ppl.ti_poor_health[recovers] = t
+        idx = np.flatnonzero(housed | in_rec)
+        u = self.uniform("change", t, idx)
+        # one draw: onset for the healthy, recovery for the poorly
+        is_poor = poor[idx]
+        onset = np.where(in_rec[idx], p.limbo_onset, p.settled_onset)
+        recover = housed[idx] * (p.recovery_rate * self.policy.social_guidance) * (1.0 + ppl.employed[idx])
+        change = idx[np.where(is_poor, u < recover, u < onset)]
+        if len(change):
+            poor[change] = ~poor[change]
+            ppl.ti_poor_health[change] = t

@@ -17,7 +17,7 @@ import numpy as np
 
 from model.parameters import Param
 from model.pathways.base import Pathway
-from model.people import Hours, Residence
+from model.people import Residence
 
 PARAMS: tuple[Param, ...] = (
     Param("norm_single", 1308.0, "EUR per month (net)", "Participatiewet norm 2024 (domain brief)",
@@ -38,23 +38,23 @@ class Income(Pathway):
     name = "income"
 
     def initialise(self) -> None:
+        p = self.p
         self.n_hh = len(self.model.households.size)
+        #: net monthly pay by Hours code (none, part-time, full-time)
+        self.pay_by_hours = np.array([0.0, p.wage_full_time * p.part_time_share, p.wage_full_time])
 
     def step(self, t: int) -> None:
         ppl, p = self.people, self.p
         emp = ppl.employed
-        ppl.months_worked[emp] += 1
-        pay = np.where(ppl.hours == Hours.FULL_TIME, p.wage_full_time,
-                       np.where(ppl.hours == Hours.PART_TIME, p.wage_full_time * p.part_time_share, 0.0))
-        pay = pay * np.where(ppl.good_match, 1.0 + p.good_match_premium, 1.0)
-        self.earnings = pay  #: net earnings this month per person (EUR)
+        ppl.months_worked += emp
+        pay = self.pay_by_hours[ppl.hours] * (1.0 + p.good_match_premium * ppl.good_match)
         hh = ppl.household
         housed = ppl.residence == Residence.HOUSED
-        adults = housed & (ppl.age0 + t / 12.0 >= 18)
+        adults = housed & (ppl.age0 >= np.float32(18 - t / 12.0))
         income = np.bincount(hh, weights=pay, minlength=self.n_hh)
-        n_adults = np.bincount(hh[adults], minlength=self.n_hh)
+        n_adults = np.bincount(hh, weights=adults, minlength=self.n_hh)
         norm = np.where(n_adults >= 2, p.norm_single * p.norm_couple_factor, p.norm_single)
         hh_benefit = (n_adults > 0) & (income < norm)
         ppl.on_benefit[:] = housed & hh_benefit[hh]
-        share_paid = np.where(hh_benefit, (norm - income) / norm, 0.0)
+        share_paid = hh_benefit * ((norm - income) / norm)
         self.model.costs.month(t, ppl, pay, share_paid)

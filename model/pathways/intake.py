@@ -62,7 +62,7 @@ class Intake(Pathway):
         if not waiting.any():
             return
         idx = np.flatnonzero(waiting)
-        u = self.uniform("timing", t)[idx]
+        u = self.uniform("timing", t, idx)
         if pol.law_2021:
             support = self.model.muni_support[ppl.municipality[idx]]
             rate = np.minimum(support / pol.pip_delay_months, 1.0)
@@ -72,8 +72,8 @@ class Intake(Pathway):
         if len(now) == 0:
             return
         ppl.ti_intake[now] = t
-        u2 = self.uniform("route", t)[now]
-        u3 = self.uniform("assessment", t)[now]
+        u2 = self.uniform("exemption", t, now)
+        u3 = self.uniform("assessment", t, now)
         # medical exemption at intake
         exempt = ppl.poor_health[now] & (u2 < self.p.medical_exemption)
         ex = now[exempt]
@@ -93,6 +93,6 @@ class Intake(Pathway):
         fits = np.where(~lit | ((edu == Education.LOW) & (abil < self.p.z_route_ability)),
                         Route.Z, fits)
         # a wrong placement: B1 <-> Z, education -> B1
-        wrong = self.uniform("placement", t)[now] > pol.route_information
+        wrong = self.uniform("placement", t, now) > pol.route_information
         wrong_route = np.where(fits == Route.Z, Route.B1, np.where(fits == Route.B1, Route.Z, Route.B1))
         ppl.route[now] = np.where(wrong, wrong_route, fits)

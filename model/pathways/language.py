@@ -121,30 +121,33 @@ class Language(Pathway):
     def step(self, t: int) -> None:
         ppl, p, pol = self.people, self.p, self.policy
         res = ppl.residence
-        present = (res == Residence.RECEPTION) | (res == Residence.HOUSED)
-        age = ppl.age0 + t / 12.0
+        housed = res == Residence.HOUSED
+        present = housed | (res == Residence.RECEPTION)
+        age = ppl.age0 + np.float32(t / 12.0)
         lang = ppl.language
-        # 1. children at school
-        child = present & (age < 18) & (age >= 4)
-        lang[child] = np.minimum(lang[child] + p.gain_school, 4.0)
+        adult = age >= 18
+        # 1. children at school (whole-array arithmetic: cheaper than masked writes)
+        child = present & ~adult & (age >= 4) & (lang < 4.0)
+        lang += child * np.float32(p.gain_school)
         # 2. course starts and drop-outs (one draw: starts for those out, drop-outs for those in)
-        can_learn = res == Residence.HOUSED
-        if pol.start_in_reception:
-            can_learn = present
+        can_learn = present if pol.start_in_reception else housed
         pending = ppl.obliged & (ppl.exam == Exam.PENDING) & (ppl.ti_intake != NEVER)
-        u = self.uniform("course", t)
-        start_p = p.course_start_2021 if pol.law_2021 else p.course_start_2013
-        starts = pending & can_learn & ~ppl.in_course & (u < start_p)
-        drop_p = p.dropout / (pol.social_guidance * pol.course_quality)
-        drops = ppl.in_course & (u < drop_p)
-        if starts.any():
-            first = starts & (ppl.ti_course == NEVER)
-            self.model.costs.course_starts(ppl.route[first])
-            ppl.in_course[starts] = True
-            ppl.ti_course[starts] = t
-        ppl.in_course[drops] = False
-        # 3. learning: in a course, or informally
         inc = ppl.in_course
+        idx = np.flatnonzero((pending & can_learn) | inc)
+        if len(idx):
+            u = self.uniform("course", t, idx)
+            was_in = inc[idx]
+            start_p = p.course_start_2021 if pol.law_2021 else p.course_start_2013
+            drop_p = p.dropout / (pol.social_guidance * pol.course_quality)
+            starts = idx[~was_in & (u < start_p)]
+            drops = idx[was_in & (u < drop_p)]
+            if len(starts):
+                first = starts[ppl.ti_course[starts] == NEVER]
+                self.model.costs.course_starts(ppl.route[first])
+                inc[starts] = True
+                ppl.ti_course[starts] = t
+            inc[drops] = False
+        # 3. learning: in a course, or informally
         learners = np.flatnonzero(inc)
         if len(learners):
             a = age[learners]
@@ -159,47 +162,48 @@ class Language(Pathway):
             l0 = lang[learners]
             lang[learners] = l0 + p.gain_course * speed * quality * burden * np.maximum(1 - l0 / 5.0, 0)
             self.months_tried[learners] += 1
-        informal = present & ~inc & (age >= 18)
-        if informal.any():
-            g = p.gain_informal * pol.social_contact * np.where(ppl.employed[informal], 2.0, 1.0)
-            l0 = lang[informal]
-            lang[informal] = l0 + g * self.base_speed[informal] * np.maximum(1 - l0 / 5.0, 0)
+        informal = present & ~inc & adult
+        g = np.float32(p.gain_informal * pol.social_contact) * (informal + (informal & ppl.employed))
+        lang += g * self.base_speed * np.maximum(1 - lang / np.float32(5.0), 0)
         # 4. meeting the obligation
-        self._exam(t, pending & inc)
+        cand = np.flatnonzero(pending & inc)
+        self._exam(t, cand)
 
-    def _exam(self, t: int, candidates: np.ndarray) -> None:
+    def _exam(self, t: int, cand: np.ndarray) -> None:
+        """Exams and route completion for course-goers ``cand``; term ends for all pending."""
         ppl, p, pol = self.people, self.p, self.policy
         target = pol.exam_target
-        route = ppl.route
-        lang = ppl.language
-        since = t - ppl.ti_intake
-        term_end = since >= p.term_months
-        near_end = (since >= p.term_months - 6) & ~term_end
-        exam_route = candidates & ((route == Route.B1) | (route == Route.SELF_ARRANGED))
-        ready = exam_route & (lang >= target - 0.5)
-        u_try = self.uniform("attempt", t)
-        attempt_p = p.attempt_rate * np.where(near_end, p.deadline_push, 1.0)
-        attempts = ready & (u_try < attempt_p)
-        met = np.zeros(ppl.n, bool)
-        if attempts.any():
-            idx = np.flatnonzero(attempts)
-            ppl.exam_attempts[idx] += 1
-            p_pass = 1.0 / (1.0 + np.exp(-(lang[idx] - target) / p.pass_scale))
-            met[idx[self.uniform("pass", t)[idx] < p_pass]] = True
-        # Z route: obligation met after the route's hours; education route: on reaching the level
-        met |= candidates & (route == Route.Z) & (t - ppl.ti_course >= p.z_route_months)
-        met |= candidates & (route == Route.EDUCATION) & (lang >= target)
-        if met.any():
-            ppl.exam[met] = Exam.PASSED
-            ppl.ti_exam[met] = t
-            ppl.in_course[met] = False
+        if len(cand):
+            route = ppl.route[cand]
+            lang = ppl.language[cand]
+            since = t - ppl.ti_intake[cand]
+            near_end = (since >= p.term_months - 6) & (since < p.term_months)
+            exam_route = (route == Route.B1) | (route == Route.SELF_ARRANGED)
+            ready = exam_route & (lang >= target - 0.5)
+            met = np.zeros(len(cand), bool)
+            r = np.flatnonzero(ready)
+            if len(r):
+                attempt_p = p.attempt_rate * np.where(near_end[r], p.deadline_push, 1.0)
+                sit = r[self.uniform("attempt", t, cand[r]) < attempt_p]
+                if len(sit):
+                    ppl.exam_attempts[cand[sit]] += 1
+                    p_pass = 1.0 / (1.0 + np.exp(-(lang[sit] - target) / p.pass_scale))
+                    met[sit[self.uniform("pass", t, cand[sit]) < p_pass]] = True
+            # Z route: obligation met after the route's hours; education route: on reaching the level
+            met |= (route == Route.Z) & (t - ppl.ti_course[cand] >= p.z_route_months)
+            met |= (route == Route.EDUCATION) & (lang >= target)
+            done = cand[met]
+            ppl.exam[done] = Exam.PASSED
+            ppl.ti_exam[done] = t
+            ppl.in_course[done] = False
         # after the term: exemption for proven effort, else a fine (law of 2013) and carry on
-        late = ppl.obliged & (ppl.exam == Exam.PENDING) & (ppl.ti_intake != NEVER) & term_end
-        if late.any():
-            tried = late & (self.months_tried >= 12)
-            exempt = tried & (self.uniform("exemption", t) < p.effort_exemption)
+        late = np.flatnonzero(ppl.obliged & (ppl.exam == Exam.PENDING) & (ppl.ti_intake != NEVER)
+                              & (t - ppl.ti_intake >= p.term_months))
+        if len(late):
+            tried = late[self.months_tried[late] >= 12]
+            exempt = tried[self.uniform("exemption", t, tried) < p.effort_exemption]
             ppl.exam[exempt] = Exam.EXEMPTED
             ppl.ti_exam[exempt] = t
             ppl.in_course[exempt] = False
             if not pol.law_2021:
-                ppl.fined[late & ~exempt] = True
+                ppl.fined[np.setdiff1d(late, exempt, assume_unique=True)] = True

@@ -44,28 +44,31 @@ class Permits(Pathway):
         ppl, p, pol = self.people, self.p, self.policy
         res = ppl.residence
         present = (res == Residence.RECEPTION) | (res == Residence.HOUSED)
-        since = t - ppl.permit_month
-        met = ppl.exam != Exam.PENDING
-        u = self.uniform("status", t)
-        # permanent residence
-        cand = present & (ppl.permit == Permit.TEMPORARY) & (since >= 12 * pol.permanence_years)
-        if pol.permanence_requires_exam:
-            cand &= met | ~ppl.obliged
-        grant = cand & (u < p.permanent_uptake)
-        ppl.permit[grant] = Permit.PERMANENT
-        ppl.ti_permit[grant] = t
-        # naturalisation
-        cand = present & (ppl.permit != Permit.CITIZEN) & (since >= 12 * pol.naturalisation_years)
-        if pol.naturalisation_requires_exam:
-            level_ok = (ppl.exam == Exam.EXEMPTED) | (
-                (ppl.exam == Exam.PASSED) & (ppl.language >= pol.naturalisation_target - 0.5))
-            cand &= level_ok | ~ppl.obliged
-        nat = cand & (u < p.naturalisation_rate * pol.naturalisation_ease)
-        ppl.permit[nat] = Permit.CITIZEN
-        ppl.ti_permit[nat] = t
+        if t >= 12 * min(pol.permanence_years, pol.naturalisation_years):
+            since = t - ppl.permit_month
+            met = (ppl.exam != Exam.PENDING) | ~ppl.obliged
+            # permanent residence
+            cand = present & (ppl.permit == Permit.TEMPORARY) & (since >= 12 * pol.permanence_years)
+            if pol.permanence_requires_exam:
+                cand &= met
+            idx = np.flatnonzero(cand)
+            grant = idx[self.uniform("permanent", t, idx) < p.permanent_uptake]
+            ppl.permit[grant] = Permit.PERMANENT
+            ppl.ti_permit[grant] = t
+            # naturalisation
+            cand = present & (ppl.permit != Permit.CITIZEN) & (since >= 12 * pol.naturalisation_years)
+            if pol.naturalisation_requires_exam:
+                level_ok = (ppl.exam == Exam.EXEMPTED) | (
+                    (ppl.exam == Exam.PASSED) & (ppl.language >= pol.naturalisation_target - 0.5))
+                cand &= level_ok | ~ppl.obliged
+            idx = np.flatnonzero(cand)
+            nat = idx[self.uniform("naturalise", t, idx) < p.naturalisation_rate * pol.naturalisation_ease]
+            ppl.permit[nat] = Permit.CITIZEN
+            ppl.ti_permit[nat] = t
         # leaving the country (a separate draw)
-        leave = present & (self.uniform("leave", t) < p.leave_rate)
-        if leave.any():
+        idx = np.flatnonzero(present)
+        leave = idx[self.uniform("leave", t, idx) < p.leave_rate]
+        if len(leave):
             res[leave] = Residence.LEFT
             ppl.ti_left[leave] = t
             ppl.in_course[leave] = False

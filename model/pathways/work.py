@@ -118,10 +118,9 @@ class Work(Pathway):
         ppl, p, pol = self.people, self.p, self.policy
         res = ppl.residence
         present = (res == Residence.RECEPTION) | (res == Residence.HOUSED)
-        age = ppl.age0 + t / 12.0
+        age = ppl.age0 + np.float32(t / 12.0)
         working_age = present & (age >= 18) & (age < 65)
         emp = ppl.employed
-        u = self.uniform("job", t)  # job loss for those in work, job finding for the others
         # 1. job loss (and everyone leaving working age or the country stops working)
         stop = emp & ~working_age
         workers = np.flatnonzero(emp & working_age)
@@ -129,13 +128,13 @@ class Work(Pathway):
             sep = p.separation_rate * np.exp(p.separation_language_effect * (ppl.language[workers] - 2.0))
             sep = sep * np.where(ppl.good_match[workers], p.good_match_separation, 1.0)
             sep = sep + self.model.context.layoffs[t]
-            stop[workers[u[workers] < sep]] = True
+            stop[workers[self.uniform("job", t, workers) < sep]] = True
         if stop.any():
             emp[stop] = False
             ppl.hours[stop] = Hours.NONE
             ppl.good_match[stop] = False
             ppl.ti_employed[stop] = t
-        # 2. job finding
+        # 2. job finding (the same stream: a person either keeps/loses a job or looks for one)
         seekers = np.flatnonzero(working_age & ~emp & ~stop)
         if len(seekers) == 0:
             return
@@ -146,13 +145,11 @@ class Work(Pathway):
                + p.language_effect * (np.minimum(lang, 4.0) - 2.0)
                + p.age_effect * np.maximum(a - 35.0, 0.0)
                + p.belonging_effect * (ppl.belonging[seekers] - 0.5)
-               + np.where(ppl.poor_health[seekers], p.poor_health_effect, 0.0))
-        eta += np.where((edu == Education.HIGH) & ppl.diploma_recognised[seekers],
-                        p.high_education_effect, 0.0)
-        eta += np.where(ppl.study[seekers] == Study.COMPLETED, p.dutch_diploma_effect, 0.0)
-        eta += np.where(self.mother[seekers] & (t < self.young_child_until[seekers]),
-                        p.childcare_effect, 0.0)
-        h = p.base_rate * np.exp(eta) * self.model.context.labour_demand[t] * self.policy_factor
+               + p.poor_health_effect * ppl.poor_health[seekers])
+        eta += p.high_education_effect * ((edu == Education.HIGH) & ppl.diploma_recognised[seekers])
+        eta += p.dutch_diploma_effect * (ppl.study[seekers] == Study.COMPLETED)
+        eta += p.childcare_effect * (self.mother[seekers] & (t < self.young_child_until[seekers]))
+        h = p.base_rate * np.exp(eta) * (self.model.context.labour_demand[t] * self.policy_factor)
         in_rec = res[seekers] == Residence.RECEPTION
         h *= np.where(in_rec, p.reception_factor, self.muni_factor[ppl.municipality[seekers]])
         if not pol.dual_track:
@@ -160,20 +157,22 @@ class Work(Pathway):
             h *= np.where(busy, p.course_lock_in, 1.0)
         if pol.wage_subsidy != 1.0:
             h *= np.where((lang < 2.0) | (edu == Education.LOW), pol.wage_subsidy, 1.0)
-        h *= np.where(ppl.permit[seekers] == Permit.TEMPORARY,
-                      np.where(t - ppl.permit_month[seekers] > 60, p.temporary_permit_factor, 1.0), 1.0)
-        found = seekers[u[seekers] < -np.expm1(-h)]
+        if t >= 60:
+            late_temporary = (ppl.permit[seekers] == Permit.TEMPORARY) & (t - ppl.permit_month[seekers] > 60)
+            h *= np.where(late_temporary, p.temporary_permit_factor, 1.0)
+        found = seekers[self.uniform("job", t, seekers) < -np.expm1(-h)]
         if len(found) == 0:
             return
         emp[found] = True
         ppl.ti_employed[found] = t
-        first = ppl.ti_first_job[found] == NEVER
-        ppl.ti_first_job[found[first]] = t
-        u2 = self.uniform("hours", t)[found]
+        first = found[ppl.ti_first_job[found] == NEVER]
+        ppl.ti_first_job[first] = t
+        u2 = self.uniform("hours", t, found)
         match = u2 < pol.job_matching
         ppl.good_match[found] = match
         ft_p = p.full_time_share * np.where(ppl.sex[found] == Sex.FEMALE, p.female_full_time_factor, 1.0)
         ft_p = np.minimum(ft_p * np.where(match, p.good_match_full_time, 1.0), 1.0)
         # a second, independent use of the hours draw: its position within the match band
-        v = np.where(match, u2 / max(pol.job_matching, 1e-9), (u2 - pol.job_matching) / max(1 - pol.job_matching, 1e-9))
+        v = np.where(match, u2 / max(pol.job_matching, 1e-9),
+                     (u2 - pol.job_matching) / max(1 - pol.job_matching, 1e-9))
         ppl.hours[found] = np.where(v < ft_p, Hours.FULL_TIME, Hours.PART_TIME)

@@ -1,0 +1,89 @@
+"""Speed and memory of one run: ``python -m experiments.benchmark [--size 30000] [--repeats 5]``.
+
+Measures, for a cohort of ``size`` persons over the default horizon (120 months after the last
+primary permit; the model steps 157 calendar months so that family members who arrive later are
+also followed):
+
+- wall time of :func:`model.model.simulate` (median of ``repeats`` runs after one warm-up, in this
+  process, on one core: numpy is limited to one thread);
+- throughput in person-months per second = persons x simulated months / wall time, and the same
+  counted over 120 months per person (the figure the issue's target is stated in);
+- memory: person-level state (bytes per person, from the declared arrays) and the peak of all
+  Python/numpy allocations during a run (tracemalloc, a separate run so it does not slow the
+  timed ones), per person.
+
+The targets (3.5 million person-months per second on one core, at most 1 KB per person) are
+reported against, never asserted in tests: timing depends on the machine.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+
+from experiments.compose import load  # noqa: E402
+from model.model import IntegrationModel  # noqa: E402
+
+
+def measure(size: int, repeats: int, scenario: str, seed: int) -> dict:
+    cfg = load(scenario, [f"population.size={size}", f"seed={seed}"])
+    times = []
+    for i in range(repeats + 1):
+        start = time.perf_counter()
+        m = IntegrationModel(cfg)
+        m.run()
+        if i:  # the first run warms caches and imports
+            times.append(time.perf_counter() - start)
+    months = m.months
+    state_bytes = m.people.nbytes()
+    tracemalloc.start()
+    m2 = IntegrationModel(cfg)
+    m2.run()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    wall = statistics.median(times)
+    horizon = int(cfg.population.horizon_months)
+    return {
+        "scenario": scenario, "persons": size, "months_stepped": months, "repeats": repeats,
+        "wall_seconds_median": round(wall, 4), "wall_seconds_min": round(min(times), 4),
+        "wall_seconds_max": round(max(times), 4),
+        "person_months_per_second": round(size * months / wall),
+        "person_months_per_second_120": round(size * horizon / wall),
+        "state_bytes_per_person": round(state_bytes / size, 1),
+        "peak_bytes_per_person": round(peak / size, 1),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", type=int, default=30_000)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--scenario", default="baseline")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", action="store_true", help="print one JSON line")
+    a = ap.parse_args()
+    r = measure(a.size, a.repeats, a.scenario, a.seed)
+    if a.json:
+        print(json.dumps(r))
+        return
+    print(f"{r['persons']:,} persons x {r['months_stepped']} months, scenario {r['scenario']}, "
+          f"median of {r['repeats']} runs")
+    print(f"  wall time            {r['wall_seconds_median']:.3f} s "
+          f"(min {r['wall_seconds_min']:.3f}, max {r['wall_seconds_max']:.3f})")
+    print(f"  throughput           {r['person_months_per_second'] / 1e6:.2f} million person-months/s "
+          f"({r['person_months_per_second_120'] / 1e6:.2f} counting 120 months a person; "
+          "target 3.5)")
+    print(f"  person state         {r['state_bytes_per_person']:.0f} bytes per person")
+    print(f"  peak allocations     {r['peak_bytes_per_person']:.0f} bytes per person (target <= 1024)")
+
+
+if __name__ == "__main__":
+    main()
