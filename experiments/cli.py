@@ -11,11 +11,11 @@ from __future__ import annotations
 import sys
 from typing import Iterable
 
-from model.config import all_params, scenario_names
+from model.config import all_params, calibration_names, scenario_names
 from model.errors import ConfigError
 
 #: keys a user may set that are not model parameters
-_FREE = {"seed", "scenario"}
+_FREE = {"seed", "scenario", "calibration"}
 
 
 def _param_index() -> dict:
@@ -57,6 +57,10 @@ def check_overrides(args: Iterable[str], extra: dict | None = None) -> None:
                 names = scenario_names()
                 if v not in names:
                     raise ConfigError("scenario", v, "one of " + ", ".join(names))
+            elif key == "calibration":
+                names = calibration_names()
+                if v not in names:
+                    raise ConfigError("calibration", v, "one of " + ", ".join(names))
             elif key == "seed":
                 if isinstance(v, bool) or not isinstance(v, int) or v < 0:
                     raise ConfigError("seed", v, "a whole number >= 0")

@@ -11,6 +11,7 @@ Tree::
     seed                 run seed (any integer >= 0)
     scenario             name of the scenario (set by Hydra's choice; informational)
     scenario_info        demand / law the scenario expresses, and a one-line summary
+    calibration_info     what the fitted parameter set was fitted to, when and how well
     population.*         cohort: size, permit year, horizon        (model/population.py)
     context.*            labour market and COVID                    (model/context.py)
     costs.*              unit costs                                 (model/costs.py)
@@ -21,7 +22,7 @@ Tree::
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, fields, make_dataclass
+from dataclasses import dataclass, field, fields, make_dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Mapping
@@ -53,7 +54,8 @@ def all_params() -> list[tuple[str, Param]]:
 def schema() -> dict:
     """The full config tree at its declared defaults."""
     tree: dict[str, Any] = {"seed": 0, "scenario": "baseline",
-                            "scenario_info": {"demand": "", "summary": ""}}
+                            "scenario_info": {"demand": "", "summary": ""},
+                            "calibration_info": {}}
     for path, params in groups().items():
         node = tree
         for part in path.split("."):
@@ -81,11 +83,33 @@ class RunConfig:
     costs: Any
     params: Any
     policy: Any
+    calibration_info: dict = field(default_factory=dict)
+
+    def with_values(self, values: Mapping[str, Any]) -> "RunConfig":
+        """A copy with some parameters changed, e.g. ``{"params.work.base_rate": 0.05}``;
+        each value is checked like any input (ConfigError if unknown or out of bounds)."""
+        index = {f"{g}.{p.name}": p for g, p in all_params()}
+        changed: dict[str, dict] = {}
+        for key, value in values.items():
+            if key not in index:
+                same_group = [k for k in index if k.rsplit(".", 1)[0] == key.rsplit(".", 1)[0]]
+                raise _unknown(key, value, same_group or list(index))
+            path, name = key.rsplit(".", 1)
+            changed.setdefault(path, {})[name] = index[key].check(key, value)
+        new = self
+        for path, vals in changed.items():
+            obj = replace(self._get(path), **vals)
+            if path.startswith("params."):
+                new = replace(new, params=replace(new.params, **{path.split(".")[1]: obj}))
+            else:
+                new = replace(new, **{path: obj})
+        return new
 
     def to_dict(self) -> dict:
         """Plain nested dict (for writing the resolved config)."""
         out: dict[str, Any] = {"seed": self.seed, "scenario": self.scenario,
-                               "scenario_info": dict(self.scenario_info)}
+                               "scenario_info": dict(self.scenario_info),
+                               "calibration_info": dict(self.calibration_info)}
         for path in groups():
             node = out
             parts = path.split(".")
@@ -96,16 +120,19 @@ class RunConfig:
         return out
 
     def _get(self, path: str):
-        obj = self
+        obj: Any = self
         for part in path.split("."):
             obj = getattr(obj, part)
         return obj
 
 
 def _unknown(key: str, value: Any, known: list[str]) -> ConfigError:
-    near = difflib.get_close_matches(key.rsplit(".", 1)[-1], known, n=1)
+    near = difflib.get_close_matches(key, known, n=1) or difflib.get_close_matches(
+        key.rsplit(".", 1)[-1], known, n=1)
     hint = f" (did you mean {near[0]}?)" if near else ""
-    return ConfigError(key, value, f"a known key{hint}: one of {', '.join(sorted(known))}")
+    listing = (f"one of {', '.join(sorted(known))}" if len(known) <= 16
+               else "a key listed in docs/ODD.md's parameter table")
+    return ConfigError(key, value, f"a known key{hint}: {listing}")
 
 
 def build(cfg: Mapping) -> RunConfig:
@@ -123,7 +150,8 @@ def build(cfg: Mapping) -> RunConfig:
         pass
     cfg = dict(cfg)
     cfg.pop("hydra", None)
-    top = ["seed", "scenario", "scenario_info", "population", "context", "costs", "params", "policy"]
+    top = ["seed", "scenario", "scenario_info", "calibration_info", "population", "context",
+           "costs", "params", "policy"]
     for k in cfg:
         if k not in top:
             raise _unknown(k, cfg[k], top)
@@ -136,6 +164,9 @@ def build(cfg: Mapping) -> RunConfig:
     info = cfg.get("scenario_info") or {}
     if not isinstance(info, Mapping) or set(info) - {"demand", "summary"}:
         raise ConfigError("scenario_info", info, "a mapping with keys demand and summary")
+    calibration = cfg.get("calibration_info") or {}
+    if not isinstance(calibration, Mapping):
+        raise ConfigError("calibration_info", calibration, "a mapping (written by experiments.calibrate)")
     values: dict[str, Any] = {}
     pathway_names = [cls.name for _, cls in PATHWAYS]
     params_node = cfg.get("params") or {}
@@ -162,7 +193,13 @@ def build(cfg: Mapping) -> RunConfig:
         **{n: values[f"params.{n}"] for n in pathway_names})
     return RunConfig(seed=seed, scenario=scenario, scenario_info=dict(info),
                      population=values["population"], context=values["context"],
-                     costs=values["costs"], params=pw, policy=values["policy"])
+                     costs=values["costs"], params=pw, policy=values["policy"],
+                     calibration_info=dict(calibration))
+
+
+def calibration_names() -> list[str]:
+    """Names of the parameter sets in ``conf/calibration/`` (``fitted``, ``none``)."""
+    return sorted(p.stem for p in (ROOT / "conf" / "calibration").glob("*.yaml"))
 
 
 def scenario_names() -> list[str]:

@@ -2,9 +2,10 @@
 
 Definitions follow CBS's cohort statistics ("Asiel en integratie") so that model and data can be
 compared: shares are of the permit cohort counted from each person's own permit month;
-``employed`` and ``benefit`` count people aged 18-64 at the measurement date; ``exam_*`` count those
-with an integration obligation; the others count everyone still in the Netherlands (``left``:
-everyone whose permit has begun). The headline outcome, ``participating``, is the client's: paid
+``employed``, ``benefit`` and the other parts of participation count people aged 18-64 at the
+measurement date who live in the Netherlands; ``exam_*`` count those with an integration
+obligation; housing, permits and ``left`` count everyone whose permit has begun, including those
+who left (the targets schema in ``model/data/README.md``). The headline outcome, ``participating``, is the client's: paid
 work, education or other participation (volunteering, a participation job).
 
 The recorder counts, for every month since the permit and every class of person (sex x origin x

@@ -32,7 +32,7 @@ class Education(IntEnum):
 class Residence(IntEnum):
     """Housing pathway: where a person lives."""
 
-    NOT_ARRIVED = 0  #: family member still abroad (permit not yet granted)
+    NOT_ARRIVED = 0  #: before the person's own permit: in the asylum procedure, or abroad (family)
     RECEPTION = 1  #: in an asylum reception centre (COA)
     HOUSED = 2  #: own home in a municipality
     LEFT = 3  #: emigrated (onward or return migration)
@@ -107,7 +107,7 @@ STATES: tuple[State, ...] = (
     State("ti_left", np.int16, NEVER, "month emigrated"),
     # health and belonging
     State("poor_health", np.bool_, False, "poor mental health (limits learning and work)"),
-    State("ti_poor_health", np.int16, NEVER, "month poor mental health began"),
+    State("ti_poor_health", np.int16, NEVER, "month the current health status (poor or recovered) began"),
     State("belonging", np.float32, 0.5, "sense of belonging / feeling at home, 0-1"),
     State("volunteering", np.bool_, False, "in other participation (volunteering, participation job)"),
     # intake and civic integration
@@ -127,7 +127,7 @@ STATES: tuple[State, ...] = (
     State("ti_study", np.int16, NEVER, "month the current study status began"),
     # work and income
     State("employed", np.bool_, False, "employee or self-employed (CBS definition, any hours)"),
-    State("ti_employed", np.int16, NEVER, "month the current job began"),
+    State("ti_employed", np.int16, NEVER, "month the current work status (job or job loss) began"),
     State("ti_first_job", np.int16, NEVER, "month of the first job in the Netherlands"),
     State("hours", np.int8, 0, "Hours code"),
     State("good_match", np.bool_, False, "current job fits the person's education"),

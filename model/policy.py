@@ -25,7 +25,7 @@ LEVERS: tuple[Param, ...] = (
     # ---- D1 intensify and speed up, municipal key role -----------------------------------------
     Param("support_level", 1.0, "multiplier of 2024 municipal support",
           "MKBA Amsterdam approach (LPBL 2017, secondary): caseload 50 ~ 2x usual",
-          "municipal support intensity (caseload, budget): faster intake, fewer drop-outs, coaching",
+          "municipal support intensity (caseload, budget): faster intake, job coaching, other participation",
           kind="multiplier", low=0.5, high=3.0, demand="D1"),
     Param("start_in_reception", False, "flag", "MKBA Amsterdam approach (start in reception)",
           "intake and language course start while still in reception", kind="flag", demand="D1"),
@@ -47,7 +47,7 @@ LEVERS: tuple[Param, ...] = (
     # ---- D4 personal plan soon after arrival --------------------------------------------------
     Param("pip_delay_months", 4.0, "months after housing",
           "CBS SWI 2022/2023: 35% of the 2022 cohort had an intake by end 2022, 88% by end 2023",
-          "mean delay from housing (or reception start) to the broad intake and personal plan",
+          "delay to the broad intake and personal plan: from housing (or the permit, when starting in reception) the intake happens each month with chance support / this",
           kind="months", low=0.5, high=12.0, demand="D4"),
     Param("competence_assessment", 0.3, "probability",
           "assumption: foreign diplomas often not recognised or not used (domain brief)",

@@ -212,8 +212,6 @@ def build(p, year: int, people_rng: np.random.Generator,
     cum_edu = np.cumsum(edu_p[people.origin], axis=1)
     edu = (u[:, None] > cum_edu[:, :2]).sum(axis=1).astype(np.int8)
     edu[is_child] = Education.LOW
-    # adult children aged 18+ at arrival keep their drawn level
-    edu[is_child & (age >= 18)] = np.minimum(edu[is_child & (age >= 18)], Education.MID)
     people.education[:] = edu
     lit_p = np.array([pr.literate_if_low_edu for pr in prof_of])[people.origin]
     people.literate[:] = (edu > Education.LOW) | (rng.random(n) < lit_p) | (age < 12)
@@ -229,7 +227,8 @@ def build(p, year: int, people_rng: np.random.Generator,
     people.permit_month[:] = pm
     proc = procedure_scale * np.array([pr.procedure_months for pr in prof_of])[people.origin]
     people.procedure[:] = np.where(follower | (people.prior_stay > 0), 0.0, proc)
-    people.residence[:] = np.where(follower, Residence.NOT_ARRIVED, Residence.RECEPTION)
+    # everyone enters the cohort at their own permit month (housing pathway, step 1)
+    people.residence[:] = Residence.NOT_ARRIVED
     people.ti_reception[:] = np.where(follower, NEVER,
                                       pm - np.round(np.maximum(people.procedure, people.prior_stay)))
 

@@ -24,7 +24,7 @@ from model.people import Permit, Residence, Study
 PARAMS: tuple[Param, ...] = (
     Param("adjust_rate", 0.05, "per month", "assumption", "speed at which belonging follows the situation",
           kind="share", low=0.01, high=0.2),
-    Param("baseline", 0.45, "index 0-1", "assumption", "belonging of a person housed without work",
+    Param("baseline", 0.45, "index 0-1", "assumption", "belonging before any situation or policy term (also the starting value)",
           kind="share", low=0.2, high=0.7),
     Param("home_weight", 0.10, "index points", "assumption", "a home of one's own", kind="share",
           low=0.0, high=0.3),

@@ -10,8 +10,9 @@ Today's average wait after the permit is about 40 weeks against a norm of 14 (se
 Mechanism: each month a municipality offers homes for ``capacity_rate x supply index(year) x cohort
 size x quota share x delivery`` persons, where delivery is its implementation quality relative to
 today's (D10) to the power ``quality_elasticity``: municipalities differ in meeting their quota.
-Supply not taken in a month is kept only as far as the household at the head of the queue needs
-it (a large family waits until a large enough home has come free). Households in reception whose primary permit holder has waited at
+Supply not taken in a month carries over up to the larger of one month's supply and the size of
+the household at the head of the queue (so a large family waits until a large enough home has come
+free); supply is lost in a month when nobody is in reception. Households in reception whose primary permit holder has waited at
 least ``min_wait_months`` since the permit queue in order of priority: months waited (singles'
 months count for ``single_priority``) plus a stable random tie-break. Homes go down the queue until
 the month's supply is used; a household that does not fit stops the queue (no overtaking). Family
@@ -25,14 +26,14 @@ import numpy as np
 
 from model.parameters import Param
 from model.pathways.base import Pathway
-from model.people import Residence
+from model.people import NEVER, Residence
 from model.population import SINGLE
 
 PARAMS: tuple[Param, ...] = (
     Param("capacity_rate", 0.04, "share of the cohort's persons housed per month",
           "fitted to CBS news 2017/25 (2014 entrants' own home at 6, 12, 18 months)",
           "monthly housing supply for the cohort at the 2014 supply level", kind="share",
-          low=0.04, high=0.25, calibrate=True),
+          low=0.02, high=0.25, calibrate=True),
     Param("min_wait_months", 1.0, "months", "norm: a home within 14 weeks of the permit (domain brief)",
           "months after the permit before a household can be housed (linking, search, moving)",
           kind="months", low=0.0, high=4.0),
@@ -69,12 +70,17 @@ class Housing(Pathway):
     def step(self, t: int) -> None:
         ppl = self.people
         res = ppl.residence
-        # 1. family members whose permit begins now arrive
+        # 1. persons whose own permit begins now join the cohort: permit holders in the asylum
+        # procedure stay in reception (they entered it earlier: ti_reception), family members
+        # arriving through reunification move into the sponsor's home, or reception if none yet
         arriving = (ppl.permit_month == t) & (res == Residence.NOT_ARRIVED)
         if arriving.any():
             idx = np.flatnonzero(arriving)
-            sponsor_housed = res[self.hh_primary[ppl.household[idx]]] == Residence.HOUSED
-            to_home, to_reception = idx[sponsor_housed], idx[~sponsor_housed]
+            in_procedure = ppl.ti_reception[idx] != NEVER
+            res[idx[in_procedure]] = Residence.RECEPTION
+            fam = idx[~in_procedure]
+            sponsor_housed = res[self.hh_primary[ppl.household[fam]]] == Residence.HOUSED
+            to_home, to_reception = fam[sponsor_housed], fam[~sponsor_housed]
             res[to_home] = Residence.HOUSED
             ppl.ti_housed[to_home] = t
             res[to_reception] = Residence.RECEPTION

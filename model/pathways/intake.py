@@ -6,10 +6,10 @@ intake by the end of 2022 and 88% by the end of 2023 (CBS SWI). About a quarter 
 the education route (Divosa); people who cannot reach B1 take the Z route. Under the law of 2013
 there was no intake: permit holders arranged their own course (route ``SELF_ARRANGED``).
 
-Mechanism: adults aged 18-64 at their permit have an obligation (a share with severe health
-problems is exempted at once). Under the law of 2021 the intake happens at a monthly rate of
+Mechanism: adults aged 18-64 at their permit have an obligation; at the intake a person in poor
+mental health is exempted with chance ``medical_exemption``. Under the law of 2021 the intake happens at a monthly rate of
 ``municipal support / pip_delay_months`` (D1, D4) from housing, or from the permit when integration
-starts in reception (D1). The route follows the person's competences: education route for the young
+starts in reception (D1); under the law of 2013 the obligation starts at housing. The route follows the person's competences: education route for the young
 with some schooling, Z route for those who cannot read or learn quickly, B1 otherwise; with chance
 ``1 - route_information`` (D6) the intake gets it wrong and places the person on another route. At
 intake a valid foreign higher qualification is recognised with chance ``competence_assessment``

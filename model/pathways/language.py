@@ -10,15 +10,16 @@ Mechanism: Dutch proficiency is a continuous level (0 none, 1 A1, 2 A2, 3 B1, 4 
 person gains ``gain_course`` levels a month, scaled by age, schooling, literacy, health, ability,
 belonging, course quality (D6, and the municipality's implementation quality under the law of
 2021), time taken by work (less with a dual track, D2) and by extra conditions (D9), with
-diminishing returns towards B2. Outside a course, contact teaches a little (more at work and with
+diminishing returns (the gain falls linearly to zero at level 5). Outside a course, contact teaches a little (more at work and with
 more social contact, D11). Children learn at school. Courses start once the obligation has begun:
 at ``course_start_2021`` a month when the municipality provides them, at ``course_start_2013`` when
 people arrange their own; they may be dropped (less with guidance, D2, and quality, D6). Near the
 exam level people sit the exam, more often as the term's end nears; the chance to pass rises
 with the level. The B1 and self-arranged routes end with the exam, the Z route after
-``z_route_months`` in the course, the education route on reaching B1. When the 3-year term has
-passed, people who tried are exempted at ``effort_exemption``; the rest are fined (law of 2013)
-and keep going.
+``z_route_months`` in the course, the education route on reaching the exam level. The 3-year
+term runs from the permit under the law of 2013 and from the intake (registration in the
+municipality) under the law of 2021; once it has passed, people who tried for at least a year are
+exempted at ``effort_exemption``; the rest are fined and keep going (an extension, in effect).
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ PARAMS: tuple[Param, ...] = (
           low=0.0, high=0.04),
     Param("gain_school", 0.10, "CEFR levels per month", "assumption: children learn fast at school",
           "monthly gain of children at school", kind="rate", low=0.05, high=0.2),
+    Param("prior_stay_gain", 0.03, "CEFR levels per month lived here before the permit",
+          "assumption: people who lived years in the Netherlands before a permit speak some Dutch; fitted to Afghans' early employment (CBS news 2018/16)",
+          "Dutch learned during a long stay before the permit (up to B1)", kind="rate",
+          low=0.0, high=0.06, calibrate=True),
     Param("age_effect", -0.25, "log-factor per decade over 30", "assumption (age and second-language learning)",
           "effect of age on learning speed", kind="coefficient", low=-0.5, high=0.0),
     Param("low_education_effect", -0.35, "log-factor", "assumption",
@@ -103,7 +108,7 @@ class Language(Pathway):
         ppl = self.people
         # prior stay in the Netherlands taught some Dutch (children at school, adults informally)
         age_at_permit = ppl.age0 + ppl.permit_month / 12.0
-        informal = np.where(age_at_permit < 18, self.p.gain_school, 2 * self.p.gain_informal)
+        informal = np.where(age_at_permit < 18, self.p.gain_school, self.p.prior_stay_gain)
         ppl.language[:] = np.minimum(ppl.prior_stay * informal, 3.0).astype(np.float32)
         self.months_tried = np.zeros(ppl.n, np.int16)  #: months spent in a course (effort)
         m = self.model
@@ -169,6 +174,11 @@ class Language(Pathway):
         cand = np.flatnonzero(pending & inc)
         self._exam(t, cand)
 
+    @property
+    def term_start(self) -> np.ndarray:
+        """Month each person's 3-year term began: the permit (law of 2013) or the intake (2021)."""
+        return self.people.permit_month if not self.policy.law_2021 else self.people.ti_intake
+
     def _exam(self, t: int, cand: np.ndarray) -> None:
         """Exams and route completion for course-goers ``cand``; term ends for all pending."""
         ppl, p, pol = self.people, self.p, self.policy
@@ -176,7 +186,7 @@ class Language(Pathway):
         if len(cand):
             route = ppl.route[cand]
             lang = ppl.language[cand]
-            since = t - ppl.ti_intake[cand]
+            since = t - self.term_start[cand]
             near_end = (since >= p.term_months - 6) & (since < p.term_months)
             exam_route = (route == Route.B1) | (route == Route.SELF_ARRANGED)
             ready = exam_route & (lang >= target - 0.5)
@@ -198,12 +208,11 @@ class Language(Pathway):
             ppl.in_course[done] = False
         # after the term: exemption for proven effort, else a fine (law of 2013) and carry on
         late = np.flatnonzero(ppl.obliged & (ppl.exam == Exam.PENDING) & (ppl.ti_intake != NEVER)
-                              & (t - ppl.ti_intake >= p.term_months))
+                              & (t - self.term_start >= p.term_months))
         if len(late):
             tried = late[self.months_tried[late] >= 12]
             exempt = tried[self.uniform("exemption", t, tried) < p.effort_exemption]
             ppl.exam[exempt] = Exam.EXEMPTED
             ppl.ti_exam[exempt] = t
             ppl.in_course[exempt] = False
-            if not pol.law_2021:
-                ppl.fined[np.setdiff1d(late, exempt, assume_unique=True)] = True
+            ppl.fined[np.setdiff1d(late, exempt, assume_unique=True)] = True

@@ -26,9 +26,9 @@ PARAMS: tuple[Param, ...] = (
           "monthly chance an eligible temporary permit becomes permanent", kind="probability",
           low=0.1, high=1.0),
     Param("naturalisation_rate", 0.03, "per month",
-          "fitted to 41% of Syrians with a 2015 permit Dutch by end 2021 (secondary)",
+          "set by hand to 41% of Syrians with a 2015 permit Dutch by end 2021 (secondary; not in the targets file)",
           "monthly chance an eligible person naturalises", kind="probability", low=0.01,
-          high=0.15, calibrate=True),
+          high=0.15),
     Param("leave_rate", 0.0008, "per month", "assumption: few permit holders emigrate (CBS)",
           "monthly chance of leaving the Netherlands", kind="probability", low=0.0, high=0.004),
 )

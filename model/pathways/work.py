@@ -11,13 +11,16 @@ months of learning).
 Mechanism: a monthly job-finding hazard ``h = base_rate x exp(linear predictor) x demand x policy``
 for people aged 18-64 who are present and not in work (probability ``1 - exp(-h)``). The linear
 predictor holds Dutch level, schooling (a recognised foreign degree or a Dutch diploma counts),
-sex and care for a young child, health, age, ability, belonging and years already lived here.
+sex and care for a young child, health, age, ability, belonging, years already lived here, and
+whether the civic integration obligation is met (courses are over and the municipality's work
+obligations apply).
 Demand is national labour demand by calendar year (``context``) times the municipality's local
 unemployment, and is lower in reception. Policy: coaching (D1, D3), employer openness and wage
 subsidies (D5), discrimination (D11), lock-in while in a course or study unless dual track (D2),
-and employers' reluctance towards a temporary permit past its 5 years (D7). Jobs end at a monthly
-rate that is lower with better Dutch and for jobs that fit the person's education (D3), higher for
-new jobs and in the COVID stop. At a job start the hours are full-time with a chance that rises
+and employers' reluctance towards a permit still temporary after ``policy.permanence_years`` (D7).
+Jobs end at a monthly rate that is lower with better Dutch and for jobs that fit the person's
+education (D3), higher in a job's first 6 months, and for jobs under a year old during the COVID
+stop. At a job start the hours are full-time with a chance that rises
 with a good match and is lower for women.
 """
 
@@ -27,7 +30,7 @@ import numpy as np
 
 from model.parameters import Param
 from model.pathways.base import Pathway
-from model.people import NEVER, Education, Hours, Permit, Residence, Sex, Study
+from model.people import NEVER, Education, Exam, Hours, Permit, Residence, Sex, Study
 
 PARAMS: tuple[Param, ...] = (
     Param("base_rate", 0.075, "per month", "fitted to CBS 2014 cohort employment (S-curve)",
@@ -36,9 +39,9 @@ PARAMS: tuple[Param, ...] = (
     Param("language_effect", 1.0, "log-hazard per CEFR level", "fitted; Damen et al. 2023 (language raises job chances)",
           "effect of Dutch proficiency on job finding", kind="coefficient", low=0.2, high=1.5,
           calibrate=True),
-    Param("female_effect", -1.5, "log-hazard", "fitted to SCP via NIDI (Syrian men 45%, women 11%)",
+    Param("female_effect", -1.5, "log-hazard", "set by hand to SCP via NIDI (Syrian men 45%, women 11% after 3-4 years; not in the targets file)",
           "effect of being a woman on job finding (besides childcare)", kind="coefficient",
-          low=-2.0, high=-0.3, calibrate=True),
+          low=-2.0, high=-0.3),
     Param("childcare_effect", -0.8, "log-hazard", "assumption (mothers of children under 4)",
           "effect on a mother of caring for a child under 4", kind="coefficient", low=-1.5,
           high=0.0),
@@ -61,6 +64,10 @@ PARAMS: tuple[Param, ...] = (
           "assumption; fitted to the early employment of Afghans (CBS news 2018/16)",
           "networks and experience from a long stay before the permit", kind="coefficient",
           low=0.0, high=0.5, calibrate=True),
+    Param("integration_done_effect", 0.4, "log-hazard",
+          "Damen, Huijnk & Dagevos 2023: a finished civic integration raises job chances; size fitted",
+          "job search once the civic integration obligation is met (courses over, the municipality's work obligations apply)",
+          kind="coefficient", low=0.0, high=1.2, calibrate=True),
     Param("reception_factor", 0.25, "factor", "assumption: remote reception centres, no municipal support",
           "job finding while still in reception, relative to housed", kind="share", low=0.05,
           high=0.8),
@@ -79,6 +86,9 @@ PARAMS: tuple[Param, ...] = (
           low=0.01, high=0.06, calibrate=True),
     Param("separation_language_effect", -0.25, "log-hazard per CEFR level", "assumption",
           "effect of Dutch on keeping a job", kind="coefficient", low=-0.6, high=0.0),
+    Param("new_job_separation", 1.5, "factor", "assumption: most first jobs are temporary or agency work (CBS)",
+          "job loss in the first 6 months of a job, relative to later", kind="multiplier",
+          low=1.0, high=3.0),
     Param("good_match_separation", 0.6, "factor", "assumption (domain brief D3)",
           "job loss of a job that fits the person's education, relative to another",
           kind="share", low=0.3, high=1.0),
@@ -127,7 +137,9 @@ class Work(Pathway):
         if len(workers):
             sep = p.separation_rate * np.exp(p.separation_language_effect * (ppl.language[workers] - 2.0))
             sep = sep * np.where(ppl.good_match[workers], p.good_match_separation, 1.0)
-            sep = sep + self.model.context.layoffs[t]
+            tenure = t - ppl.ti_employed[workers]
+            sep = sep * np.where(tenure < 6, p.new_job_separation, 1.0)
+            sep = sep + self.model.context.layoffs[t] * (tenure < 12)
             stop[workers[self.uniform("job", t, workers) < sep]] = True
         if stop.any():
             emp[stop] = False
@@ -148,6 +160,7 @@ class Work(Pathway):
                + p.poor_health_effect * ppl.poor_health[seekers])
         eta += p.high_education_effect * ((edu == Education.HIGH) & ppl.diploma_recognised[seekers])
         eta += p.dutch_diploma_effect * (ppl.study[seekers] == Study.COMPLETED)
+        eta += p.integration_done_effect * (ppl.exam[seekers] != Exam.PENDING)
         eta += p.childcare_effect * (self.mother[seekers] & (t < self.young_child_until[seekers]))
         h = p.base_rate * np.exp(eta) * (self.model.context.labour_demand[t] * self.policy_factor)
         in_rec = res[seekers] == Residence.RECEPTION
@@ -157,8 +170,9 @@ class Work(Pathway):
             h *= np.where(busy, p.course_lock_in, 1.0)
         if pol.wage_subsidy != 1.0:
             h *= np.where((lang < 2.0) | (edu == Education.LOW), pol.wage_subsidy, 1.0)
-        if t >= 60:
-            late_temporary = (ppl.permit[seekers] == Permit.TEMPORARY) & (t - ppl.permit_month[seekers] > 60)
+        term = 12 * pol.permanence_years
+        if t >= term:
+            late_temporary = (ppl.permit[seekers] == Permit.TEMPORARY) & (t - ppl.permit_month[seekers] > term)
             h *= np.where(late_temporary, p.temporary_permit_factor, 1.0)
         found = seekers[self.uniform("job", t, seekers) < -np.expm1(-h)]
         if len(found) == 0:
