@@ -13,20 +13,20 @@ line naming the key, the value and what is allowed, exit code 2, and no result f
 
 from __future__ import annotations
 
-import logging
 import sys
-import time
 from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+from hydra.types import RunMode
+
 from experiments.cli import check_overrides, fail
-from experiments.output import remove_if_empty, write_run
+from experiments.jobs import record_failure, write_job
+from experiments.output import remove_if_empty
 from model.config import build, register
 from model.errors import ConfigError
-from model.model import simulate
 
 register()
 
@@ -34,17 +34,23 @@ register()
 @hydra.main(version_base="1.3", config_path="../conf", config_name="config")
 def job(cfg: DictConfig) -> dict:
     """One Hydra job: validate, simulate, write. Returns headline numbers (for sweepers)."""
-    logging.getLogger("mesa").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     run_dir = Path(HydraConfig.get().runtime.output_dir)
     try:
         rc = build(cfg)
     except ConfigError as e:
         remove_if_empty(run_dir)
         fail(e)
-    start = time.perf_counter()
     try:
-        result = simulate(rc)
-        write_run(result, run_dir, time.perf_counter() - start)
+        result = write_job(rc, run_dir, chart=True)
+    except Exception as e:
+        if HydraConfig.get().mode == RunMode.MULTIRUN:
+            # a sweep goes on, and reaches its aggregation: the failure is recorded as data
+            record_failure(run_dir, rc.scenario, rc.seed, e)
+            print(f"error: {rc.scenario} seed {rc.seed} failed: {e} (see {run_dir / 'failed.json'})",
+                  file=sys.stderr)
+            return None
+        remove_if_empty(run_dir)
+        raise
     except BaseException:
         remove_if_empty(run_dir)
         raise

@@ -7,6 +7,7 @@ collection; person state lives in arrays (:class:`model.people.People`).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import mesa
@@ -21,6 +22,10 @@ from model.pathways import PATHWAYS
 from model.policy import LEVERS, Policy
 from model.people import STATES
 from model.rng import CommonRandom
+
+# Mesa logs every step of every model at INFO ("Step N at time N"); with hundreds of months per
+# run and many runs that drowns what users need to read. Warnings still come through.
+logging.getLogger("MESA.mesa.model").setLevel(logging.WARNING)
 
 #: implementation quality of today's practice (the lever's default); support and course quality
 #: are expressed relative to it
@@ -71,8 +76,8 @@ class IntegrationModel(mesa.Model):
         municipality.place(self.people, self.households, self.municipalities,
                            self.policy.placement,
                            self.streams.uniform("placement", -1)[: len(self.households.size)],
-                           config.context.tightness_elasticity)
-        self.costs = Costs(config.costs, self.months, self.policy.support_level)
+                           config.context.tightness_elasticity, config.params.work)
+        self.costs = Costs(config.costs, self.months, self.policy)
         self.pathways = [cls(self) for _, cls in PATHWAYS]
         for pw in self.pathways:
             pw.initialise()

@@ -24,7 +24,7 @@ import mesa
 import numpy as np
 from scipy.stats import norm
 
-from model.people import Education
+from model.people import Education, Sex
 
 
 @cache
@@ -78,24 +78,33 @@ def create(model, policy, reference_quality: float) -> list[Municipality]:
             for i, t in enumerate(types)]
 
 
-def job_chance_index(education: np.ndarray, munis: list[Municipality], elasticity: float) -> np.ndarray:
-    """Relative job-finding chance of each person in each municipality (persons x municipalities).
+def local_demand(munis: list[Municipality], elasticity: float) -> np.ndarray:
+    """Local labour demand by municipality and education level (municipalities x 3).
 
-    Local unemployment enters as in the work pathway; higher-educated persons gain from demand for
-    higher skills, others from its complement (assumption).
+    Local unemployment enters as ``(unemployment index) ** -elasticity`` (Damen et al. 2023: higher
+    regional unemployment, lower job chances); the higher-educated gain from a municipality's demand
+    for higher skills, people with little schooling from its complement (assumption). The work
+    pathway and the matched placement use the same numbers.
     """
     unemp = np.array([m.unemployment_index for m in munis])
     skill = np.array([m.high_skill_demand for m in munis])
-    base = unemp ** (-elasticity)
-    high = (education == Education.HIGH)[:, None]
-    return base[None, :] * np.where(high, skill[None, :], 2.0 - skill[None, :])
+    by_edu = np.stack([2.0 - skill, np.ones_like(skill), skill], axis=1)  # LOW, MID, HIGH
+    return unemp[:, None] ** (-elasticity) * by_edu
 
 
-def place(people, households, munis, rule: str, u_household: np.ndarray, elasticity: float) -> None:
+def place(people, households, munis, rule: str, u_household: np.ndarray, elasticity: float,
+          work) -> None:
     """Link every household to a municipality (``people.municipality``), respecting quotas.
+
+    Under ``matched``, a household's value in a municipality is the sum over its adults of their
+    predicted job chance there: what the placement agency can observe (sex, age, schooling, years
+    already lived here, through the work pathway's coefficients ``work``) times the local demand
+    for their education (:func:`local_demand`). Households are assigned greedily, largest gain over
+    their average municipality first, until each municipality's quota is full.
 
     Args:
         u_household: one stable U(0,1) per household (the placement stream).
+        work: the work pathway's parameter values.
     """
     shares = np.array([m.quota_share for m in munis])
     hh_size = households.size
@@ -104,9 +113,20 @@ def place(people, households, munis, rule: str, u_household: np.ndarray, elastic
         cum = np.cumsum(shares)
         link = np.minimum(np.searchsorted(cum, u_household * cum[-1]), len(munis) - 1)
     else:
-        score = job_chance_index(people.education[prim], munis, elasticity)
-        # gain of each household in each municipality relative to its mean
-        gain = np.log(score) - np.log(score).mean(axis=1, keepdims=True)
+        age = people.age0 + people.permit_month / 12.0
+        adult = (age >= 18) & (age < 65)
+        observable = np.exp(np.where(people.sex == Sex.FEMALE, work.female_effect, 0.0)
+                            + np.where(people.education == Education.LOW, work.low_education_effect, 0.0)
+                            + work.age_effect * np.maximum(age - 35.0, 0.0)
+                            + work.prior_stay_effect * np.minimum(people.prior_stay / 12.0, 4.0))
+        demand = local_demand(munis, elasticity)  # municipalities x education
+        value = np.zeros((len(prim), len(munis)))
+        for e in range(3):
+            w = np.bincount(people.household, weights=adult * observable * (people.education == e),
+                            minlength=len(prim))
+            value += w[:, None] * demand[None, :, e]
+        # gain of each household in each municipality over its average municipality
+        gain = value - value.mean(axis=1, keepdims=True)
         capacity = shares * hh_size.sum() * 1.02  # 2% slack so that the last households fit
         link = np.full(len(prim), -1)
         used = np.zeros(len(munis))

@@ -198,9 +198,10 @@ def group_mask(group: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
                 raise ValueError(f"age={v!r}: expected LOW-HIGH in years, such as 18-24") from None
             lows = np.array([0, 18, 25, 35, 45, 55, 65])
             highs = np.array([17, 24, 34, 44, 54, 64, 200])
+            if lo not in lows or (hi not in highs and hi < 65):
+                raise ValueError(f"age={v!r}: expected a range on the model's age-group edges "
+                                 f"({', '.join(AGE_GROUPS)}), such as 18-24, 25-64 or 18-64")
             sel = (lows >= lo) & (highs <= hi)
-            if not sel.any():
-                raise ValueError(f"age={v!r}: no model age group ({', '.join(AGE_GROUPS)}) lies within it")
             age = age & sel
         else:
             raise ValueError(f"group key {k!r}: expected one of sex, origin, education, age")

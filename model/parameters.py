@@ -22,6 +22,7 @@ is what calibration and sensitivity analysis explore):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +59,7 @@ class Param:
     calibrate: bool = False
     choices: tuple = field(default_factory=tuple)
     demand: str = ""
+    strict: bool = False  #: the plausible range is also the allowed range (e.g. years with data)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -72,6 +74,8 @@ class Param:
     @property
     def hard_bounds(self) -> tuple[float, float]:
         """Bounds outside which a value is an input error (not merely implausible)."""
+        if self.strict:
+            return (float(self.low), float(self.high))
         if self.kind in ("probability", "share"):
             return (0.0, 1.0)
         if self.kind in ("rate", "multiplier", "months", "years", "count", "euro"):
@@ -87,12 +91,14 @@ class Param:
         if self.kind == "choice":
             return "one of " + ", ".join(map(str, self.choices))
         if self.kind == "count":
+            if self.strict:
+                return f"a whole number from {int(self.low)} to {int(self.high)}"
             return "a whole number >= 0"
         lo, hi = self.hard_bounds
         if lo == float("-inf"):
             return "a number"
         if hi == float("inf"):
-            return f"a number >= {lo:g}"
+            return f"a finite number >= {lo:g}"
         return f"a number in [{lo:g}, {hi:g}]"
 
     def check(self, key: str, value: Any) -> Any:
@@ -110,10 +116,10 @@ class Param:
             if str(value) in map(str, self.choices):
                 return next(c for c in self.choices if str(c) == str(value))
             raise ConfigError(key, value, self.allowed())
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise ConfigError(key, value, self.allowed())
         if self.kind == "count":
-            if int(value) != value:
+            if int(value) != value or value < 0:
                 raise ConfigError(key, value, self.allowed())
             value = int(value)
         else:

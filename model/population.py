@@ -30,16 +30,21 @@ SINGLE, COUPLE, COUPLE_CHILDREN, SINGLE_PARENT = 0, 1, 2, 3
 PARAMS: tuple[Param, ...] = (
     Param("size", 10_000, "persons", "assumption: sample size, not a behavioural parameter",
           "number of simulated persons (the real 2014 cohort: about 20 thousand)", kind="count",
-          low=1_000, high=200_000),
+          low=100, high=1_000_000, strict=True),
     Param("permit_year", 2024, "calendar year",
           "CBS permit cohorts; selects origin mix, legal regime and calendar",
-          "the year the cohort's permits were granted", kind="count", low=2014, high=2025),
+          "the year the cohort's permits were granted (years with input data)", kind="count",
+          low=2014, high=2025, strict=True),
     Param("horizon_months", 120, "months", "issue: permit to 10 years later",
           "months simulated after the last primary permit", kind="count", low=12, high=180),
     Param("family_delay_median", 9.0, "months",
           "assumption: reunification takes from several months to over a year (domain brief)",
           "median months between the sponsor's permit and the family's arrival", kind="months",
           low=4, high=18),
+    Param("procedure_spread", 0.2, "standard deviation of log months",
+          "assumption: asylum procedures vary within an origin; fitted to the spread of housing (CBS news 2017/25)",
+          "spread of the asylum procedure's length around its origin's mean (lognormal)",
+          kind="rate", low=0.0, high=0.8, calibrate=True),
     Param("long_stay_months_max", 96.0, "months",
           "assumption: long-stay families had lived up to about 8 years in reception before a permit",
           "longest prior stay of long-stay permit holders (uniform from 24 months)", kind="months",
@@ -225,7 +230,10 @@ def build(p, year: int, people_rng: np.random.Generator,
     pm = permit_month[hh].astype(np.int64)
     pm[follower] += delay[hh[follower]].astype(np.int64)
     people.permit_month[:] = pm
-    proc = procedure_scale * np.array([pr.procedure_months for pr in prof_of])[people.origin]
+    proc_hh = procedure_scale * np.array([pr.procedure_months for pr in prof_of])[origin]
+    proc_hh = proc_hh * np.exp(p.procedure_spread * rng.standard_normal(n_hh)
+                               - p.procedure_spread ** 2 / 2)  # mean kept
+    proc = proc_hh[hh]
     people.procedure[:] = np.where(follower | (people.prior_stay > 0), 0.0, proc)
     # everyone enters the cohort at their own permit month (housing pathway, step 1)
     people.residence[:] = Residence.NOT_ARRIVED

@@ -37,7 +37,7 @@ PARAMS: tuple[Param, ...] = (
     Param("min_wait_months", 1.0, "months", "norm: a home within 14 weeks of the permit (domain brief)",
           "months after the permit before a household can be housed (linking, search, moving)",
           kind="months", low=0.0, high=4.0),
-    Param("quality_elasticity", 1.5, "elasticity",
+    Param("quality_elasticity", 1.0, "elasticity",
           "assumption: municipalities differ widely in meeting their quota (secondary)",
           "a municipality's housing delivery scales with its implementation quality to this power",
           kind="rate", low=0.0, high=3.0),

@@ -81,8 +81,11 @@ class Intake(Pathway):
         ppl.ti_exam[ex] = t
         # recognition of a foreign higher qualification
         p_rec = pol.competence_assessment * (1.0 if pol.law_2021 else self.p.self_recognition)
-        rec = (ppl.education[now] == Education.HIGH) & (u3 < p_rec)
+        high = ppl.education[now] == Education.HIGH
+        rec = high & (u3 < p_rec)
         ppl.diploma_recognised[now[rec]] = True
+        if pol.law_2021:  # the intake assesses the higher-educated's qualifications
+            self.model.costs.assessments(int(np.count_nonzero(high) * pol.competence_assessment))
         if not pol.law_2021:
             ppl.route[now] = Route.SELF_ARRANGED
             return

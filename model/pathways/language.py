@@ -14,7 +14,7 @@ diminishing returns (the gain falls linearly to zero at level 5). Outside a cour
 more social contact, D11). Children learn at school. Courses start once the obligation has begun:
 at ``course_start_2021`` a month when the municipality provides them, at ``course_start_2013`` when
 people arrange their own; they may be dropped (less with guidance, D2, and quality, D6). Near the
-exam level people sit the exam, more often as the term's end nears; the chance to pass rises
+exam level people sit the exam, ``deadline_push`` times more often in the term's last year; the chance to pass rises
 with the level. The B1 and self-arranged routes end with the exam, the Z route after
 ``z_route_months`` in the course, the education route on reaching the exam level. The 3-year
 term runs from the permit under the law of 2013 and from the intake (registration in the
@@ -40,10 +40,10 @@ PARAMS: tuple[Param, ...] = (
           low=0.0, high=0.04),
     Param("gain_school", 0.10, "CEFR levels per month", "assumption: children learn fast at school",
           "monthly gain of children at school", kind="rate", low=0.05, high=0.2),
-    Param("prior_stay_gain", 0.03, "CEFR levels per month lived here before the permit",
-          "assumption: people who lived years in the Netherlands before a permit speak some Dutch; fitted to Afghans' early employment (CBS news 2018/16)",
+    Param("prior_stay_gain", 0.015, "CEFR levels per month lived here before the permit",
+          "assumption: people who lived years in the Netherlands before a permit speak some Dutch (A1 after about 5 years)",
           "Dutch learned during a long stay before the permit (up to B1)", kind="rate",
-          low=0.0, high=0.06, calibrate=True),
+          low=0.0, high=0.04),
     Param("age_effect", -0.25, "log-factor per decade over 30", "assumption (age and second-language learning)",
           "effect of age on learning speed", kind="coefficient", low=-0.5, high=0.0),
     Param("low_education_effect", -0.35, "log-factor", "assumption",
@@ -80,12 +80,12 @@ PARAMS: tuple[Param, ...] = (
     Param("dropout", 0.012, "per month", "assumption (domain brief D6: drop-out)",
           "monthly chance of dropping out of a course (divided by guidance and quality)",
           kind="probability", low=0.0, high=0.05),
-    Param("attempt_rate", 0.25, "per month", "assumption",
+    Param("attempt_rate", 0.25, "per month", "fitted to CBS 2014 exam figures (few passes by 2 years)",
           "monthly chance of sitting the exam once within half a level of it", kind="probability",
-          low=0.05, high=0.6),
-    Param("deadline_push", 3.0, "factor", "Kamerbrieven 32824-161: passes bunch near the deadline (assumption for size)",
-          "exam attempts multiplied by this in the last 6 months of the term", kind="multiplier",
-          low=1.0, high=6.0),
+          low=0.03, high=0.6, calibrate=True),
+    Param("deadline_push", 3.0, "factor", "Kamerbrieven 32824-161: passes bunch near the deadline; size fitted",
+          "exam attempts multiplied by this in the last 12 months of the term", kind="multiplier",
+          low=1.0, high=10.0, calibrate=True),
     Param("pass_scale", 0.3, "CEFR levels", "assumption",
           "spread of the pass chance around the exam level (logistic scale)", kind="rate",
           low=0.1, high=0.6),
@@ -187,7 +187,7 @@ class Language(Pathway):
             route = ppl.route[cand]
             lang = ppl.language[cand]
             since = t - self.term_start[cand]
-            near_end = (since >= p.term_months - 6) & (since < p.term_months)
+            near_end = (since >= p.term_months - 12) & (since < p.term_months)
             exam_route = (route == Route.B1) | (route == Route.SELF_ARRANGED)
             ready = exam_route & (lang >= target - 0.5)
             met = np.zeros(len(cand), bool)

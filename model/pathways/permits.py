@@ -19,7 +19,7 @@ import numpy as np
 
 from model.parameters import Param
 from model.pathways.base import Pathway
-from model.people import Exam, Permit, Residence
+from model.people import Exam, Hours, Permit, Residence, Study
 
 PARAMS: tuple[Param, ...] = (
     Param("permanent_uptake", 0.3, "per month", "assumption: application and decision take a few months",
@@ -71,4 +71,15 @@ class Permits(Pathway):
         if len(leave):
             res[leave] = Residence.LEFT
             ppl.ti_left[leave] = t
+            # whoever leaves the country leaves every activity here
             ppl.in_course[leave] = False
+            ppl.volunteering[leave] = False
+            ppl.on_benefit[leave] = False
+            working = leave[ppl.employed[leave]]
+            ppl.employed[working] = False
+            ppl.hours[working] = Hours.NONE
+            ppl.good_match[working] = False
+            ppl.ti_employed[working] = t
+            studying = leave[ppl.study[leave] == Study.ENROLLED]
+            ppl.study[studying] = Study.NONE
+            ppl.ti_study[studying] = t

@@ -15,7 +15,8 @@ sex and care for a young child, health, age, ability, belonging, years already l
 whether the civic integration obligation is met (courses are over and the municipality's work
 obligations apply).
 Demand is national labour demand by calendar year (``context``) times the municipality's local
-unemployment, and is lower in reception. Policy: coaching (D1, D3), employer openness and wage
+demand for the person's education level (``municipality.local_demand``: local unemployment and
+demand for higher skills), and is lower in reception. Policy: coaching (D1, D3), employer openness and wage
 subsidies (D5), discrimination (D11), lock-in while in a course or study unless dual track (D2),
 and employers' reluctance towards a permit still temporary after ``policy.permanence_years`` (D7).
 Jobs end at a monthly rate that is lower with better Dutch and for jobs that fit the person's
@@ -29,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.parameters import Param
+from model.municipality import local_demand
 from model.pathways.base import Pathway
 from model.people import NEVER, Education, Exam, Hours, Permit, Residence, Sex, Study
 
@@ -63,7 +65,7 @@ PARAMS: tuple[Param, ...] = (
     Param("prior_stay_effect", 0.4, "log-hazard per year lived here before the permit (max 4)",
           "assumption; fitted to the early employment of Afghans (CBS news 2018/16)",
           "networks and experience from a long stay before the permit", kind="coefficient",
-          low=0.0, high=0.5, calibrate=True),
+          low=0.0, high=0.8, calibrate=True),
     Param("integration_done_effect", 0.4, "log-hazard",
           "Damen, Huijnk & Dagevos 2023: a finished civic integration raises job chances; size fitted",
           "job search once the civic integration obligation is met (courses over, the municipality's work obligations apply)",
@@ -114,11 +116,10 @@ class Work(Pathway):
                       + np.where(ppl.education == Education.LOW, p.low_education_effect, 0.0)
                       + p.prior_stay_effect * np.minimum(ppl.prior_stay / 12.0, 4.0)
                       ).astype(np.float32)
-        unemp = np.array([mu.unemployment_index for mu in m.municipalities])
-        support = m.muni_support
         pol = self.policy
-        self.muni_factor = unemp ** (-m.context.unemployment_elasticity) * (
-            support * pol.job_coaching) ** p.coaching_elasticity
+        # local demand by education level times coaching, per municipality (municipalities x 3)
+        demand = local_demand(m.municipalities, m.context.unemployment_elasticity)
+        self.muni_factor = demand * ((m.muni_support * pol.job_coaching) ** p.coaching_elasticity)[:, None]
         hh = ppl.household
         self.mother = (ppl.sex == Sex.FEMALE) & ~(ppl.age0 + ppl.permit_month / 12.0 < 18)
         self.young_child_until = m.households.young_child_until[hh]
@@ -164,7 +165,7 @@ class Work(Pathway):
         eta += p.childcare_effect * (self.mother[seekers] & (t < self.young_child_until[seekers]))
         h = p.base_rate * np.exp(eta) * (self.model.context.labour_demand[t] * self.policy_factor)
         in_rec = res[seekers] == Residence.RECEPTION
-        h *= np.where(in_rec, p.reception_factor, self.muni_factor[ppl.municipality[seekers]])
+        h *= np.where(in_rec, p.reception_factor, self.muni_factor[ppl.municipality[seekers], edu])
         if not pol.dual_track:
             busy = ppl.in_course[seekers] | (ppl.study[seekers] == Study.ENROLLED)
             h *= np.where(busy, p.course_lock_in, 1.0)

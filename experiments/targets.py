@@ -1,0 +1,488 @@
+"""Targets files: read and check them, and compute the model's value for each target.
+
+A targets file is a CSV that follows the schema in ``shared/data/README.md`` (the shipped
+``model/data/calibration_targets.csv`` is one). This module is shared by validation
+(:mod:`experiments.validate`) and calibration; its API is small:
+
+- :func:`read_targets` reads and checks a file; every problem is a one-line
+  :class:`model.errors.ConfigError` naming the line, the column, the value and what is allowed;
+- :func:`cohort_overrides` gives the config overrides that simulate one cohort of a file;
+- :func:`run_cohort` runs (steps) one configuration and keeps, besides the
+  :class:`model.model.RunResult`, the few person arrays that targets on the reception clock need;
+- :func:`model_value` is the model's share for one quantity, group, month and clock;
+- :func:`evaluate` runs every cohort of a file for several seeds: one row per target and seed;
+- :func:`summarise` turns those rows into one row per target: mean, 90% interval, error, tolerance.
+
+Typical use (what calibration needs)::
+
+    targets = read_targets("model/data/calibration_targets.csv")
+    per_seed = evaluate(targets, "baseline", ["params.work.base_rate=0.05"], seeds=range(5))
+    table = summarise(targets, per_seed)      # columns: target, value_pct, model_mean, error_pp, ...
+
+Definitions (the schema's, so that model and data mean the same thing):
+
+- **Denominators.** ``employed`` and ``benefit`` count people present and aged 18-64 at the
+  measurement date; ``exam_passed`` and ``exam_exempted`` count those present with an integration
+  obligation; ``own_home``, ``permanent_permit``, ``naturalised`` and ``left`` count everyone in the
+  cohort whose permit has begun (including those who left). ``in_education`` is the one exception:
+  the schema counts everyone, but the model records education for ages 18-64 only, so the model's
+  value is the share of those aged 18-64 (:data:`DENOMINATORS`; flagged in the output).
+- **Groups.** ``all`` or ``key=value`` parts joined by ``;`` (``origin=Syria;sex=female``), as
+  :func:`model.outcomes.group_mask` reads them. ``age=LOW-HIGH`` is age at the measurement date;
+  LOW and HIGH must fall on the model's age-group edges (groups 0-17, 18-24, 25-34, 35-44, 45-54,
+  55-64, 65+), because a range such as ``age=18-30`` would otherwise silently count only 18-24.
+- **Clocks.** ``months_since_permit`` counts from each person's own permit (family members: from
+  arrival), as CBS's cohort tables do. A row whose ``population`` text says the months count
+  *since entering reception* (it matches :data:`RECEPTION_CLOCK`, as the shipped housing rows do:
+  "months since entering reception") is measured on the reception clock instead. Only
+  ``own_home`` can be measured on that clock (from the persons' ``ti_reception``, ``ti_housed`` and
+  ``ti_left``). Its population: persons of the simulated permit cohort who themselves entered
+  reception (not family members who arrived later through reunification) during the cohort's
+  calendar year (model months 0-11), measured ``months_since_permit`` months after that entry;
+  the denominator is all of them, including any who left. An approximation, stated: the model
+  simulates a *permit* cohort, so entrants of the year whose permit came only the next year are
+  missing from it.
+- **Tolerance.** A row's ``tolerance_pp`` if given, else :data:`DEFAULT_TOLERANCE_PP` (2.5 pp; the
+  reason is in its comment). A target is within tolerance when ``|model mean - value| <=
+  tolerance``.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from model.errors import ConfigError
+from model.outcomes import AGE_EDGES, AGE_GROUPS, BY_NAME, WORKING_AGES, group_mask, shares
+from model.people import NEVER
+
+#: quantities a targets file may name (the schema's list)
+QUANTITIES: tuple[str, ...] = ("employed", "benefit", "in_education", "exam_passed",
+                               "exam_exempted", "own_home", "permanent_permit", "naturalised", "left")
+
+#: the denominator of each quantity (cube columns of :class:`model.outcomes.Recorder`): the same
+#: as :data:`model.outcomes.OUTCOMES` declares (tests/test_targets.py checks)
+DENOMINATORS: dict[str, str] = {
+    "employed": "working_age", "benefit": "working_age",
+    "in_education": "working_age",  # schema: everyone; the model records 18-64 only (see above)
+    "exam_passed": "obliged", "exam_exempted": "obliged",
+    "own_home": "cohort", "permanent_permit": "cohort", "naturalised": "cohort", "left": "cohort",
+}
+DENOMINATOR_TEXT = {"working_age": "present, aged 18-64", "obliged": "present, with an obligation",
+                    "cohort": "everyone in the cohort whose permit has begun"}
+
+REQUIRED_COLUMNS = ("target", "quantity", "cohort", "group", "months_since_permit", "value_pct")
+OPTIONAL_COLUMNS = ("tolerance_pp", "population", "measure", "source", "verification")
+
+#: Default tolerance (percentage points) for rows without ``tolerance_pp``. Why 2.5 pp: (1) the
+#: published figures are rounded and many are press reports of CBS tables ("secondary"), and
+#: figures for the same cohort and horizon differ between sources by 1-2 pp (1.4% vs 1.5% at 12
+#: months; a measurement at a date versus in a month); (2) the model's own chance variation for a
+#: cohort of the real size (~20 thousand) is well under 1 pp for the whole cohort; (3) the policy
+#: effects the model is used to compare are of a few points (Hainmueller et al. 2016: 4-5 pp per
+#: year of waiting), so a baseline off by more than about half that cannot be trusted to rank them.
+#: For small shares (a few percent) 2.5 pp is generous: read the relative error there too.
+DEFAULT_TOLERANCE_PP = 2.5
+
+PERMIT, RECEPTION = "permit", "reception"
+#: a row whose ``population`` matches this counts months since entering reception
+RECEPTION_CLOCK = re.compile(r"since\s+(entering|entry\s+(in|into|to))\s+(the\s+)?reception", re.I)
+
+_AGE_LOWS = (0, 18, 25, 35, 45, 55, 65)
+_AGE_HIGHS = (17, 24, 34, 44, 54, 64)
+
+
+def _declared(group: str, name: str):
+    from model.config import groups
+
+    return next(p for p in groups()[group] if p.name == name)
+
+
+def cohort_bounds() -> tuple[int, int]:
+    """Permit years the model can simulate (the declared range of ``population.permit_year``)."""
+    p = _declared("population", "permit_year")
+    return int(p.low), int(p.high)
+
+
+def max_horizon() -> int:
+    """Longest horizon the model declares (``population.horizon_months``), in months."""
+    return int(_declared("population", "horizon_months").high)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One row of a targets file.
+
+    Attributes:
+        id: the ``target`` column (unique in the file).
+        quantity: one of :data:`QUANTITIES`.
+        cohort: permit year.
+        group: ``all`` or ``key=value;...``, normalised (spaces removed).
+        month: months since the permit (or since entering reception, see ``clock``).
+        value: the published share, percent.
+        tolerance: the row's ``tolerance_pp``, or None (then :data:`DEFAULT_TOLERANCE_PP`).
+        clock: :data:`PERMIT` or :data:`RECEPTION`.
+        line: line number in the file (header = 1).
+        population, measure, source: the row's description, as given.
+    """
+
+    id: str
+    quantity: str
+    cohort: int
+    group: str
+    month: int
+    value: float
+    tolerance: float | None = None
+    clock: str = PERMIT
+    line: int = 0
+    population: str = ""
+    measure: str = ""
+    source: str = ""
+
+    @property
+    def tolerance_pp(self) -> float:
+        return DEFAULT_TOLERANCE_PP if self.tolerance is None else self.tolerance
+
+
+def _number(text: str) -> float | None:
+    try:
+        x = float(text)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def check_group(group: str, quantity: str) -> str:
+    """Normalise and check a group for a quantity; raise ValueError saying what is allowed."""
+    g = ";".join(p.strip() for p in group.split(";") if p.strip()) or "all"
+    if g != "all":
+        keys = [p.split("=", 1)[0].strip() for p in g.split(";")]
+        dup = sorted({k for k in keys if keys.count(k) > 1})
+        if dup:
+            raise ValueError(f"key {dup[0]!r} given twice: expected each of sex, origin, "
+                             "education, age at most once")
+        g = ";".join("=".join(s.strip() for s in p.split("=", 1)) for p in g.split(";"))
+    sex, origin, edu, age = group_mask(g)  # raises ValueError naming what is allowed
+    for part in g.split(";"):
+        k, _, v = part.partition("=")
+        if k == "age":
+            lo, hi = (float(x) for x in v.replace("+", "-200").split("-")[:2])
+            if lo not in _AGE_LOWS or not (hi in _AGE_HIGHS or hi >= 200) or hi < lo:
+                raise ValueError(
+                    f"age={v}: the model counts ages in groups {', '.join(AGE_GROUPS)}; LOW must "
+                    f"be one of {', '.join(map(str, _AGE_LOWS))} and HIGH one of "
+                    f"{', '.join(map(str, _AGE_HIGHS))}, or LOW+ for no upper age (such as 18-64, "
+                    "25-34 or 65+)")
+    if DENOMINATORS[quantity] == "working_age":
+        age = age & np.isin(np.arange(len(AGE_GROUPS)), WORKING_AGES)
+        if not age.any():
+            raise ValueError(f"{quantity} counts ages 18-64 and this group has nobody of those ages")
+    if DENOMINATORS[quantity] == "obliged":
+        age = age & np.isin(np.arange(len(AGE_GROUPS)), WORKING_AGES + (6,))
+        if not age.any():
+            raise ValueError(f"{quantity} counts people with an obligation (adults at the permit) "
+                             "and this group has none")
+    return g
+
+
+def read_targets(path: str | Path) -> list[Target]:
+    """Read and check a targets file.
+
+    Raises:
+        ConfigError: for the first problem: the file is missing or empty, a required column is
+            missing, or a row has an empty or duplicate id, an unknown quantity or group, a
+            cohort the model cannot simulate, a month that is not a whole number in the model's
+            horizon, a share outside 0-100, a tolerance that is not a number >= 0, or a
+            reception-clock row for a quantity other than ``own_home``. The message names the
+            file, line, column and value, and what is allowed.
+    """
+    path = Path(path)
+    name = path.name
+    if not path.is_file():
+        raise ConfigError("targets", str(path), "an existing CSV file that follows the targets "
+                                                "schema (shared/data/README.md)")
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = [h.strip() for h in (reader.fieldnames or [])]
+            rows = list(reader)
+    except (UnicodeDecodeError, csv.Error) as e:
+        raise ConfigError("targets", str(path), f"a UTF-8 CSV file ({e})") from None
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise ConfigError(f"{name}: column {missing[0]}", None,
+                          "a header with the columns " + ", ".join(REQUIRED_COLUMNS)
+                          + " (optional: " + ", ".join(OPTIONAL_COLUMNS) + ")")
+    if not rows:
+        raise ConfigError(f"{name}", "no rows", "at least one target row under the header")
+    lo_year, hi_year = cohort_bounds()
+    horizon = max_horizon()
+    seen: dict[str, int] = {}
+    out = []
+    for i, raw in enumerate(rows, start=2):
+        r = {(k or "").strip(): (v or "").strip() if isinstance(v, str) else "" for k, v in raw.items()}
+        tid = r.get("target", "")
+        where = f"{name} line {i}" + (f" ({tid})" if tid else "")
+
+        def bad(column: str, value, allowed: str) -> ConfigError:
+            return ConfigError(f"{where} column {column}", value, allowed)
+
+        if None in raw:  # more cells than header columns
+            raise bad("(extra cells)", raw[None], f"{len(header)} cells, as in the header")
+        if not tid:
+            raise bad("target", tid, "a non-empty id")
+        if tid in seen:
+            raise bad("target", tid, f"a unique id (also on line {seen[tid]})")
+        seen[tid] = i
+        q = r.get("quantity", "")
+        if q not in QUANTITIES:
+            raise bad("quantity", q, "one of " + ", ".join(QUANTITIES))
+        cohort = _number(r.get("cohort", ""))
+        if cohort is None or cohort != int(cohort) or not lo_year <= cohort <= hi_year:
+            raise bad("cohort", r.get("cohort", ""),
+                      f"a permit year the model can simulate, {lo_year}-{hi_year} "
+                      "(population.permit_year)")
+        try:
+            group = check_group(r.get("group", ""), q)
+        except ValueError as e:
+            raise bad("group", r.get("group", ""),
+                      f"all, or sex=, origin=, education=, age=LOW-HIGH joined by ';' ({e})") from None
+        month = _number(r.get("months_since_permit", ""))
+        if month is None or month != int(month) or not 0 <= month <= horizon:
+            raise bad("months_since_permit", r.get("months_since_permit", ""),
+                      f"a whole number of months, 0-{horizon} (the model's longest horizon)")
+        value = _number(r.get("value_pct", ""))
+        if value is None or not 0.0 <= value <= 100.0:
+            raise bad("value_pct", r.get("value_pct", ""), "a share in percent, 0-100")
+        tol_text = r.get("tolerance_pp", "")
+        tol = None
+        if tol_text:
+            tol = _number(tol_text)
+            if tol is None or not 0.0 <= tol <= 100.0:
+                raise bad("tolerance_pp", tol_text,
+                          "empty (the default, {:g} pp) or a number of percentage points, 0-100"
+                          .format(DEFAULT_TOLERANCE_PP))
+        population = r.get("population", "")
+        clock = RECEPTION if RECEPTION_CLOCK.search(population) else PERMIT
+        if clock == RECEPTION and q != "own_home":
+            raise bad("population", population,
+                      "months since the permit for this quantity: the model can count only "
+                      "own_home by months since entering reception")
+        out.append(Target(id=tid, quantity=q, cohort=int(cohort), group=group, month=int(month),
+                          value=float(value), tolerance=tol, clock=clock, line=i,
+                          population=population, measure=r.get("measure", ""),
+                          source=r.get("source", "")))
+    return out
+
+
+def cohorts(targets: Iterable[Target]) -> list[int]:
+    """The permit years present in ``targets``, sorted."""
+    return sorted({t.cohort for t in targets})
+
+
+def required_horizon(targets: Iterable[Target], cohort: int) -> int:
+    """Shortest horizon (months since permit) that covers a cohort's targets (at least 12)."""
+    months = [t.month for t in targets if t.cohort == cohort and t.clock == PERMIT]
+    # reception clock: entry in months 0-11 + horizon + 36 months simulated (see IntegrationModel)
+    months += [t.month - 24 for t in targets if t.cohort == cohort and t.clock == RECEPTION]
+    return int(min(max([12, *months]), max_horizon()))
+
+
+def cohort_overrides(targets: Iterable[Target], cohort: int) -> list[str]:
+    """Config overrides that simulate ``cohort`` long enough for its targets (no longer: a shorter
+    horizon changes no earlier month, it only skips months nobody asked for)."""
+    return [f"population.permit_year={cohort}",
+            f"population.horizon_months={required_horizon(list(targets), cohort)}"]
+
+
+@dataclass
+class Persons:
+    """The person arrays that targets on the reception clock need (length: persons)."""
+
+    sex: np.ndarray
+    origin: np.ndarray
+    education: np.ndarray
+    age0: np.ndarray  #: age at model month 0 (years)
+    permit_month: np.ndarray
+    ti_reception: np.ndarray
+    ti_housed: np.ndarray
+    ti_left: np.ndarray
+    #: entered reception for their own asylum procedure (not a family member who came later
+    #: through reunification): ``ti_reception`` was set before the run started
+    own_procedure: np.ndarray
+    last_month: int  #: last model month simulated (states after it are unknown)
+
+    @classmethod
+    def from_people(cls, ppl, own_procedure: np.ndarray, last_month: int) -> "Persons":
+        return cls(sex=ppl.sex.copy(), origin=ppl.origin.copy(), education=ppl.education.copy(),
+                   age0=ppl.age0.copy(), permit_month=ppl.permit_month.copy(),
+                   ti_reception=ppl.ti_reception.copy(), ti_housed=ppl.ti_housed.copy(),
+                   ti_left=ppl.ti_left.copy(), own_procedure=own_procedure.copy(),
+                   last_month=last_month)
+
+
+@dataclass
+class CohortRun:
+    """One run: the :class:`model.model.RunResult` and the :class:`Persons` arrays."""
+
+    result: object
+    persons: Persons
+    extra: dict = field(default_factory=dict)  #: whatever an ``on_month`` callback kept
+
+
+def run_cohort(config, on_month: Callable | None = None) -> CohortRun:
+    """Run a validated configuration month by month, as :func:`model.model.simulate` does, and
+    keep the person arrays targets need. ``on_month(model)`` is called after every month (for
+    experiments that follow persons; it must not change the model)."""
+    from model.model import IntegrationModel, RunResult
+
+    m = IntegrationModel(config)
+    # entered reception themselves (asylum procedure) rather than joining later as family:
+    # their reception entry is known from the start
+    own_procedure = m.people.ti_reception != NEVER
+    while m.t < m.months:
+        m.step()
+        if on_month is not None:
+            on_month(m)
+    return CohortRun(result=RunResult.from_model(m),
+                     persons=Persons.from_people(m.people, own_procedure, m.months - 1))
+
+
+def _age_group(age: np.ndarray) -> np.ndarray:
+    return np.searchsorted(np.asarray(AGE_EDGES, dtype=np.float64), age, side="right")
+
+
+def model_value(run: CohortRun, quantity: str, group: str, month: int, clock: str = PERMIT) -> float:
+    """The model's share (%) of ``quantity`` in ``group`` at ``month`` on ``clock`` (NaN when the
+    group has nobody then). Denominators: :data:`DENOMINATORS`."""
+    sex, origin, edu, age = group_mask(group)
+    if clock == RECEPTION:
+        if quantity != "own_home":
+            raise ValueError("only own_home can be measured since entering reception")
+        p = run.persons
+        entry = p.ti_reception.astype(np.int64)
+        sel = p.own_procedure & (entry >= 0) & (entry <= 11)
+        at = entry + int(month)
+        if np.any(at[sel] > p.last_month):
+            return float("nan")  # not simulated that far
+        agegrp = _age_group(p.age0.astype(np.float64) + at / 12.0)
+        sel &= sex[p.sex] & origin[p.origin] & edu[p.education] & age[agegrp]
+        housed = (p.ti_housed != NEVER) & (p.ti_housed.astype(np.int64) <= at)
+        gone = (p.ti_left != NEVER) & (p.ti_left.astype(np.int64) <= at)
+        n = int(sel.sum())
+        return float(100.0 * (sel & housed & ~gone).sum() / n) if n else float("nan")
+    r = run.result
+    if month >= r.cube.shape[1]:
+        raise ValueError(f"month {month} is past the run's horizon ({r.cube.shape[1] - 1})")
+    # the model's own definitions (model.outcomes), whose denominators are the schema's
+    # (DENOMINATORS; tests/test_targets.py keeps the two in step)
+    return float(shares(r.cube, r.columns, quantity, group)[0][month])
+
+
+def target_value(run: CohortRun, target: Target) -> float:
+    """:func:`model_value` for one target."""
+    return model_value(run, target.quantity, target.group, target.month, target.clock)
+
+
+def evaluate(targets: list[Target], scenario: str = "baseline", overrides: Iterable[str] = (),
+             seeds: Iterable[int] = range(5), progress: Callable[[str], None] | None = None,
+             configs: dict | None = None) -> pd.DataFrame:
+    """Run every cohort in ``targets`` for every seed; the model's value of each target.
+
+    Args:
+        overrides: model overrides (``key=value``) applied to every run; each cohort adds
+            :func:`cohort_overrides`. ``population.permit_year`` may not be among them.
+        seeds: run seeds (the same seeds for every cohort).
+        progress: called with a short line after each run (for command-line tools).
+        configs: cohort -> validated config to use instead of composing one (seed replaced).
+
+    Returns:
+        One row per target and seed: ``target``, ``cohort``, ``seed``, ``model_value``.
+
+    Raises:
+        ConfigError: for a bad override (before anything runs).
+    """
+    configs = dict(configs or prepare(targets, scenario, overrides))
+    rows = []
+    for cohort in cohorts(targets):
+        mine = [t for t in targets if t.cohort == cohort]
+        for s in seeds:
+            run = run_cohort(replace(configs[cohort], seed=int(s)))
+            for t in mine:
+                rows.append({"target": t.id, "cohort": cohort, "seed": int(s),
+                             "model_value": target_value(run, t)})
+            if progress:
+                progress(f"cohort {cohort} seed {s}: done")
+    return pd.DataFrame(rows, columns=["target", "cohort", "seed", "model_value"])
+
+
+def prepare(targets: list[Target], scenario: str = "baseline",
+            overrides: Iterable[str] = ()) -> dict:
+    """Compose and validate one config per cohort (seed left at the overrides' value).
+
+    Raises:
+        ConfigError: for a bad override, or one that sets ``population.permit_year`` (each
+            target's cohort sets it).
+    """
+    from experiments.cli import check_overrides
+    from experiments.compose import load
+
+    overrides = list(overrides)
+    check_overrides(overrides)
+    for o in overrides:
+        if o.split("=", 1)[0].strip() == "population.permit_year":
+            raise ConfigError("population.permit_year", o.split("=", 1)[-1],
+                              "no value: each target's cohort sets the permit year")
+    out = {}
+    for c in cohorts(targets):
+        extra = cohort_overrides(targets, c)
+        if any(o.split("=", 1)[0].strip() == "population.horizon_months" for o in overrides):
+            h = next(int(float(o.split("=", 1)[1])) for o in overrides
+                     if o.split("=", 1)[0].strip() == "population.horizon_months")
+            need = required_horizon(targets, c)
+            if h < need:
+                raise ConfigError("population.horizon_months", h,
+                                  f"at least {need} months (the targets of cohort {c})")
+            extra = extra[:1]
+        out[c] = load(scenario, [*overrides, *extra])
+    return out
+
+
+def summarise(targets: list[Target], per_seed: pd.DataFrame,
+              default_tolerance: float = DEFAULT_TOLERANCE_PP) -> pd.DataFrame:
+    """One row per target: the data, the model's mean and 90% interval over seeds (5th-95th
+    percentile), the error (model mean - value, pp), the relative error, the tolerance (the
+    row's, else ``default_tolerance``), and whether the error is within it (and whether the value
+    lies in the model's interval)."""
+    rows = []
+    for t in targets:
+        tol = t.tolerance if t.tolerance is not None else default_tolerance
+        v = per_seed.loc[per_seed["target"] == t.id, "model_value"].to_numpy(float)
+        ok = v[np.isfinite(v)]
+        mean = float(ok.mean()) if len(ok) else float("nan")
+        p5, p95 = (np.percentile(ok, [5, 95]) if len(ok) else (float("nan"),) * 2)
+        err = mean - t.value
+        rows.append({
+            "target": t.id, "quantity": t.quantity, "cohort": t.cohort, "group": t.group,
+            "clock": t.clock, "month": t.month, "value_pct": t.value,
+            "model_mean": round(mean, 3), "model_p5": round(float(p5), 3),
+            "model_p95": round(float(p95), 3), "seeds": int(len(ok)),
+            "error_pp": round(err, 3),
+            "relative_error": round(err / t.value, 3) if t.value > 0 else float("nan"),
+            "tolerance_pp": tol,
+            "tolerance_source": "file" if t.tolerance is not None else "default",
+            "within_tolerance": bool(np.isfinite(err) and abs(err) <= tol + 1e-9),
+            "value_in_interval": bool(len(ok) and p5 <= t.value <= p95),
+            "model_denominator": ("entered reception in the cohort year"
+                                  if t.clock == RECEPTION else
+                                  DENOMINATOR_TEXT[DENOMINATORS[t.quantity]]),
+            "label": BY_NAME[t.quantity].label,
+        })
+    return pd.DataFrame(rows)
