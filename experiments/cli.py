@@ -14,6 +14,10 @@ from typing import Iterable
 from model.config import all_params, calibration_names, scenario_names
 from model.errors import ConfigError
 
+#: Hydra flags that take the next argument as their value
+_VALUE_FLAGS = {"--config-dir", "-cd", "--config-path", "-cp", "--config-name", "-cn",
+                "--experimental-rerun", "--package", "-p", "--info", "-i"}
+
 #: keys a user may set that are not model parameters
 _FREE = {"seed", "scenario", "calibration"}
 
@@ -33,7 +37,16 @@ def check_overrides(args: Iterable[str], extra: dict | None = None) -> None:
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.errors import HydraException
 
-    overrides = [a for a in args if not a.startswith("-")]
+    # drop flags, and the values of Hydra's two-word flags (--config-dir X, --config-path X, ...)
+    overrides, skip = [], False
+    for a in args:
+        if skip:
+            skip = False
+            continue
+        if a.startswith("-"):
+            skip = "=" not in a and a in _VALUE_FLAGS
+            continue
+        overrides.append(a)
     if not overrides:
         return
     parser = OverridesParser.create()

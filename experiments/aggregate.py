@@ -1,0 +1,503 @@
+"""Aggregate finished runs into a comparison: tables, charts, stories and the report.
+
+Used three ways, all from the files the runs wrote (never from memory, so that the result is the
+same however the runs were made):
+
+- by :mod:`experiments.compare`, on its ``runs/<scenario>/seed<k>/`` folders;
+- at the end of a sweep, ``python -m experiments.run -m scenario=a,b,c seed='range(20)'``, by
+  :class:`AggregateCallback` (registered in ``conf/hydra/callbacks/aggregate.yaml``; select it with
+  ``hydra/callbacks=aggregate``). Hydra calls ``on_multirun_end`` in the main process after every
+  job has ended, with any launcher (with joblib or submitit, ``on_job_end`` runs in the workers,
+  which is why nothing is collected there);
+- on its own: ``python -m experiments.aggregate DIR [--language nl] [--baseline NAME]
+  [--position NAME] [--out OUT]``, for a sweep whose aggregation was skipped or failed.
+
+A failed run (``failed.json``) is reported and left out; the paired statistics use the seeds that
+both the scenario and the baseline have. What is written (into the sweep or comparison folder):
+
+- ``outcomes_all.csv.gz``: tidy outcomes of all runs (scenario, seed, month, group, outcome, value,
+  n): every month for the whole cohort, every 12th month for the groups by sex, origin, age and
+  education (the run folders keep every month);
+- ``times_all.csv.gz``, ``costs_all.csv``, ``stages_all.csv.gz``: the same for times to a home and
+  a first job, yearly costs, and stages;
+- ``summary.csv``, ``costs_summary.csv``, ``times_summary.csv``: see :mod:`experiments.summary`;
+- ``charts/``: see :mod:`experiments.compare_charts`; ``stories/``: see :mod:`experiments.stories`;
+- ``comparison.json``: settings, scenarios, seeds, runs (and failures), versions, git SHA;
+- ``report.html``: one self-contained report (:mod:`experiments.report`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from experiments import summary as S
+from experiments.jobs import FAILED_FILE, STAGE_FILE
+
+log = logging.getLogger(__name__)
+
+GZ = {"method": "gzip", "mtime": 0, "compresslevel": 3}  # reproducible bytes
+
+
+@dataclass
+class Runs:
+    """Everything read from a set of run folders."""
+
+    index: pd.DataFrame  #: one row per run folder: scenario, seed, folder, ok, error, meta...
+    outcomes: pd.DataFrame
+    times: pd.DataFrame
+    costs: pd.DataFrame
+    stages: pd.DataFrame | None
+
+    @property
+    def ok(self) -> pd.DataFrame:
+        return self.index[self.index["ok"]]
+
+    @property
+    def failures(self) -> pd.DataFrame:
+        return self.index[~self.index["ok"]]
+
+
+def find_run_folders(root: Path) -> list[Path]:
+    """Folders under ``root`` holding a finished (``run.json``) or failed (``failed.json``) run,
+    in a stable order (hidden folders, such as half-written ones, are skipped)."""
+    root = Path(root)
+    found = set()
+    for marker in ("run.json", FAILED_FILE):
+        for p in root.rglob(marker):
+            rel = p.parent.relative_to(root)
+            if any(part.startswith(".") for part in rel.parts):
+                continue
+            found.add(p.parent)
+    return sorted(found, key=lambda p: _natural(str(p.relative_to(root))))
+
+
+def _natural(s: str):
+    import re
+
+    return [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", s)]
+
+
+def keep_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """What the tidy table of all runs keeps: every month for ``all``, every 12th otherwise."""
+    return df[(df["group"] == "all") | (df["month"] % 12 == 0)]
+
+
+def _read_one(folder: str) -> dict:
+    folder = Path(folder)
+    if (folder / "run.json").is_file():
+        meta = json.loads((folder / "run.json").read_text())
+        out = {"meta": meta, "ok": True, "folder": str(folder)}
+        name = "outcomes.csv" if (folder / "outcomes.csv").is_file() else "outcomes.csv.gz"
+        o = pd.read_csv(folder / name)
+        out["outcomes"] = keep_rows(o)
+        out["times"] = pd.read_csv(folder / "times.csv")
+        out["costs"] = pd.read_csv(folder / "costs.csv")
+        out["stages"] = pd.read_csv(folder / STAGE_FILE) if (folder / STAGE_FILE).is_file() else None
+        return out
+    info = json.loads((folder / FAILED_FILE).read_text())
+    return {"meta": info, "ok": False, "folder": str(folder)}
+
+
+def load(folders: Sequence[Path], n_jobs: int = 1) -> Runs:
+    """Read run folders (``n_jobs`` is accepted for symmetry and not used).
+
+    Raises:
+        ValueError: if two finished runs have the same scenario and seed, or the runs simulate
+            different cohorts (population size, permit year or horizon), which pairing forbids.
+    """
+    folders = [str(f) for f in folders]
+    # serial: reading is fast, and sending tables back from worker processes costs more than it saves
+    parts = [_read_one(f) for f in folders]
+    rows, outs, times, costs, stages = [], [], [], [], []
+    for p in parts:
+        m = p["meta"]
+        row = {"scenario": m.get("scenario"), "seed": m.get("seed"), "folder": p["folder"],
+               "ok": p["ok"], "error": m.get("error")}
+        if p["ok"]:
+            for k in ("law", "permit_year", "population_size", "wall_seconds", "git_sha",
+                      "uncommitted_changes", "config_hash", "model_hash", "created"):
+                row[k] = m.get(k)
+            row["horizon"] = int(p["outcomes"]["month"].max())
+            key = {"scenario": row["scenario"], "seed": row["seed"]}
+            outs.append(p["outcomes"].assign(**key))
+            times.append(p["times"].assign(**key))
+            costs.append(p["costs"].assign(**key))
+            if p["stages"] is not None:
+                stages.append(p["stages"].assign(**key))
+        rows.append(row)
+    index = pd.DataFrame(rows, columns=["scenario", "seed", "folder", "ok", "error", "law",
+                                        "permit_year", "population_size", "wall_seconds", "git_sha",
+                                        "uncommitted_changes", "config_hash", "model_hash",
+                                        "created", "horizon"])
+    ok = index[index["ok"]]
+    dup = ok[ok.duplicated(["scenario", "seed"], keep=False)]
+    if len(dup):
+        first = dup.iloc[0]
+        raise ValueError(f"{len(dup)} finished runs share a scenario and seed (e.g. "
+                         f"{first['scenario']} seed {first['seed']}: "
+                         f"{', '.join(dup[(dup.scenario == first.scenario) & (dup.seed == first.seed)].folder)}); "
+                         "a sweep that varies other settings must be aggregated one setting at a time")
+    for col in ("population_size", "permit_year", "horizon"):
+        vals = ok[col].dropna().unique()
+        if len(vals) > 1:
+            raise ValueError(f"the runs differ in {col} ({', '.join(map(str, sorted(vals)))}): "
+                             "scenarios can only be paired on the same cohort; aggregate one setting at a time")
+
+    def cat(frames, cols):
+        if not frames:
+            return pd.DataFrame(columns=cols)
+        return pd.concat(frames, ignore_index=True)[cols]
+
+    return Runs(index=index,
+                outcomes=cat(outs, ["scenario", "seed", "month", "group", "outcome", "value", "n"]),
+                times=cat(times, ["scenario", "seed", "event", "month", "share_reached", "n"]),
+                costs=cat(costs, ["scenario", "seed", "year", "item", "eur_total", "eur_per_person"]),
+                stages=cat(stages, ["scenario", "seed", "month", "stage", "share", "n"]) if stages else None)
+
+
+# ---- helpers -----------------------------------------------------------------------------------
+def _atomic_write(path: Path, write) -> Path:
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def _csv(df: pd.DataFrame, path: Path, gz: bool = False) -> Path:
+    return _atomic_write(path, lambda p: df.to_csv(p, index=False, compression=GZ if gz else None))
+
+
+def choose_baseline(scenarios: Sequence[str], wanted: str | None = "baseline") -> str:
+    if wanted and wanted in scenarios:
+        return wanted
+    return scenarios[0]
+
+
+def choose_position(scenarios: Sequence[str], baseline: str, wanted: str | None = "vwn_position") -> str | None:
+    if wanted and wanted in scenarios and wanted != baseline:
+        return wanted
+    others = [s for s in scenarios if s != baseline]
+    return others[0] if others else None
+
+
+def run_configs(runs: Runs) -> dict[str, dict]:
+    """Each scenario's resolved config (from its first finished run's ``config.yaml``)."""
+    out = {}
+    for _, r in runs.ok.sort_values("seed").iterrows():
+        if r["scenario"] not in out:
+            out[r["scenario"]] = yaml.safe_load((Path(r["folder"]) / "config.yaml").read_text())
+    return out
+
+
+def seeds_text(seeds: Sequence[int]) -> str:
+    seeds = sorted(set(int(s) for s in seeds))
+    if not seeds:
+        return "-"
+    if seeds == list(range(seeds[0], seeds[-1] + 1)):
+        return f"{seeds[0]}-{seeds[-1]}" if len(seeds) > 1 else str(seeds[0])
+    return ",".join(map(str, seeds)) if len(seeds) <= 8 else f"{len(seeds)} seeds"
+
+
+def cbs_points(permit_year: int) -> dict:
+    """CBS's published employment shares of the cohort nearest ``permit_year`` (for chart a)."""
+    import csv
+    from importlib import resources
+
+    with resources.files("model.data").joinpath("calibration_targets.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["group"] == "all"]
+    out = {}
+    for q in ("employed",):
+        cohorts = sorted({int(r["cohort"]) for r in rows if r["quantity"] == q})
+        if not cohorts:
+            continue
+        c = min(cohorts, key=lambda y: (abs(y - permit_year), -y))
+        sel = [r for r in rows if r["quantity"] == q and int(r["cohort"]) == c]
+        out[q] = (np.array([float(r["months_since_permit"]) for r in sel]),
+                  np.array([float(r["value_pct"]) for r in sel]), c)
+    return out
+
+
+def stored_share(runs: Runs, scenario: str, seed: int, outcome: str = "employed") -> np.ndarray:
+    o = runs.outcomes
+    sel = o[(o.scenario == scenario) & (o.seed == seed) & (o.group == "all") & (o.outcome == outcome)]
+    return sel.sort_values("month")["value"].to_numpy()
+
+
+# ---- the whole comparison ----------------------------------------------------------------------
+def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "baseline",
+              position: str | None = "vwn_position", language: str = "en",
+              order: Sequence[str] | None = None, settings: dict | None = None,
+              stories: bool = True, n_jobs: int = 1, extra_meta: dict | None = None) -> dict:
+    """Read the run folders and write every output of a comparison into ``out``.
+
+    Args:
+        out: the comparison folder.
+        folders: the run folders to use (finished or failed).
+        baseline, position: reference scenario and full position (fall back to the first
+            scenario, and the first other scenario, when absent).
+        language: ``en`` or ``nl`` for charts, stories and the report.
+        order: scenario order (the baseline is always first).
+        settings: what was asked for (recorded in ``comparison.json`` and the report).
+        stories: False skips the persons' stories.
+
+    Returns:
+        A dict of what was written and found (paths, failures, warnings).
+    """
+    from experiments import compare_charts as C
+    from experiments.output import provenance
+
+    started = time.perf_counter()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    runs = load(folders, n_jobs=n_jobs)
+    if not len(runs.ok):
+        raise ValueError(f"no finished runs among {len(folders)} folders"
+                         + (f" ({len(runs.failures)} failed)" if len(runs.failures) else ""))
+    present = list(dict.fromkeys(runs.ok["scenario"]))
+    in_order = [s for s in (order or present) if s in present] + [s for s in present if s not in (order or [])]
+    base = choose_baseline(in_order, baseline)
+    scen = S.order_scenarios(present, base, order)
+    pos = choose_position(scen, base, position)
+    warnings: list[dict] = []  # each {"en": ..., "nl": ...}
+    if baseline and baseline not in present:
+        warnings.append({"en": f"no finished run of the baseline '{baseline}': differences are taken from '{base}'",
+                         "nl": f"geen geslaagde run van de basis '{baseline}': verschillen zijn genomen ten "
+                               f"opzichte van '{base}'"})
+
+    # tables
+    _csv(runs.outcomes, out / "outcomes_all.csv.gz", gz=True)
+    _csv(runs.times, out / "times_all.csv.gz", gz=True)
+    _csv(runs.costs, out / "costs_all.csv")
+    if runs.stages is not None:
+        _csv(runs.stages, out / "stages_all.csv.gz", gz=True)
+    summary = S.summarise_outcomes(runs.outcomes, base, scen)
+    costs_summary = S.summarise_costs(runs.costs, base, scen)
+    times_summary = S.summarise_times(runs.times, base, scen)
+    _csv(summary, out / "summary.csv")
+    _csv(costs_summary, out / "costs_summary.csv")
+    _csv(times_summary, out / "times_summary.csv")
+
+    ok = runs.ok
+    prov = provenance()
+    seeds = sorted(ok["seed"].unique().tolist())
+    size = int(ok["population_size"].iloc[0])
+    year = int(ok["permit_year"].iloc[0])
+    shas = sorted({str(s)[:10] for s in ok["git_sha"].dropna()})
+    dirty = bool(ok["uncommitted_changes"].fillna(False).any())
+    sha_txt = ("/".join(shas) or "no git") + (
+        (" + niet-vastgelegde wijzigingen" if language == "nl" else " + uncommitted changes") if dirty else "")
+    if len(shas) > 1:
+        warnings.append({"en": f"the runs were made by different code versions: {', '.join(shas)}",
+                         "nl": f"de runs zijn gemaakt met verschillende codeversies: {', '.join(shas)}"})
+    models = ok["model_hash"].dropna().unique()
+    if len(models) > 1:
+        warnings.append({"en": "the runs were made with different model code (model_hash differs)",
+                         "nl": "de runs zijn gemaakt met verschillende modelcode (model_hash verschilt)"})
+    n_reps = int(ok.groupby("scenario")["seed"].nunique().min())
+    src = f"integration-sim {sha_txt}, {time.strftime('%Y-%m-%d')}"
+    data = C.ChartData(tidy=runs.outcomes, summary=summary, costs_summary=costs_summary,
+                       times=runs.times, stages=runs.stages, scenarios=scen, baseline=base,
+                       position=pos, lang=language, n_runs=n_reps, population_size=size,
+                       permit_year=year, source=src, seeds=seeds_text(seeds),
+                       cbs_points=cbs_points(year))
+    charts = C.all_charts(data, out / "charts")
+    if runs.stages is None:
+        warnings.append({"en": "the runs have no stages.csv (made by an older experiments.run): chart (c) is left out",
+                         "nl": "de runs hebben geen stages.csv (gemaakt door een oudere experiments.run): "
+                               "grafiek (c) ontbreekt"})
+
+    configs = run_configs(runs)
+    story_list: list[dict] = []
+    if stories and base in configs:
+        story_list = _stories(runs, configs, base, pos, out / "stories", language, data, warnings)
+
+    failures = runs.failures
+    meta = {
+        "kind": "integration-sim scenario comparison",
+        "settings": settings or {},
+        "scenarios": scen, "baseline": base, "position": pos, "seeds": seeds,
+        "replications_per_scenario": {s: int(n) for s, n in ok.groupby("scenario")["seed"].nunique().items()},
+        "population_size": size, "permit_year": year, "language": language,
+        "runs": [{"scenario": r.scenario, "seed": int(r.seed), "folder": os.path.relpath(r.folder, out),
+                  "config_hash": r.config_hash, "git_sha": r.git_sha, "wall_seconds": r.wall_seconds}
+                 for r in ok.itertuples()],
+        "failures": [{"scenario": r.scenario, "seed": r.seed, "folder": os.path.relpath(r.folder, out),
+                      "error": r.error} for r in failures.itertuples()],
+        "warnings": [w["en"] for w in warnings],
+        "model_hash": models[0] if len(models) == 1 else list(models),
+        **prov,
+        **(extra_meta or {}),
+    }
+    meta["aggregation_seconds"] = round(time.perf_counter() - started, 2)
+    _atomic_write(out / "comparison.json", lambda p: p.write_text(json.dumps(meta, indent=2, default=str)))
+
+    from experiments import report as R
+
+    report_path = R.write_report(out / "report.html", R.ReportInput(
+        lang=language, summary=summary, costs_summary=costs_summary, times_summary=times_summary,
+        charts=charts, stories=story_list, scenarios=scen, baseline=base, position=pos,
+        configs=configs, meta=meta, chart_data=data, folder=out, warnings=warnings))
+    return {"out": out, "report": report_path, "charts": charts, "failures": failures,
+            "warnings": warnings, "summary": summary, "stories": story_list}
+
+
+def _stories(runs: Runs, configs: dict, base: str, pos: str | None, out: Path, lang: str, data,
+             warnings: list[dict]) -> list[dict]:
+    from experiments.stories import make_stories
+    from model.config import build
+
+    seed = int(runs.ok["seed"].min())
+    base_cfg = build(dict(configs[base], seed=seed))
+    alt_cfg = build(dict(configs[pos], seed=seed)) if pos and pos in configs else None
+    mismatched = []
+
+    def check(scenario, result) -> bool:
+        stored = stored_share(runs, scenario, seed)
+        if not len(stored):
+            return True
+        redo = np.round(result.share("employed"), 4)
+        same = len(redo) == len(stored) and np.allclose(redo, stored, equal_nan=True, atol=1e-9)
+        if not same:
+            mismatched.append(scenario)
+        return same
+
+    stories = make_stories(base_cfg, alt_cfg, out, lang, data.source, check=check)
+    if mismatched:
+        warnings.append({"en": "the stories' runs, made again with the current model code, do not reproduce the "
+                               f"stored runs of {', '.join(mismatched)} seed {seed} (the model changed since)",
+                         "nl": "de runs van de verhalen, opnieuw gemaakt met de huidige modelcode, komen niet "
+                               f"overeen met de opgeslagen runs van {', '.join(mismatched)} seed {seed} (het "
+                               "model is sindsdien veranderd)"})
+    return stories
+
+
+# ---- Hydra callback ----------------------------------------------------------------------------
+try:
+    from hydra.experimental.callback import Callback
+except ImportError:  # pragma: no cover - hydra is a dependency
+    Callback = object  # type: ignore[assignment,misc]
+
+
+class AggregateCallback(Callback):
+    """Aggregates a sweep's job folders when the sweep ends (``on_multirun_end``).
+
+    Args:
+        language: ``en`` or ``nl``.
+        baseline: reference scenario (default ``baseline``; else the sweep's first scenario).
+        position: the full position for stages and stories (default ``vwn_position``).
+        stories: False skips the persons' stories.
+    """
+
+    def __init__(self, language: str = "en", baseline: str = "baseline",
+                 position: str = "vwn_position", stories: bool = True) -> None:
+        self.language, self.baseline, self.position, self.stories = language, baseline, position, stories
+
+    def on_multirun_end(self, config: Any, **kwargs: Any) -> None:
+        sweep_dir = Path(config.hydra.sweep.dir)
+        if not sweep_dir.is_dir():
+            return
+        try:
+            res = aggregate_dir(sweep_dir, language=self.language, baseline=self.baseline,
+                                position=self.position, stories=self.stories)
+        except Exception as e:  # the jobs' folders stay; aggregation can be run again on its own
+            print(f"error: aggregating {sweep_dir} failed: {e}. Run it again with "
+                  f"`python -m experiments.aggregate {sweep_dir}`", file=sys.stderr)
+            return
+        _print_done(res)
+
+
+def sweep_order(folders: Sequence[Path]) -> list[str]:
+    """Scenario order of a sweep: by the job number Hydra puts first in each folder name."""
+    def num(p: Path) -> int:
+        head = p.name.split("_", 1)[0]
+        return int(head) if head.isdigit() else 10**9
+
+    out = []
+    for f in sorted(folders, key=num):
+        try:
+            meta_file = f / "run.json" if (f / "run.json").is_file() else f / FAILED_FILE
+            s = json.loads(meta_file.read_text()).get("scenario")
+        except (OSError, ValueError):
+            continue
+        if s not in out:
+            out.append(s)
+    return out
+
+
+def aggregate_dir(folder: Path, out: Path | None = None, language: str = "en",
+                  baseline: str = "baseline", position: str = "vwn_position",
+                  stories: bool = True) -> dict:
+    """Aggregate every run folder under ``folder`` (a sweep directory) into ``out`` (default:
+    ``folder`` itself)."""
+    folder = Path(folder)
+    folders = find_run_folders(folder)
+    if not folders:
+        raise ValueError(f"no run folders (with run.json or failed.json) under {folder}")
+    order = sweep_order(folders)
+    for meta_file in (folder / "comparison.json", folder.parent / "comparison.json"):
+        if meta_file.is_file():  # a comparison's folder: keep its order
+            try:
+                order = json.loads(meta_file.read_text()).get("scenarios") or order
+            except ValueError:
+                pass
+            break
+    settings = {"source": "aggregate", "folder": str(folder), "language": language,
+                "baseline": baseline, "position": position}
+    return aggregate(out or folder, folders, baseline=baseline, position=position, language=language,
+                     order=order, settings=settings, stories=stories, n_jobs=os.cpu_count() or 1)
+
+
+def _print_done(res: dict) -> None:
+    fails = res["failures"]
+    for w in res["warnings"]:
+        print(f"warning: {w['en']}", file=sys.stderr)
+    if len(fails):
+        print(f"warning: {len(fails)} run(s) failed and were left out (see comparison.json): "
+              + "; ".join(f"{r.scenario} seed {r.seed}: {r.error}" for r in fails.head(3).itertuples()),
+              file=sys.stderr)
+    print(f"report: {res['report']}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m experiments.aggregate",
+                                 description="Aggregate a sweep's (or comparison's) run folders.")
+    ap.add_argument("folder", type=Path, help="folder holding run folders (searched recursively)")
+    ap.add_argument("--out", type=Path, default=None, help="where to write (default: FOLDER)")
+    ap.add_argument("--language", choices=("en", "nl"), default="en")
+    ap.add_argument("--baseline", default="baseline")
+    ap.add_argument("--position", default="vwn_position")
+    ap.add_argument("--no-stories", action="store_true")
+    args = ap.parse_args(argv)
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    if not args.folder.is_dir():
+        print(f"error: folder={str(args.folder)!r} is not allowed: expected an existing folder", file=sys.stderr)
+        return 2
+    try:
+        res = aggregate_dir(args.folder, args.out, args.language, args.baseline, args.position,
+                            not args.no_stories)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    _print_done(res)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,408 @@
+"""Scenario comparison: ``python -m experiments.compare [key=value ...]``.
+
+Runs every scenario in ``scenarios`` (default: the baseline, the full position, each demand D1-D11,
+stacking and the law of 2013) ``replications`` times on the same seeds (``seed_start``,
+``seed_start + 1``, ...), so that each difference from the baseline is paired through common random
+numbers, and writes one self-describing folder (``conf/compare.yaml`` lists the keys)::
+
+    OUTPUT/
+      runs/<scenario>/seed<k>/   one folder per run, the same files as a sweep's job folder
+      outcomes_all.csv.gz        tidy outcomes of all runs
+      summary.csv                medians, 90% intervals, paired differences, share beating the baseline
+      costs_summary.csv, times_summary.csv
+      charts/*.png, *.svg        charts (a)-(f)
+      stories/                   persons' stories (trace, chart, sentences)
+      report.html                one self-contained report (report.language=en|nl)
+      comparison.json            settings, seeds, runs, versions, git SHA
+
+Examples::
+
+    python -m experiments.compare
+    python -m experiments.compare scenarios=[baseline,vwn_position] replications=50 population.size=30000
+    python -m experiments.compare report.language=nl policy.discrimination=0.2
+
+Every model key (``population.*``, ``policy.*``, ...) given on the command line applies to every
+scenario. Each run is composed exactly as ``python -m experiments.run scenario=S seed=K ...`` would
+compose it, so a sweep (``python -m experiments.run -m scenario=a,b seed='range(20)'
+hydra/callbacks=aggregate``) gives the same summary table.
+
+The folder is named after the settings that change what is run (not the number of replications),
+so running the same command again reuses every finished run whose configuration and model code are
+unchanged and computes only what is missing: an interrupted comparison resumes, and more
+replications extend it. Bad input (an unknown scenario, zero replications, an unwritable output
+folder, an unknown key) stops with one line before any run starts, and leaves no folder behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import hydra
+from omegaconf import DictConfig, OmegaConf
+
+from experiments.cli import check_overrides, fail
+from experiments.jobs import config_hash, is_complete, run_task
+from model.config import all_params, register, scenario_names
+from model.errors import ConfigError
+
+register()
+
+#: the default scenario list (kept in conf/compare.yaml; used to name the output folder)
+COMPARE_KEYS = ("scenarios", "baseline", "position", "replications", "seed_start", "n_jobs",
+                "output_dir", "report.language", "report.stories", "progress")
+
+
+# ---- checking input ----------------------------------------------------------------------------
+def _check_scenario(key: str, v) -> None:
+    names = scenario_names()
+    if not isinstance(v, str) or v not in names:
+        raise ConfigError(key, v, "one of " + ", ".join(names))
+
+
+def _check_scenarios(key: str, v) -> None:
+    if isinstance(v, str):
+        raise ConfigError(key, v, "a list in brackets, such as scenarios=[baseline,vwn_position]")
+    if not isinstance(v, (list, tuple)) or not v:
+        raise ConfigError(key, v, "a non-empty list of scenario names, such as scenarios=[baseline,vwn_position]")
+    names = scenario_names()
+    for s in v:
+        if s not in names:
+            raise ConfigError(key, list(v), f"scenario names, each one of {', '.join(names)} ({s!r} is not)")
+
+
+def _check_count(minimum: int, what: str):
+    def check(key: str, v) -> None:
+        if isinstance(v, bool) or not isinstance(v, int) or v < minimum:
+            raise ConfigError(key, v, what)
+    return check
+
+
+def _check_n_jobs(key: str, v) -> None:
+    if v is None:
+        return
+    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+        raise ConfigError(key, v, "a whole number >= 1, or null for one per CPU core")
+
+
+def _check_language(key: str, v) -> None:
+    if v not in ("en", "nl"):
+        raise ConfigError(key, v, "en or nl")
+
+
+def _check_bool(key: str, v) -> None:
+    if not isinstance(v, bool):
+        raise ConfigError(key, v, "true or false")
+
+
+def check_writable(key: str, v) -> None:
+    """Raise ConfigError unless ``v`` is (or can become) a folder this process can write in.
+
+    Nothing is left behind: the probe is a temporary folder in the nearest existing ancestor.
+    """
+    if v is None:
+        return
+    if not isinstance(v, str) or not v.strip():
+        raise ConfigError(key, v, "a folder path, or null for results/compare/<name>")
+    p = Path(v).expanduser().absolute()
+    if p.exists() and not p.is_dir():
+        raise ConfigError(key, v, "a folder (this path is a file)")
+    anc = p
+    while not anc.exists():
+        anc = anc.parent
+    if not anc.is_dir():
+        raise ConfigError(key, v, f"a folder that can be created ({anc} is a file)")
+    try:
+        probe = tempfile.mkdtemp(prefix=".write-test-", dir=anc)
+        os.rmdir(probe)
+    except OSError as e:
+        raise ConfigError(key, v, f"a folder this user can write in ({anc} does not accept a new folder: "
+                                  f"{e.strerror})") from None
+
+
+CHECKS = {
+    "scenarios": _check_scenarios, "baseline": _check_scenario, "position": _check_scenario,
+    "replications": _check_count(1, "a whole number >= 1 (runs per scenario)"),
+    "seed_start": _check_count(0, "a whole number >= 0 (the first seed)"),
+    "n_jobs": _check_n_jobs, "output_dir": check_writable, "report.language": _check_language,
+    "report.stories": _check_bool, "progress": _check_bool,
+}
+
+
+def check_arguments(args: list[str]) -> None:
+    """Check a comparison's command line (compare keys and model keys) before anything runs.
+
+    Raises:
+        ConfigError: for the first bad argument.
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+
+    parser = OverridesParser.create()
+    for text in (a for a in args if not a.startswith("-")):
+        try:
+            (o,) = parser.parse_overrides([text])
+        except HydraException:
+            continue  # check_overrides reports it
+        key = o.key_or_group
+        if key in ("seed", "scenario"):
+            raise ConfigError(key, text.split("=", 1)[-1],
+                              "scenarios=[...], replications=N and seed_start=N in a comparison "
+                              "(seeds are seed_start, seed_start+1, ...)")
+        if key == "scenarios" and o.is_sweep_override():
+            raise ConfigError(key, text.split("=", 1)[-1],
+                              "a list in brackets, such as scenarios=[baseline,vwn_position]")
+    check_overrides(args, extra=CHECKS)
+
+
+def model_overrides(task_overrides: list[str]) -> list[str]:
+    """The command line's model overrides (``population.size=30000``, ``calibration=none``, ...),
+    to apply to every scenario; compare keys and Hydra's own settings are left out."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    index = {f"{g}.{p.name}" for g, p in all_params()} | {"calibration"}
+    parser = OverridesParser.create()
+    out = []
+    for text in task_overrides:
+        (o,) = parser.parse_overrides([text])
+        if o.key_or_group in index:
+            out.append(text)
+    return out
+
+
+# ---- the plan ----------------------------------------------------------------------------------
+@dataclass
+class Plan:
+    scenarios: list[str]
+    baseline: str
+    position: str | None
+    seeds: list[int]
+    overrides: list[str]
+    out: Path
+    n_jobs: int
+    language: str
+    stories: bool
+    progress: bool
+    configs: dict = field(default_factory=dict)  #: scenario -> resolved config dict (seed unset)
+    notes: list[str] = field(default_factory=list)
+
+    def run_dir(self, scenario: str, seed: int) -> Path:
+        return self.out / "runs" / scenario / f"seed{seed}"
+
+    def settings(self) -> dict:
+        return {"scenarios": self.scenarios, "baseline": self.baseline, "position": self.position,
+                "replications": len(self.seeds), "seed_start": self.seeds[0],
+                "model_overrides": self.overrides, "output_dir": str(self.out),
+                "n_jobs": self.n_jobs, "language": self.language}
+
+
+def default_scenarios() -> list[str]:
+    from model.config import ROOT
+
+    return list(OmegaConf.load(ROOT / "conf" / "compare.yaml").scenarios)
+
+
+def folder_name(scenarios: list[str], seed_start: int, overrides: list[str]) -> str:
+    """The output folder's name: ``default``, or the settings that change what is run."""
+    parts = list(overrides)
+    if scenarios != default_scenarios():
+        parts.insert(0, "scenarios=" + ",".join(scenarios))
+    if seed_start:
+        parts.append(f"seed_start={seed_start}")
+    if not parts:
+        return "default"
+    name = re.sub(r"[^A-Za-z0-9._=,+-]+", "_", "_".join(parts))
+    if len(name) > 80:
+        name = name[:60] + "-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+    return name
+
+
+def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
+    """Check the composed config and compose every scenario's run config (no runs, no folders).
+
+    Raises:
+        ConfigError: for the first bad setting.
+    """
+    from experiments.compose import load
+
+    c = OmegaConf.to_container(cfg, resolve=True)
+    scen = c.get("scenarios")
+    _check_scenarios("scenarios", scen)
+    for key in ("baseline", "position"):
+        if c.get(key) is not None:
+            CHECKS[key](key, c[key])
+    CHECKS["replications"]("replications", c.get("replications"))
+    CHECKS["seed_start"]("seed_start", c.get("seed_start"))
+    _check_n_jobs("n_jobs", c.get("n_jobs"))
+    rep = c.get("report") or {}
+    _check_language("report.language", rep.get("language"))
+    _check_bool("report.stories", rep.get("stories", True))
+    _check_bool("progress", c.get("progress", True))
+    check_writable("output_dir", c.get("output_dir"))
+
+    scenarios = list(dict.fromkeys(scen))
+    baseline = c["baseline"]
+    notes = []
+    if baseline not in scenarios:
+        scenarios.insert(0, baseline)
+        notes.append(f"added the baseline '{baseline}' as the reference")
+    position = c.get("position")
+    if position and position not in scenarios and len(scenarios) > 1:
+        other = next(x for x in scenarios if x != baseline)
+        notes.append(f"the full position '{position}' is not in the list: chart (c) and the stories "
+                     f"compare the baseline with '{other}'")
+    overrides = model_overrides(task_overrides)
+    seeds = list(range(c["seed_start"], c["seed_start"] + c["replications"]))
+    out = Path(c["output_dir"]) if c.get("output_dir") else \
+        Path("results") / "compare" / folder_name(scenarios, c["seed_start"], overrides)
+    plan = Plan(scenarios=scenarios, baseline=baseline, position=position, seeds=seeds,
+                overrides=overrides, out=out.absolute(), n_jobs=c.get("n_jobs") or os.cpu_count() or 1,
+                language=rep["language"], stories=rep.get("stories", True),
+                progress=c.get("progress", True), notes=notes)
+    for s in scenarios:
+        plan.configs[s] = load(s, overrides).to_dict()
+    return plan
+
+
+# ---- running ---------------------------------------------------------------------------------
+def _clean_partials(runs_dir: Path) -> None:
+    """Remove half-written run folders left by an interrupted comparison (their process is gone)."""
+    if not runs_dir.is_dir():
+        return
+    for p in runs_dir.glob("*/.*.partial-*"):
+        try:
+            pid = int(p.name.rsplit("-", 1)[-1])
+            os.kill(pid, 0)
+            alive = pid != os.getpid()
+        except (ValueError, ProcessLookupError):
+            alive = False
+        except PermissionError:
+            alive = True
+        if not alive:
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def pending(plan: Plan) -> tuple[list[tuple[str, int, dict]], int, int]:
+    """Runs still to do (scenario, seed, config dict), the number reused, and the number of
+    finished runs that are made again because their configuration or the model code changed."""
+    todo, reused, stale = [], 0, 0
+    for s in plan.scenarios:
+        for k in plan.seeds:
+            d = dict(plan.configs[s], seed=k)
+            folder = plan.run_dir(s, k)
+            if is_complete(folder, config_hash(d)):
+                reused += 1
+            else:
+                stale += is_complete(folder)
+                todo.append((s, k, d))
+    return todo, reused, stale
+
+
+def execute(plan: Plan, command: str) -> dict:
+    """Run what is missing (in parallel), then aggregate. Returns counts and the report path."""
+    from tqdm import tqdm
+
+    from experiments.aggregate import aggregate
+
+    plan.out.mkdir(parents=True, exist_ok=True)
+    _clean_partials(plan.out / "runs")
+    todo, reused, stale = pending(plan)
+    total = len(plan.scenarios) * len(plan.seeds)
+    print(f"comparison: {len(plan.scenarios)} scenarios x {len(plan.seeds)} replications "
+          f"(seeds {plan.seeds[0]}-{plan.seeds[-1]}) = {total} runs; {reused} reused, "
+          f"{len(todo)} to run on {min(plan.n_jobs, max(len(todo), 1))} process(es) -> {plan.out}",
+          flush=True)
+    if stale:
+        plan.notes.append(f"{stale} finished run(s) were made with other settings or other model code "
+                          "and are made again")
+    for n in plan.notes:
+        print(f"note: {n}", flush=True)
+    start = time.perf_counter()
+    results = []
+    if todo:
+        bar = tqdm(total=len(todo), unit="run", desc="runs", delay=2.0, disable=not plan.progress,
+                   file=sys.stderr, dynamic_ncols=True)
+        args = [(d, str(plan.run_dir(s, k)), command) for s, k, d in todo]
+        try:
+            if plan.n_jobs > 1 and len(todo) > 1:
+                from joblib import Parallel, delayed
+
+                gen = Parallel(n_jobs=min(plan.n_jobs, len(todo)), return_as="generator_unordered",
+                               batch_size=1)(delayed(run_task)(*a) for a in args)
+                for r in gen:
+                    results.append(r)
+                    bar.update(1)
+                    if not r["ok"]:
+                        bar.write(f"warning: {r['scenario']} seed {r['seed']} failed: {r['error']}")
+            else:
+                for a in args:
+                    r = run_task(*a)
+                    results.append(r)
+                    bar.update(1)
+                    if not r["ok"]:
+                        bar.write(f"warning: {r['scenario']} seed {r['seed']} failed: {r['error']}")
+        finally:
+            bar.close()
+    run_seconds = time.perf_counter() - start
+    failed = [r for r in results if not r["ok"]]
+    folders = [plan.run_dir(s, k) for s in plan.scenarios for k in plan.seeds
+               if (plan.run_dir(s, k) / "run.json").is_file() or (plan.run_dir(s, k) / "failed.json").is_file()]
+    print(f"runs done in {run_seconds:.0f} s; aggregating, charts and report ...", flush=True)
+    t0 = time.perf_counter()
+    res = aggregate(plan.out, folders, baseline=plan.baseline, position=plan.position,
+                    language=plan.language, order=plan.scenarios, settings=plan.settings(),
+                    stories=plan.stories, n_jobs=plan.n_jobs,
+                    extra_meta={"computed_runs": len(results) - len(failed), "reused_runs": reused,
+                                "failed_runs": len(failed), "run_seconds": round(run_seconds, 1),
+                                "command": command})
+    for w in res["warnings"]:
+        print(f"warning: {w['en']}", file=sys.stderr)
+    print(f"aggregated in {time.perf_counter() - t0:.0f} s", flush=True)
+    return {"computed": len(results) - len(failed), "reused": reused, "failed": failed,
+            "report": res["report"], "out": plan.out}
+
+
+@hydra.main(version_base="1.3", config_path="../conf", config_name="compare")
+def compare(cfg: DictConfig) -> dict | None:
+    """Hydra entry point: check, plan, run, aggregate."""
+    from hydra.core.hydra_config import HydraConfig
+
+    logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
+    try:
+        plan = make_plan(cfg, list(HydraConfig.get().overrides.task))
+    except ConfigError as e:
+        fail(e)
+    command = " ".join(["python -m experiments.compare", *sys.argv[1:]])
+    start = time.perf_counter()
+    try:
+        done = execute(plan, command)
+    except KeyboardInterrupt:
+        print("\ninterrupted: the finished runs are kept; run the same command again to continue",
+              file=sys.stderr)
+        raise SystemExit(130)
+    print(f"report: {done['report']}  ({time.perf_counter() - start:.0f} s in all)")
+    if done["failed"]:
+        print(f"error: {len(done['failed'])} run(s) failed (left out of the report; see "
+              f"{plan.out / 'comparison.json'}); run the same command again to retry them", file=sys.stderr)
+        raise SystemExit(1)
+    return {"report": str(done["report"])}
+
+
+def main() -> None:
+    try:
+        check_arguments(sys.argv[1:])
+    except ConfigError as e:
+        fail(e)
+    compare()
+
+
+if __name__ == "__main__":
+    main()

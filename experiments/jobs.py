@@ -1,0 +1,238 @@
+"""One run of a comparison: simulate, write the run's folder, and record a failure as data.
+
+A comparison (:mod:`experiments.compare`) and a sweep (``python -m experiments.run -m ...``) both
+write one folder per (scenario, seed) with the files of :func:`experiments.output.write_run`, plus
+
+- ``stages.csv``: how the run's working-age cohort is spread over the stages of the pathway, by
+  month since the permit (chart (c) of the comparison);
+- in ``run.json``: ``config_hash`` (SHA-256 of the resolved configuration) and ``model_hash``
+  (SHA-256 of the model's source and input tables), so that a comparison run again reuses a
+  finished run only if both are unchanged.
+
+A job of a comparison, or of a sweep (``experiments.run -m``), that fails writes ``failed.json``
+(scenario, seed, error, traceback) instead of raising, so that the comparison or sweep still reaches
+its aggregation (Hydra skips ``on_multirun_end`` when any job raises).
+
+Stages, for persons aged 18-64 at the measurement date whose permit has begun, each person in
+exactly one (the first that applies, in this order): ``left`` the Netherlands; ``work`` (employee or
+self-employed, any hours); ``education`` (enrolled in Dutch education); ``learning`` (in a civic
+integration / language course); ``reception`` (waiting in reception, none of the above);
+``benefits`` (housed, household on bijstand, none of the above); ``housed`` (housed, none of the
+above: for example living on a partner's earnings, or volunteering).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import traceback
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from model.config import ROOT, RunConfig
+from model.model import IntegrationModel, RunResult
+from model.people import Residence, Study
+
+#: stages in the order of the pathway (bottom to top of the stacked chart)
+STAGES = ("reception", "housed", "benefits", "learning", "education", "work", "left")
+
+#: files a finished run folder holds (``run.json`` is the marker that it finished); a comparison's
+#: run folders hold ``outcomes.csv.gz`` (the same table, compressed: 0.25 instead of 1.3 MB a run)
+RUN_FILES = ("config.yaml", "run.json", "times.csv", "costs.csv")
+OUTCOME_FILES = ("outcomes.csv", "outcomes.csv.gz")
+STAGE_FILE = "stages.csv"
+FAILED_FILE = "failed.json"
+
+
+def config_hash(config: RunConfig | dict) -> str:
+    """SHA-256 of a resolved configuration (every parameter, the scenario and the seed)."""
+    d = config.to_dict() if isinstance(config, RunConfig) else config
+    text = json.dumps(d, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@cache
+def model_hash() -> str:
+    """SHA-256 over the model's source files and input tables (``model/**/*.py``, ``*.csv``).
+
+    A run made with other model code is not reused by a comparison, even when the git tree has
+    uncommitted changes (where the git SHA alone cannot tell).
+    """
+    h = hashlib.sha256()
+    base = ROOT / "model"
+    for p in sorted(list(base.rglob("*.py")) + list(base.rglob("*.csv"))):
+        if "__pycache__" in p.parts:
+            continue
+        h.update(str(p.relative_to(base)).encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+class StageModel(IntegrationModel):
+    """The integration model, also counting persons by stage every month (see module docstring).
+
+    The counts are read after each month's pathways and recording, from the same person arrays,
+    so they change nothing in the run: results are identical to :func:`model.model.simulate`.
+    """
+
+    def __init__(self, config: RunConfig, trace: list[int] | None = None) -> None:
+        super().__init__(config, trace)
+        self.horizon = int(config.population.horizon_months)
+        self.stage_counts = np.zeros((len(STAGES), self.horizon + 1))
+
+    def step(self) -> None:
+        t = self.t
+        super().step()
+        self._count_stages(t)
+
+    def _count_stages(self, t: int) -> None:
+        ppl = self.people
+        rel = t - ppl.permit_month.astype(np.int64)
+        age = ppl.age0 + np.float32(t / 12.0)
+        active = (rel >= 0) & (rel <= self.horizon) & (age >= 18) & (age < 65)
+        if not active.any():
+            return
+        idx = np.flatnonzero(active)
+        res = ppl.residence[idx]
+        stage = np.full(len(idx), STAGES.index("housed"), dtype=np.int64)
+        # assigned from the last rule to the first, so the first rule that applies wins
+        stage[(res == Residence.HOUSED) & ppl.on_benefit[idx]] = STAGES.index("benefits")
+        stage[res == Residence.RECEPTION] = STAGES.index("reception")
+        stage[ppl.in_course[idx]] = STAGES.index("learning")
+        stage[ppl.study[idx] == Study.ENROLLED] = STAGES.index("education")
+        stage[ppl.employed[idx]] = STAGES.index("work")
+        stage[res == Residence.LEFT] = STAGES.index("left")
+        key = stage * (self.horizon + 1) + rel[idx]
+        self.stage_counts += np.bincount(key, minlength=self.stage_counts.size).reshape(
+            self.stage_counts.shape)
+
+
+def stages_table(counts: np.ndarray) -> pd.DataFrame:
+    """Tidy stage shares (month, stage, share %, n persons counted that month)."""
+    total = counts.sum(axis=0)
+    rows = []
+    for i, s in enumerate(STAGES):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(total > 0, 100.0 * counts[i] / np.maximum(total, 1), np.nan)
+        rows.append(pd.DataFrame({"month": np.arange(counts.shape[1]), "stage": s,
+                                  "share": np.round(share, 4), "n": total.astype(np.int64)}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def simulate_with_stages(config: RunConfig, trace: list[int] | None = None
+                         ) -> tuple[RunResult, pd.DataFrame]:
+    """Run one configuration; return its result and its stage table."""
+    m = StageModel(config, trace)
+    result = m.run()
+    return result, stages_table(m.stage_counts)
+
+
+def write_job(config: RunConfig, target: Path, command: str | None = None,
+              chart: bool = False, compress: bool = False) -> RunResult:
+    """Simulate ``config`` and write its complete run folder at ``target`` (atomically).
+
+    Args:
+        command: the command line that asked for the run (recorded in ``run.json``; by default
+            this process's own).
+        chart: also draw the single-run chart (``outcomes.png``).
+        compress: store ``outcomes.csv`` gzipped, as ``outcomes.csv.gz`` (same bytes inside).
+
+    Returns:
+        The run's result.
+    """
+    from experiments.output import staged_folder, write_run
+
+    target = Path(target)
+    start = time.perf_counter()
+    result, stages = simulate_with_stages(config)
+    wall = time.perf_counter() - start
+    with staged_folder(target) as tmp:
+        inner = tmp / "run"
+        write_run(result, inner, wall, chart=chart)
+        for f in inner.iterdir():
+            f.replace(tmp / f.name)
+        inner.rmdir()
+        if compress:
+            _gzip(tmp / "outcomes.csv")
+        stages.to_csv(tmp / STAGE_FILE, index=False)
+        meta = json.loads((tmp / "run.json").read_text())
+        meta["config_hash"] = config_hash(config)
+        meta["model_hash"] = model_hash()
+        if command:
+            meta["command"] = command
+        (tmp / "run.json").write_text(json.dumps(meta, indent=2))
+    (target / FAILED_FILE).unlink(missing_ok=True)
+    return result
+
+
+def _gzip(path: Path) -> Path:
+    """Replace ``path`` by ``path.gz`` (reproducible bytes: no name or time in the header)."""
+    import gzip
+    import shutil
+
+    out = path.with_name(path.name + ".gz")
+    with open(path, "rb") as src, open(out, "wb") as raw, \
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=5, mtime=0) as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+    path.unlink()
+    return out
+
+
+def record_failure(target: Path, scenario: str, seed, error: BaseException) -> Path:
+    """Write ``failed.json`` into ``target`` (the job's failure, as data for the aggregation)."""
+    target = Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    info = {"scenario": scenario, "seed": seed, "error": f"{type(error).__name__}: {error}",
+            "traceback": "".join(traceback.format_exception(error)),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    (target / FAILED_FILE).write_text(json.dumps(info, indent=2))
+    return target
+
+
+def is_complete(folder: Path, expected_config_hash: str | None = None) -> bool:
+    """True if ``folder`` holds a finished run (and, if given, of the expected configuration and
+    of the current model code)."""
+    folder = Path(folder)
+    if not all((folder / f).is_file() for f in RUN_FILES + (STAGE_FILE,)):
+        return False
+    if not any((folder / f).is_file() for f in OUTCOME_FILES):
+        return False
+    if expected_config_hash is None:
+        return True
+    try:
+        meta = json.loads((folder / "run.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return (meta.get("config_hash") == expected_config_hash
+            and meta.get("model_hash") == model_hash())
+
+
+def run_task(config_dict: dict, target: str, command: str | None = None) -> dict:
+    """A comparison's unit of work (runs in a worker process): build, simulate, write.
+
+    Never raises: a failure is written to ``failed.json`` and returned as data.
+    """
+    import logging
+
+    logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
+    from model.config import build
+
+    import shutil
+
+    start = time.perf_counter()
+    scenario, seed = config_dict.get("scenario"), config_dict.get("seed")
+    # what is in the folder is not this run (unfinished, failed, or other settings or model code):
+    # clear it, so that nothing of it can be read as this run's
+    shutil.rmtree(target, ignore_errors=True)
+    try:
+        write_job(build(config_dict), Path(target), command, compress=True)
+        return {"scenario": scenario, "seed": seed, "ok": True,
+                "seconds": time.perf_counter() - start}
+    except Exception as e:  # recorded as data; the comparison reports it
+        record_failure(Path(target), scenario, seed, e)
+        return {"scenario": scenario, "seed": seed, "ok": False, "error": f"{type(e).__name__}: {e}",
+                "seconds": time.perf_counter() - start}

@@ -1,0 +1,645 @@
+"""The comparison's report: one self-contained HTML file, in English or Dutch.
+
+Charts are embedded as base64 PNG, styles are inline, there are no scripts and no external
+addresses: the file opens offline in any browser and can be mailed as it is. Every number in it is
+read from the comparison's tables (``summary.csv``, ``costs_summary.csv``, ``times_summary.csv``),
+which are computed from the run folders of the same comparison; the text around the numbers is
+generated from them, so it cannot drift from the tables.
+
+The plain-language summary states each effect's size (median of the paired difference from the
+baseline) and uncertainty (its 90% interval over replications, and how often the scenario did
+better), the levers that drive it with their sources (and which of them are assumptions), and the
+provenance (code version, packages, seeds, settings).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from experiments import i18n
+from experiments.compare_charts import style
+
+E = html.escape
+
+
+@dataclass
+class ReportInput:
+    lang: str
+    summary: pd.DataFrame
+    costs_summary: pd.DataFrame
+    times_summary: pd.DataFrame
+    charts: dict
+    stories: list
+    scenarios: list
+    baseline: str
+    position: str | None
+    configs: dict
+    meta: dict
+    chart_data: Any
+    folder: Path
+    warnings: list = None  #: each {"en": ..., "nl": ...}
+
+
+# ---- numbers -----------------------------------------------------------------------------------
+def _row(df: pd.DataFrame, **eq) -> pd.Series | None:
+    sel = df
+    for k, v in eq.items():
+        sel = sel[sel[k] == v]
+    return sel.iloc[0] if len(sel) else None
+
+
+def pct(x: float, lang: str, d: int = 1) -> str:
+    return f"{i18n.number(x, lang, d)}%"
+
+
+def pp(x: float, lang: str, d: int = 1) -> str:
+    return f"{i18n.number(x, lang, d, sign=True)} {'procentpunt' if lang == 'nl' else 'pp'}"
+
+
+def pp_short(x: float, lang: str, d: int = 1) -> str:
+    return f"{i18n.number(x, lang, d, sign=True)} {'%-punt' if lang == 'nl' else 'pp'}"
+
+
+def interval(lo: float, hi: float, lang: str, d: int = 1, sign: bool = False, unit: str = "") -> str:
+    a, b = i18n.number(lo, lang, d, sign), i18n.number(hi, lang, d, sign)
+    return f"{a} {'tot' if lang == 'nl' else 'to'} {b}{unit}"
+
+
+def eur(x: float, lang: str, sign: bool = False) -> str:
+    """EUR 1,234 / +EUR 1,234 / -EUR 1,234 (the sign before the currency)."""
+    if x != x:
+        return "-"
+    head = ("+" if x >= 0 else "\u2212") if sign else ("\u2212" if x < 0 else "")
+    return f"{head}\u20ac{i18n.number(abs(x), lang, 0)}"
+
+
+def verdict(r: pd.Series, lang: str) -> str:
+    """Words for how sure an effect is: the 90% interval and the share of wins."""
+    nl = lang == "nl"
+    if r is None or pd.isna(r["diff_median"]):
+        return ""
+    lo, hi = r["diff_p05"], r["diff_p95"]
+    if r["share_tied"] == 100:
+        return "geen verschil in enige herhaling" if nl else "no difference in any replication"
+    if lo > 0 or hi < 0:
+        good = (r["direction"] == "maximise") == (lo > 0)
+        if r["direction"] == "none":
+            return "duidelijk verschil" if nl else "a clear difference"
+        return ("duidelijk beter" if good else "duidelijk slechter") if nl else (
+            "clearly better" if good else "clearly worse")
+    return "niet te onderscheiden van toeval" if nl else "not distinguishable from chance"
+
+
+# ---- assumptions --------------------------------------------------------------------------------
+def _flat(d: dict, prefix: str = "") -> dict:
+    out = {}
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(_flat(v, key + "."))
+        else:
+            out[key] = v
+    return out
+
+
+def lever_changes(configs: dict, scenario: str, baseline: str) -> list[dict]:
+    """What a scenario sets differently from the baseline, with each parameter's source."""
+    from model.config import all_params
+
+    if scenario not in configs or baseline not in configs:
+        return []
+    index = {f"{g}.{p.name}": p for g, p in all_params()}
+    a, b = _flat(configs[baseline]), _flat(configs[scenario])
+    out = []
+    for k in sorted(set(a) | set(b)):
+        if k.split(".")[0] in ("seed", "scenario", "scenario_info"):
+            continue
+        if a.get(k) != b.get(k):
+            p = index.get(k)
+            out.append({"key": k, "from": a.get(k), "to": b.get(k),
+                        "doc": p.doc if p else "", "unit": p.unit if p else "",
+                        "source": p.source if p else "",
+                        "assumption": bool(p and "assumption" in p.source.lower())})
+    return out
+
+
+def _fmt_value(v) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+# ---- text ---------------------------------------------------------------------------------------
+def plain_summary(inp: ReportInput) -> list[str]:
+    """The plain-language summary, as HTML paragraphs."""
+    L, S, base, pos = inp.lang, inp.summary, inp.baseline, inp.position
+    nl = L == "nl"
+    m = inp.meta
+    name = lambda s: i18n.scenario_name(s, L)  # noqa: E731
+    n_reps = min(m["replications_per_scenario"].values())
+    paras = []
+    others = [s for s in inp.scenarios if s != base]
+    if nl:
+        paras.append(
+            f"We simuleerden een cohort van {i18n.number(m['population_size'], L, 0)} mensen die in "
+            f"{m['permit_year']} een asielvergunning kregen, {n_reps} keer (seeds {E(_seeds(m['seeds']))}), "
+            f"onder {len(inp.scenarios)} scenario's: het huidige beleid ('{E(name(base))}') en "
+            f"{len(others)} alternatieven. Elk scenario kreeg dezelfde toevalstrekkingen als de basis: een "
+            "verschil tussen twee scenario's komt dus door het beleid, niet door toeval in wie er in het "
+            "cohort zit of wat die mensen overkomt.")
+    else:
+        paras.append(
+            f"We simulated a cohort of {i18n.number(m['population_size'], L, 0)} people granted an asylum "
+            f"permit in {m['permit_year']}, {n_reps} times (seeds {E(_seeds(m['seeds']))}), under "
+            f"{len(inp.scenarios)} scenarios: today's policy ('{E(name(base))}') and {len(others)} "
+            "alternatives. Every scenario was given the same random draws as the baseline, so a "
+            "difference between two scenarios comes from policy, not from chance in who is in the "
+            "cohort or what happens to them.")
+    b3 = _row(S, scenario=base, outcome="employed", group="all", years=3)
+    b5 = _row(S, scenario=base, outcome="employed", group="all", years=5)
+    if b3 is not None and b5 is not None:
+        paras.append(
+            (f"Onder het huidige beleid heeft na drie jaar {pct(b3['median'], L)} van de 18-64-jarigen "
+             f"betaald werk (90%-interval {interval(b3['p05'], b3['p95'], L, unit='%')}) en na vijf jaar "
+             f"{pct(b5['median'], L)} ({interval(b5['p05'], b5['p95'], L, unit='%')}).") if nl else
+            (f"Under today's policy, {pct(b3['median'], L)} of 18-64 year olds have paid work three years "
+             f"after their permit (90% interval {interval(b3['p05'], b3['p95'], L, unit='%')}) and "
+             f"{pct(b5['median'], L)} after five years ({interval(b5['p05'], b5['p95'], L, unit='%')})."))
+    if pos:
+        p5 = _row(S, scenario=pos, outcome="employed", group="all", years=5)
+        if p5 is not None and not pd.isna(p5["diff_median"]):
+            paras.append(
+                (f"Onder '{E(name(pos))}' is dat na vijf jaar {pct(p5['median'], L)}: "
+                 f"{pp(p5['diff_median'], L)} ten opzichte van de basis (90%-interval "
+                 f"{interval(p5['diff_p05'], p5['diff_p95'], L, sign=True)}); het scenario deed het beter "
+                 f"in {pct(p5['share_better'], L, 0)} van de herhalingen ({verdict(p5, L)}).") if nl else
+                (f"Under '{E(name(pos))}', the share after five years is {pct(p5['median'], L)}: "
+                 f"{pp(p5['diff_median'], L)} against the baseline (90% interval "
+                 f"{interval(p5['diff_p05'], p5['diff_p95'], L, sign=True)}); the scenario did better in "
+                 f"{pct(p5['share_better'], L, 0)} of replications ({verdict(p5, L)})."))
+            extra = []
+            for o in ("participating", "benefit", "exam_passed", "in_reception"):
+                r = _row(S, scenario=pos, outcome=o, group="all", years=5 if o != "in_reception" else 1)
+                if r is None or pd.isna(r["diff_median"]):
+                    continue
+                yrs = 5 if o != "in_reception" else 1
+                when = (f"na {yrs} jaar" if nl else f"after {yrs} year{'s' if yrs > 1 else ''}")
+                extra.append(f"{E(i18n.outcome_short(o, L).lower())} {when} {pp(r['diff_median'], L)} "
+                             f"({interval(r['diff_p05'], r['diff_p95'], L, sign=True)})")
+            if extra:
+                paras.append(("Andere uitkomsten van dit scenario, als verschil met de basis (90%-interval): "
+                              if nl else "Other outcomes of this scenario, as differences from the baseline "
+                              "(90% interval): ") + "; ".join(extra) + ".")
+    # single demands ranked
+    singles = [s for s in others if s != pos]
+    rows = [(s, _row(S, scenario=s, outcome="employed", group="all", years=5)) for s in singles]
+    rows = [(s, r) for s, r in rows if r is not None and not pd.isna(r["diff_median"])]
+    if rows:
+        rows.sort(key=lambda x: -x[1]["diff_median"])
+        gain = [(s, r) for s, r in rows if r["diff_p05"] > 0]
+        loss = [(s, r) for s, r in rows if r["diff_p95"] < 0]
+        flat = [(s, r) for s, r in rows if not (r["diff_p05"] > 0 or r["diff_p95"] < 0)]
+
+        def listing(items):
+            return ", ".join(f"'{E(name(s))}' ({pp(r['diff_median'], L)}, "
+                             f"{interval(r['diff_p05'], r['diff_p95'], L, sign=True)})" for s, r in items)
+
+        txt = []
+        if gain:
+            txt.append((f"Van de afzonderlijke scenario's verhogen deze het aandeel met werk na vijf jaar "
+                        f"duidelijk (het hele 90%-interval boven nul): {listing(gain)}.") if nl else
+                       (f"Of the single scenarios, these clearly raise the share in work after five years "
+                        f"(the whole 90% interval above zero): {listing(gain)}."))
+        if loss:
+            txt.append((f"Duidelijk lager: {listing(loss)}.") if nl else (f"Clearly lower: {listing(loss)}."))
+        if flat:
+            txt.append((f"Geen effect op werk dat zich van toeval onderscheidt: "
+                        f"{', '.join(chr(39) + E(name(s)) + chr(39) for s, _ in flat)}; zij kunnen wel op "
+                        "andere uitkomsten werken (zie de tabel).") if nl else
+                       (f"No effect on work that stands out from chance: "
+                        f"{', '.join(chr(39) + E(name(s)) + chr(39) for s, _ in flat)}; they may act on "
+                        "other outcomes (see the table)."))
+        paras.append(" ".join(txt))
+    # groups: losses that the average hides, then losses of scenarios that lose on average too
+    hidden, open_ = group_losses(S, base)
+    def items(rows):
+        return "; ".join(f"'{E(name(s))}': {E(i18n.group_label(g, L).lower() if nl else i18n.group_label(g, L))}, "
+                         f"{E(i18n.outcome_short(o, L).lower())} {pp(d, L)}" for s, g, o, d in rows[:8]) + (
+            (f" (en {len(rows) - 8} meer)" if nl else f" (and {len(rows) - 8} more)") if len(rows) > 8 else "")
+    if hidden:
+        paras.append((f"Niemands verlies verdwijnt in een gemiddelde. Deze groepen gaan er na vijf jaar duidelijk op "
+                      f"achteruit (het hele 90%-interval aan de verliezende kant), terwijl het scenario gemiddeld "
+                      f"niet slechter uitpakt: {items(hidden)}.") if nl else
+                     (f"Nobody's loss hides in an average. These groups are clearly worse off after five years (the "
+                      f"whole 90% interval on the losing side) although the scenario is not worse on average: "
+                      f"{items(hidden)}."))
+    else:
+        paras.append(("Niemands verlies verdwijnt in een gemiddelde: in geen scenario dat gemiddeld niet slechter "
+                      "uitpakt, gaat een groep (naar geslacht, herkomst, leeftijd of opleiding) er na vijf jaar "
+                      "duidelijk op achteruit in werk, participatie of bijstand.") if nl else
+                     ("Nobody's loss hides in an average: in no scenario that is not worse on average is any group "
+                      "(by sex, origin, age or education) clearly worse off after five years in work, participation "
+                      "or bijstand."))
+    if open_:
+        scen_open = list(dict.fromkeys(s for s, *_ in open_))
+        paras.append((f"Scenario's die gemiddeld slechter uitpakken, treffen ook groepen: "
+                      f"{', '.join(chr(39) + E(name(s)) + chr(39) for s in scen_open)} "
+                      f"({len(open_)} combinaties van groep en uitkomst; zie grafiek d).") if nl else
+                     (f"Scenarios that are worse on average hit groups too: "
+                      f"{', '.join(chr(39) + E(name(s)) + chr(39) for s in scen_open)} "
+                      f"({len(open_)} combinations of group and outcome; see chart d)."))
+    # costs
+    if pos:
+        c = _row(inp.costs_summary, scenario=pos, item="public_total", years=10)
+        e = _row(inp.costs_summary, scenario=pos, item="earnings", years=10)
+        if c is not None and e is not None and not pd.isna(c["diff_median"]):
+            paras.append(
+                (f"Kosten: over de eerste tien jaar kost '{E(name(pos))}' de overheid per persoon "
+                 f"{eur(c['diff_median'], L, True)} ten opzichte van de basis (90%-interval "
+                 f"{eur(c['diff_p05'], L, True)} tot {eur(c['diff_p95'], L, True)}), terwijl het netto "
+                 f"inkomen uit werk per persoon {eur(e['diff_median'], L, True)} verandert "
+                 f"({eur(e['diff_p05'], L, True)} tot {eur(e['diff_p95'], L, True)}). Een negatief bedrag "
+                 "bij de kosten is een besparing.") if nl else
+                (f"Costs: over the first ten years, '{E(name(pos))}' changes public costs per person by "
+                 f"{eur(c['diff_median'], L, True)} against the baseline (90% interval "
+                 f"{eur(c['diff_p05'], L, True)} to {eur(c['diff_p95'], L, True)}), while the cohort's net "
+                 f"earnings per person change by {eur(e['diff_median'], L, True)} "
+                 f"({eur(e['diff_p05'], L, True)} to {eur(e['diff_p95'], L, True)}). A negative cost is a "
+                 "saving."))
+    # assumptions
+    if pos:
+        ch = lever_changes(inp.configs, pos, base)
+        n_ass = sum(c["assumption"] for c in ch)
+        if ch:
+            paras.append(
+                (f"Waar deze effecten op rusten: '{E(name(pos))}' verandert {len(ch)} instellingen van het "
+                 f"model; voor {n_ass} daarvan is de sterkte van het effect een aanname, niet gemeten in "
+                 "onderzoek (zie 'Scenario's en aannames'). De grootte van de effecten volgt dus vooral uit "
+                 "die aannames; de intervallen tonen alleen het toeval in de simulatie, niet de onzekerheid "
+                 "over de aannames. Voor die onzekerheid is een gevoeligheidsanalyse nodig.") if nl else
+                (f"What drives these effects: '{E(name(pos))}' changes {len(ch)} settings of the model; "
+                 f"for {n_ass} of them the strength of the effect is an assumption, not measured in research "
+                 "(see 'Scenarios and assumptions'). The size of the effects therefore follows mainly from "
+                 "those assumptions; the intervals show only chance in the simulation, not uncertainty about "
+                 "the assumptions. That needs a sensitivity analysis."))
+    return paras
+
+
+def group_losses(S: pd.DataFrame, base: str, years: int = 5,
+                 outcomes=("employed", "participating", "benefit")) -> tuple[list, list]:
+    """Where a group is clearly worse off (its whole 90% interval on the losing side).
+
+    Returns:
+        (hidden, open): lists of (scenario, group, outcome, median difference); ``hidden`` where the
+        scenario is not clearly worse for everyone on that outcome (the average hides the loss),
+        ``open`` where it is.
+    """
+    s = S[(S["years"] == years) & (S["scenario"] != base) & S["outcome"].isin(outcomes)]
+
+    def losing(df):
+        return (((df["direction"] == "maximise") & (df["diff_p95"] < 0))
+                | ((df["direction"] == "minimise") & (df["diff_p05"] > 0)))
+
+    everyone = s[s["group"] == "all"].set_index(["scenario", "outcome"])
+    avg_loss = losing(everyone)
+    groups = s[(s["group"] != "all") & ~s["group"].isin(["age=0-17", "age=65-200"])]
+    bad = groups[losing(groups)]
+    bad = bad.assign(size=bad["diff_median"].abs()).sort_values("size", ascending=False)
+    hidden, open_ = [], []
+    for r in bad.itertuples():
+        item = (r.scenario, r.group, r.outcome, r.diff_median)
+        (open_ if bool(avg_loss.get((r.scenario, r.outcome), False)) else hidden).append(item)
+    return hidden, open_
+
+
+def _seeds(seeds) -> str:
+    from experiments.aggregate import seeds_text
+
+    return seeds_text(seeds)
+
+
+# ---- tables -------------------------------------------------------------------------------------
+def _swatch(s: str, scenarios) -> str:
+    st = style(s, scenarios)
+    return f'<span class="sw" style="background:{st.color}"></span>'
+
+
+def effects_table(inp: ReportInput) -> str:
+    L, S = inp.lang, inp.summary
+    nl = L == "nl"
+    cols = [("employed", 3), ("employed", 5), ("participating", 5), ("benefit", 5), ("exam_passed", 5)]
+    head = "".join(f"<th>{E(i18n.outcome_short(o, L))}<br><small>{'na' if nl else 'after'} {y} "
+                   f"{'jaar' if nl else 'years'}</small></th>" for o, y in cols)
+    body = []
+    for s in inp.scenarios:
+        cells = []
+        for o, y in cols:
+            r = _row(S, scenario=s, outcome=o, group="all", years=y)
+            if r is None:
+                cells.append("<td>-</td>")
+            elif s == inp.baseline:
+                cells.append(f"<td><b>{pct(r['median'], L)}</b><br><small>{interval(r['p05'], r['p95'], L, unit='%')}"
+                             f"</small></td>")
+            elif r["share_tied"] == 100:
+                cells.append(f"<td><b>0</b><br><small>{'gelijk in elke herhaling' if nl else 'identical in every replication'}"
+                             "</small></td>")
+            else:
+                cls = {"clearly better": "good", "duidelijk beter": "good", "clearly worse": "bad",
+                       "duidelijk slechter": "bad"}.get(verdict(r, L), "")
+                win = (f"{'beter in' if nl else 'better in'} {pct(r['share_better'], L, 0)}"
+                       if not pd.isna(r["share_better"]) else "")
+                cells.append(f'<td class="{cls}"><b>{pp_short(r["diff_median"], L)}</b><br><small>'
+                             f'{interval(r["diff_p05"], r["diff_p95"], L, sign=True)}<br>{win}</small></td>')
+        body.append(f"<tr><th class='sc'>{_swatch(s, inp.scenarios)}{E(i18n.scenario_name(s, L))}</th>"
+                    + "".join(cells) + "</tr>")
+    note = ("Eerste rij: het niveau onder de basis (mediaan, 90%-interval over herhalingen). Overige rijen: "
+            "verschil met de basis op dezelfde seeds (mediaan, 90%-interval) en hoe vaak het scenario beter "
+            "deed. Groen/rood: het hele interval aan de goede/slechte kant. Bijstand: lager is beter.") if nl else (
+            "First row: the level under the baseline (median, 90% interval over replications). Other rows: "
+            "difference from the baseline on the same seeds (median, 90% interval) and how often the scenario "
+            "did better. Green/red: the whole interval on the good/bad side. Bijstand: lower is better.")
+    return (f"<table class='t'><thead><tr><th>{'Scenario'}</th>{head}</tr></thead><tbody>"
+            + "".join(body) + f"</tbody></table><p class='note'>{note}</p>")
+
+
+def times_table(inp: ReportInput) -> str:
+    L, T = inp.lang, inp.times_summary
+    nl = L == "nl"
+    rows = []
+    for s in inp.scenarios:
+        cells = []
+        for ev in ("home", "first_job"):
+            r = _row(T, scenario=s, event=ev, measure="months_until_half")
+            if r is None or pd.isna(r["median"]):
+                cells.append("<td>-</td>")
+                continue
+            txt = f"{i18n.number(r['median'], L, 0)} <small>({interval(r['p05'], r['p95'], L, 0)})</small>"
+            if s != inp.baseline and not pd.isna(r["diff_median"]):
+                txt += ("<br><small>\u00b10</small>" if r["share_tied"] == 100 else
+                        f"<br><small>{i18n.number(r['diff_median'], L, 0, sign=True)} "
+                        f"({interval(r['diff_p05'], r['diff_p95'], L, 0, sign=True)})</small>")
+            cells.append(f"<td>{txt}</td>")
+        rows.append(f"<tr><th class='sc'>{_swatch(s, inp.scenarios)}{E(i18n.scenario_name(s, L))}</th>"
+                    + "".join(cells) + "</tr>")
+    h1 = "Maanden tot de helft een woning heeft" if nl else "Months until half are housed"
+    h2 = "Maanden tot de helft een eerste baan had" if nl else "Months until half had a first job"
+    note = ("Mediaan over herhalingen (90%-interval); tweede regel: verschil met de basis in maanden "
+            "(negatief is sneller). Woning: wie via de opvang kwam; baan: 18-64-jarigen bij de vergunning.") if nl else (
+            "Median over replications (90% interval); second line: difference from the baseline in months "
+            "(negative is faster). Home: those who came through reception; job: ages 18-64 at the permit.")
+    return (f"<table class='t'><thead><tr><th>Scenario</th><th>{h1}</th><th>{h2}</th></tr></thead><tbody>"
+            + "".join(rows) + f"</tbody></table><p class='note'>{note}</p>")
+
+
+def costs_table(inp: ReportInput) -> str:
+    L, C = inp.lang, inp.costs_summary
+    nl = L == "nl"
+    years = int(min(10, C["years"].max())) if len(C) else 10
+    from experiments.compare_charts import cost_items
+
+    items = [i for i, _, _ in cost_items(list(dict.fromkeys(C["item"])))] + ["public_total", "earnings"]
+    head = "".join(f"<th>{E(i18n.cost_item(i, L))}</th>" for i in items)
+    rows = []
+    for s in inp.scenarios:
+        cells = []
+        for i in items:
+            r = _row(C, scenario=s, item=i, years=years)
+            if r is None:
+                cells.append("<td>-</td>")
+                continue
+            txt = f"{eur(r['median'], L)}"
+            if s != inp.baseline and not pd.isna(r["diff_median"]):
+                if r["share_tied"] == 100:
+                    txt += "<br><small>\u00b1\u20ac0</small>"
+                else:
+                    txt += (f"<br><small>{eur(r['diff_median'], L, True)}<br>"
+                            f"({eur(r['diff_p05'], L, True)} {'tot' if nl else 'to'} {eur(r['diff_p95'], L, True)})</small>")
+            cells.append(f"<td>{txt}</td>")
+        rows.append(f"<tr><th class='sc'>{_swatch(s, inp.scenarios)}{E(i18n.scenario_name(s, L))}</th>"
+                    + "".join(cells) + "</tr>")
+    note = (f"Euro per gesimuleerde persoon, opgeteld over modeljaren 1-{years}, nominaal. Mediaan over "
+            "herhalingen; tweede regel: verschil met de basis (90%-interval).") if nl else (
+            f"EUR per simulated person, summed over model years 1-{years}, nominal. Median over replications; "
+            "second line: difference from the baseline (90% interval).")
+    return (f"<table class='t small'><thead><tr><th>Scenario</th>{head}</tr></thead><tbody>"
+            + "".join(rows) + f"</tbody></table><p class='note'>{note}</p>")
+
+
+def scenarios_table(inp: ReportInput) -> str:
+    L = inp.lang
+    nl = L == "nl"
+    rows = []
+    for s in inp.scenarios:
+        cfg = inp.configs.get(s, {})
+        info = cfg.get("scenario_info", {}) or {}
+        summ = i18n.scenario_summary(s, info.get("summary", ""), L)
+        ch = lever_changes(inp.configs, s, inp.baseline) if s != inp.baseline else []
+        items = []
+        for c in ch:
+            tag = ("<span class='ass'>" + ("aanname" if nl else "assumption") + "</span>") if c["assumption"] else ""
+            items.append(f"<li><code>{E(c['key'])}</code>: {E(_fmt_value(c['from']))} \u2192 "
+                         f"<b>{E(_fmt_value(c['to']))}</b> <small>({E(c['unit'])}; "
+                         f"{'bron' if nl else 'source'}: {E(c['source'])})</small> {tag}</li>")
+        levers = f"<ul>{''.join(items)}</ul>" if items else ""
+        rows.append(f"<tr><th class='sc'>{_swatch(s, inp.scenarios)}{E(i18n.scenario_name(s, L))}<br>"
+                    f"<small><code>{E(s)}</code> \u00b7 {E(str(info.get('demand', '')))}</small></th>"
+                    f"<td>{E(summ)}{levers}</td></tr>")
+    return ("<table class='t scen'><thead><tr><th>Scenario</th><th>"
+            + ("Wat verandert (ten opzichte van de basis) en waar het op rust" if nl else
+               "What changes (against the baseline) and what it rests on")
+            + "</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+# ---- charts, stories, provenance ---------------------------------------------------------------
+CAPTIONS = {
+    "a_employment": {"en": "(a) Employment over time per scenario, with the baseline as a thin line and CBS's published points for reference.",
+                     "nl": "(a) Werk in de tijd per scenario, met de basis als dunne lijn en gepubliceerde CBS-cijfers ter vergelijking."},
+    "b_effects": {"en": "(b) Each scenario's effect after 3 and 5 years against the baseline (paired by seed).",
+                  "nl": "(b) Effect van elk scenario na 3 en 5 jaar ten opzichte van de basis (gepaard per seed)."},
+    "c_stages": {"en": "(c) How the working-age cohort is spread over the stages, baseline and full position.",
+                 "nl": "(c) Hoe het cohort (18-64 jaar) over de fasen is verdeeld, basis en volledig standpunt."},
+    "d_groups": {"en": "(d) Effects by sex, origin, age and education for the full position: nobody's loss hides in an average.",
+                 "nl": "(d) Effecten naar geslacht, herkomst, leeftijd en opleiding voor het volledige standpunt: niemands verlies verdwijnt in een gemiddelde."},
+    "d_groups_all": {"en": "(d) Every scenario by every group: employment after 5 years, difference from the baseline.",
+                     "nl": "(d) Elk scenario per groep: werk na 5 jaar, verschil met de basis."},
+    "e_costs": {"en": "(e) Public costs by item against the cohort's earnings, per person over ten years.",
+                "nl": "(e) Publieke kosten per post tegenover het inkomen uit werk, per persoon over tien jaar."},
+    "f_first_job": {"en": "(f) Time to the first job, as survival curves.",
+                    "nl": "(f) Tijd tot de eerste baan, als overlevingscurven."},
+}
+
+
+def _img(path: Path, alt: str) -> str:
+    data = base64.b64encode(Path(path).read_bytes()).decode()
+    return f'<img alt="{E(alt)}" src="data:image/png;base64,{data}">'
+
+
+def charts_html(inp: ReportInput) -> str:
+    parts = []
+    for name, paths in inp.charts.items():
+        png = next((p for p in paths if str(p).endswith(".png")), None)
+        if png is None:
+            continue
+        cap = CAPTIONS.get(name, {}).get(inp.lang, name)
+        parts.append(f"<figure id='{name}'>{_img(png, cap)}<figcaption>{E(cap)} "
+                     f"<small>(charts/{E(name)}.png, .svg)</small></figcaption></figure>")
+    return "\n".join(parts)
+
+
+def stories_html(inp: ReportInput) -> str:
+    L = inp.lang
+    nl = L == "nl"
+    if not inp.stories:
+        return "<p>" + ("Geen verhalen gemaakt." if nl else "No stories were made.") + "</p>"
+    out = []
+    for st in inp.stories:
+        paras = []
+        for scen, sents in st["sentences"].items():
+            who = i18n.scenario_name(scen, L)
+            paras.append(f"<p><b>{E(who)}.</b> {E(' '.join(sents))}</p>")
+        if st.get("contrast"):
+            paras.append(f"<p class='contrast'>{E(st['contrast'])}</p>")
+        png = inp.folder / "stories" / f"{st['key']}.png"
+        img = _img(png, st["name"]) if png.is_file() else ""
+        flag = "" if st.get("reproduces_stored_runs", True) else (
+            "<p class='warn'>" + ("Let op: deze levensloop is opnieuw gesimuleerd en komt niet overeen met de "
+                                 "opgeslagen runs (het model is sindsdien veranderd)." if nl else
+                                 "Note: this life course was simulated again and does not match the stored runs "
+                                 "(the model changed since).") + "</p>")
+        out.append(f"<div class='story'><h3>{E(st['name'])}, {E(st['description'])}</h3>{flag}{''.join(paras)}"
+                   f"<figure>{img}</figure></div>")
+    intro = ("Een paar gesimuleerde mensen, elk onder de basis en onder het volledige standpunt gevolgd op "
+             "dezelfde toevalstrekkingen. Gekozen als typisch voor wie ze zijn (middelste vaardigheid onder wie "
+             "aan de kenmerken voldoet); namen verzonnen. Eén levensloop is een illustratie, geen voorspelling.") if nl else (
+             "A few simulated people, each followed under the baseline and under the full position on the same "
+             "random draws. Chosen to be typical of who they are (middle ability among those who match); names "
+             "invented. One life course is an illustration, not a forecast.")
+    return f"<p>{intro}</p>" + "".join(out)
+
+
+def provenance_html(inp: ReportInput) -> str:
+    m = inp.meta
+    nl = inp.lang == "nl"
+    pk = ", ".join(f"{k} {v}" for k, v in (m.get("packages") or {}).items() if v)
+    rows = [
+        ("Code (git SHA)" if not nl else "Code (git-SHA)",
+         f"{m.get('git_sha')}{' + ' + ('niet-vastgelegde wijzigingen' if nl else 'uncommitted changes') if m.get('uncommitted_changes') else ''}"),
+        ("Model hash", str(m.get("model_hash"))),
+        ("Python", str(m.get("python"))), ("Packages" if not nl else "Pakketten", pk),
+        ("Seeds", _seeds(m.get("seeds", []))),
+        ("Runs", f"{len(m.get('runs', []))} " + ("geslaagd" if nl else "finished") +
+         (f", {len(m['failures'])} " + ("mislukt (weggelaten)" if nl else "failed (left out)") if m.get("failures") else "")),
+        ("Command" if not nl else "Opdracht", str(m.get("command"))),
+        ("Created" if not nl else "Gemaakt", str(m.get("created"))),
+        ("Settings" if not nl else "Instellingen", ", ".join(f"{k}={v}" for k, v in (m.get("settings") or {}).items())),
+    ]
+    body = "".join(f"<tr><th>{E(k)}</th><td><code>{E(v)}</code></td></tr>" for k, v in rows)
+    warn = ""  # warnings are at the top of the report
+    files = ("Alle getallen in dit rapport komen uit de bestanden in deze map: <code>summary.csv</code>, "
+             "<code>costs_summary.csv</code>, <code>times_summary.csv</code> (berekend uit de runs), "
+             "<code>outcomes_all.csv.gz</code> (alle runs), de map met runs, en <code>comparison.json</code>.") if nl else (
+             "Every number in this report comes from the files in this folder: <code>summary.csv</code>, "
+             "<code>costs_summary.csv</code>, <code>times_summary.csv</code> (computed from the runs), "
+             "<code>outcomes_all.csv.gz</code> (all runs), the run folders, and <code>comparison.json</code>.")
+    return f"{warn}<p>{files}</p><table class='t prov'>{body}</table>"
+
+
+def methods_html(inp: ReportInput) -> str:
+    nl = inp.lang == "nl"
+    if nl:
+        return ("<ul>"
+                "<li><b>Herhalingen en seeds.</b> Elk scenario draait op dezelfde seeds. Een seed bepaalt wie er in "
+                "het cohort zit en elke toevalstrekking per persoon, maand en beslissing; beleid verandert alleen wie "
+                "een trekking gebruikt, niet de trekking zelf (common random numbers).</li>"
+                "<li><b>Intervallen.</b> 90%-interval = 5e tot 95e percentiel over herhalingen (lineaire interpolatie). "
+                "Het toont het toeval in een cohort van deze omvang, niet de onzekerheid over de parameters en "
+                "aannames van het model.</li>"
+                "<li><b>Effecten.</b> Verschil met de basis per seed, daarna mediaan en 90%-interval van die "
+                "verschillen. 'Beter in x%': het aandeel seeds waarin het scenario beter scoort, volgens de richting "
+                "van de uitkomst (meer werk is beter, minder bijstand is beter); gelijke uitkomsten tellen niet als "
+                "beter.</li>"
+                "<li><b>Definities.</b> Werk volgens CBS (werknemer of zelfstandige, elk aantal uren, 18-64 jaar), "
+                "gemeten vanaf de eigen vergunningsmaand, zoals CBS' cohortcijfers. Participatie = werk, onderwijs of "
+                "vrijwilligerswerk. Zie docs/ODD.md voor het model.</li></ul>")
+    return ("<ul>"
+            "<li><b>Replications and seeds.</b> Every scenario runs on the same seeds. A seed sets who is in the "
+            "cohort and every random draw per person, month and decision; a policy changes only who uses a draw, "
+            "not the draw (common random numbers).</li>"
+            "<li><b>Intervals.</b> 90% interval = 5th to 95th percentile over replications (linear interpolation). "
+            "It shows chance in a cohort of this size, not uncertainty about the model's parameters and "
+            "assumptions.</li>"
+            "<li><b>Effects.</b> Difference from the baseline seed by seed, then the median and 90% interval of "
+            "those differences. 'Better in x%': the share of seeds in which the scenario does better, by the "
+            "outcome's direction (more work is better, less bijstand is better); ties do not count as better.</li>"
+            "<li><b>Definitions.</b> Employed as CBS defines it (employee or self-employed, any hours, ages 18-64), "
+            "counted from each person's own permit month, as in CBS's cohort tables. Participating = work, "
+            "education or volunteering. See docs/ODD.md for the model.</li></ul>")
+
+
+CSS = """
+body{font-family:Georgia,'Times New Roman',serif;max-width:1180px;margin:2em auto;padding:0 1.2em;color:#1a1a1a;line-height:1.5}
+h1{font-size:1.7em;margin-bottom:.2em} h2{margin-top:2em;border-bottom:1px solid #bbb;padding-bottom:.2em}
+h3{margin-bottom:.3em} .lead{font-size:1.05em} .sub{color:#555;margin-top:0}
+figure{margin:1.4em 0} figure img{max-width:100%;height:auto;border:1px solid #ddd}
+figcaption{font-size:.9em;color:#333}
+table.t{border-collapse:collapse;font-family:Arial,Helvetica,sans-serif;font-size:.82em;margin:.6em 0;width:100%}
+table.t th,table.t td{border-bottom:1px solid #ddd;padding:.3em .45em;text-align:right;vertical-align:top}
+table.t th.sc,table.t thead th:first-child,table.scen td,table.prov td,table.prov th{text-align:left}
+table.t thead th{background:#f2f2f2} table.small{font-size:.78em}
+td.good{background:#e5f2e5} td.bad{background:#f8e1e1}
+.sw{display:inline-block;width:.9em;height:.9em;margin-right:.4em;vertical-align:-.1em;border:1px solid #666}
+table.t small{white-space:nowrap} .note{font-size:.85em;color:#444} .warn{background:#fff4d6;border-left:4px solid #e0a800;padding:.4em .7em}
+.ass{background:#eee;border:1px solid #aaa;border-radius:3px;padding:0 .3em;font-size:.8em}
+table.scen ul{margin:.2em 0 .2em 1.1em;padding:0} table.scen li{margin:.1em 0}
+.story{border-top:1px dashed #bbb;margin-top:1.2em} .contrast{font-style:italic}
+code{font-size:.92em} table.prov code{word-break:break-all}
+@media print{figure{page-break-inside:avoid}}
+"""
+
+
+def write_report(path: Path, inp: ReportInput) -> Path:
+    """Write the self-contained report to ``path`` (atomically)."""
+    from experiments.aggregate import _atomic_write
+
+    L = inp.lang
+    nl = L == "nl"
+    m = inp.meta
+    title = ("Scenariovergelijking: integratie van statushouders" if nl
+             else "Scenario comparison: integration of refugees with a permit")
+    sub = (f"Vergunningcohort {m['permit_year']} \u00b7 {i18n.number(m['population_size'], L, 0)} gesimuleerde "
+           f"personen \u00b7 {min(m['replications_per_scenario'].values())} herhalingen per scenario \u00b7 "
+           f"{len(inp.scenarios)} scenario's \u00b7 gemaakt {E(str(m.get('created', ''))[:10])}") if nl else (
+           f"{m['permit_year']} permit cohort \u00b7 {i18n.number(m['population_size'], L, 0)} simulated persons "
+           f"\u00b7 {min(m['replications_per_scenario'].values())} replications per scenario \u00b7 "
+           f"{len(inp.scenarios)} scenarios \u00b7 made {E(str(m.get('created', ''))[:10])}")
+    H = lambda en, nl_: nl_ if nl else en  # noqa: E731
+    summary_paras = "".join(f"<p>{p}</p>" for p in plain_summary(inp))
+    warn = "".join(f"<p class='warn'>{E(w[L])}</p>" for w in inp.warnings or [])
+    if m.get("failures"):
+        warn += "<p class='warn'>" + E(H(f"{len(m['failures'])} run(s) failed and were left out (see comparison.json).",
+                                         f"{len(m['failures'])} run(s) mislukt en weggelaten (zie comparison.json).")) + "</p>"
+    doc = f"""<!DOCTYPE html>
+<html lang="{L}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{E(title)}</title><style>{CSS}</style></head><body>
+<h1>{E(title)}</h1><p class="sub">{sub}</p>
+{warn}
+<h2>{H('Summary', 'Samenvatting')}</h2><div class="lead">{summary_paras}</div>
+<h2>{H('Effects at a glance', 'Effecten in één oogopslag')}</h2>{effects_table(inp)}
+<h2>{H('Charts', 'Grafieken')}</h2>{charts_html(inp)}
+<h2>{H('Waiting and first jobs', 'Wachten en eerste baan')}</h2>{times_table(inp)}
+<h2>{H('Costs and earnings', 'Kosten en opbrengsten')}</h2>{costs_table(inp)}
+<h2>{H('Persons’ stories', 'Verhalen van personen')}</h2>{stories_html(inp)}
+<h2>{H('Scenarios and assumptions', "Scenario's en aannames")}</h2>{scenarios_table(inp)}
+<h2>{H('How to read the numbers', 'Hoe de getallen te lezen')}</h2>{methods_html(inp)}
+<h2>{H('Provenance', 'Herkomst')}</h2>{provenance_html(inp)}
+</body></html>
+"""
+    return _atomic_write(path, lambda p: p.write_text(doc, encoding="utf-8"))

@@ -1,0 +1,63 @@
+"""The 2014 cohort under the law of 2013 reproduces the shape of the CBS employment curve and its
+known orderings (issue: the S-curve of calibration_targets.csv in shape, men far above women,
+Afghans fastest early, Eritreans slowest early).
+
+Exact fit is the calibration's job (tests of the fit are in test_targets/test_validate); these are
+the patterns a mechanism must produce whatever its parameter values. One run of 20,000 persons,
+seeds fixed; the tolerances are wide enough for chance (binomial standard errors of a few tenths of
+a point for the whole cohort, about one point for an origin) and narrow enough to fail when a
+pattern breaks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.model import simulate
+
+
+@pytest.fixture(scope="module")
+def r2014(compose):
+    return simulate(compose("baseline", "population.permit_year=2014", "population.size=20000",
+                            "seed=11"))
+
+
+def test_2014_cohort_runs_under_the_law_of_2013(r2014):
+    assert r2014.law == "2013"
+
+
+def test_s_curve_flat_then_steep_then_levelling(r2014):
+    emp = r2014.share("employed")
+    # flat for about 18 months: CBS 1.4% at 12, 4% at 18
+    assert emp[12] < 5.0 and emp[18] < 8.0, emp[[12, 18]]
+    # steep in years 2-5: CBS 6% at 24 to 42% at 60
+    rise_2_5 = (emp[60] - emp[24]) / 36
+    assert rise_2_5 > 0.6, f"{rise_2_5:.2f} points a month between 24 and 60 months"
+    assert 30.0 < emp[60] < 55.0, emp[60]
+    # levelling off: the last five years rise far more slowly than years 2-5
+    rise_5_10 = (emp[120] - emp[60]) / 60
+    assert rise_5_10 < 0.5 * rise_2_5, (rise_5_10, rise_2_5)
+    # and the early months rise more slowly than years 2-5 (the S, not a straight line)
+    assert (emp[18] - emp[0]) / 18 < 0.5 * rise_2_5
+
+
+def test_men_work_far_more_often_than_women(r2014):
+    men, women = r2014.share("employed", "sex=male"), r2014.share("employed", "sex=female")
+    for m in (36, 60):
+        # SCP via NIDI: Syrian men 45%, women 11% after 3-4 years
+        assert men[m] > 2.0 * women[m], (m, men[m], women[m])
+        assert men[m] - women[m] > 10.0, (m, men[m], women[m])
+
+
+def test_afghans_fastest_and_eritreans_slowest_early(r2014):
+    """CBS news 2018/16 at 30 months: Afghanistan 29.7%, Iraq 14, Iran 12.3, Syria 10.5, Other 15,
+    Eritrea 5.8. (At 12 months the shares are around 1% and the ordering is within chance.)"""
+    origins = ("Syria", "Eritrea", "Afghanistan", "Iraq", "Iran", "Other")
+    at30 = {o: r2014.share("employed", f"origin={o}")[30] for o in origins}
+    assert max(at30, key=at30.get) == "Afghanistan", at30
+    assert min(at30, key=at30.get) == "Eritrea", at30
+    # and Eritreans catch up later: their share relative to Syrians' grows
+    syr, eri = r2014.share("employed", "origin=Syria"), r2014.share("employed", "origin=Eritrea")
+    assert eri[120] / syr[120] > eri[30] / syr[30], (eri[[30, 120]], syr[[30, 120]])
+    assert np.isfinite(eri[120]) and eri[120] > 20.0

@@ -1,0 +1,166 @@
+"""The comparison's statistics against a hand computation on tiny tables.
+
+Percentiles are numpy's default (linear interpolation between order statistics): with 5 values
+sorted v0..v4, the p-th percentile sits at position p/100 * 4, so the 5th percentile is
+v0 + 0.2 (v1 - v0) and the 95th v3 + 0.8 (v4 - v3).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments import summary as S
+
+
+def tidy(rows: dict[tuple[str, str, int], list[float]], group: str = "all") -> pd.DataFrame:
+    """{(scenario, outcome, month): [value for seed 0, 1, ...]} -> tidy table."""
+    out = []
+    for (scen, outcome, month), values in rows.items():
+        for seed, v in enumerate(values):
+            out.append({"scenario": scen, "seed": seed, "month": month, "group": group,
+                        "outcome": outcome, "value": v, "n": 100})
+    return pd.DataFrame(out)
+
+
+BASE_EMP = [10.0, 20.0, 30.0, 40.0, 50.0]
+A_EMP = [12.0, 19.0, 35.0, 44.0, 50.0]  # differences 2, -1, 5, 4, 0
+BASE_BEN = [50.0, 60.0, 70.0, 80.0, 90.0]
+A_BEN = [45.0, 60.0, 75.0, 70.0, 80.0]  # differences -5, 0, 5, -10, -10
+
+
+@pytest.fixture
+def small() -> pd.DataFrame:
+    return tidy({("baseline", "employed", 12): BASE_EMP, ("a", "employed", 12): A_EMP,
+                 ("baseline", "benefit", 12): BASE_BEN, ("a", "benefit", 12): A_BEN,
+                 ("baseline", "left", 12): [1.0, 2.0, 3.0, 4.0, 5.0],
+                 ("a", "left", 12): [2.0, 2.0, 2.0, 2.0, 2.0]})
+
+
+def row(df, **eq) -> pd.Series:
+    sel = df
+    for k, v in eq.items():
+        sel = sel[sel[k] == v]
+    assert len(sel) == 1, (eq, sel)
+    return sel.iloc[0]
+
+
+def test_levels_and_intervals_match_hand_computation(small):
+    s = S.summarise_outcomes(small, "baseline")
+    b = row(s, scenario="baseline", outcome="employed", years=1)
+    assert b["median"] == 30.0
+    assert b["p05"] == pytest.approx(10 + 0.2 * 10)  # 12
+    assert b["p95"] == pytest.approx(40 + 0.8 * 10)  # 48
+    assert b["n_runs"] == 5
+    a = row(s, scenario="a", outcome="employed", years=1)
+    # A_EMP sorted: 12, 19, 35, 44, 50
+    assert a["median"] == 35.0
+    assert a["p05"] == pytest.approx(12 + 0.2 * 7)
+    assert a["p95"] == pytest.approx(44 + 0.8 * 6)
+
+
+def test_paired_difference_is_taken_seed_by_seed(small):
+    s = S.summarise_outcomes(small, "baseline")
+    a = row(s, scenario="a", outcome="employed", years=1)
+    # differences sorted: -1, 0, 2, 4, 5
+    assert a["diff_median"] == 2.0
+    assert a["diff_p05"] == pytest.approx(-1 + 0.2 * 1)
+    assert a["diff_p95"] == pytest.approx(4 + 0.8 * 1)
+    assert a["n_pairs"] == 5
+    # not the difference of the two medians (35 - 30 = 5): pairing matters
+    assert a["diff_median"] != a["median"] - row(s, scenario="baseline", outcome="employed")["median"]
+
+
+def test_share_better_follows_the_outcome_direction(small):
+    s = S.summarise_outcomes(small, "baseline")
+    emp = row(s, scenario="a", outcome="employed")  # maximise: 2 and 5 and 4 are wins
+    assert emp["share_better"] == pytest.approx(60.0)
+    assert emp["share_tied"] == pytest.approx(20.0)
+    ben = row(s, scenario="a", outcome="benefit")  # minimise: -5, -10, -10 are wins
+    assert ben["share_better"] == pytest.approx(60.0)
+    assert ben["share_tied"] == pytest.approx(20.0)
+    # benefit differences sorted: -10, -10, -5, 0, 5
+    assert ben["diff_median"] == -5.0
+    assert ben["diff_p05"] == pytest.approx(-10.0)
+    assert ben["diff_p95"] == pytest.approx(0 + 0.8 * 5)
+    left = row(s, scenario="a", outcome="left")  # direction none: no winner
+    assert np.isnan(left["share_better"])
+    assert left["diff_median"] == pytest.approx(-1.0)  # 1, 0, -1, -2, -3
+
+
+def test_baseline_rows_carry_no_difference(small):
+    s = S.summarise_outcomes(small, "baseline")
+    b = s[s["scenario"] == "baseline"]
+    assert b[["diff_median", "diff_p05", "diff_p95", "share_better"]].isna().all().all()
+    assert (b["n_pairs"] == 0).all()
+    assert list(dict.fromkeys(s["scenario"])) == ["baseline", "a"]
+
+
+def test_only_common_seeds_are_paired_and_missing_values_are_skipped():
+    t = tidy({("baseline", "employed", 36): [10.0, 20.0, 30.0, 40.0],
+              ("b", "employed", 36): [11.0, 22.0, 33.0]})  # seed 3 of b is missing
+    t.loc[(t["scenario"] == "baseline") & (t["seed"] == 1), "value"] = np.nan  # undefined value
+    s = S.summarise_outcomes(t, "baseline")
+    b = row(s, scenario="b", outcome="employed", years=3)
+    # pairs on seeds 0 and 2 only: differences 1 and 3
+    assert b["n_pairs"] == 2
+    assert b["diff_median"] == pytest.approx(2.0)
+    assert b["diff_p05"] == pytest.approx(1 + 0.05 * 2)
+    assert b["diff_p95"] == pytest.approx(1 + 0.95 * 2)
+    assert row(s, scenario="baseline", outcome="employed")["n_runs"] == 3
+
+
+def test_years_map_to_months_and_missing_years_are_left_out():
+    t = tidy({("baseline", "employed", m): [1.0, 2.0] for m in (12, 36, 60)})
+    s = S.summarise_outcomes(t, "baseline")
+    assert sorted(s["years"].unique()) == [1, 3, 5]  # month 120 is not in the table
+    assert set(zip(s["years"], s["month"])) == {(1, 12), (3, 36), (5, 60)}
+
+
+def test_duplicate_rows_are_refused():
+    t = tidy({("baseline", "employed", 12): [1.0, 2.0]})
+    with pytest.raises(ValueError, match="more than one value"):
+        S.summarise_outcomes(pd.concat([t, t]), "baseline")
+
+
+def test_costs_are_summed_over_years_and_public_total_excludes_earnings():
+    rows = []
+    for scen, extra in (("baseline", 0.0), ("a", 100.0)):
+        for seed in range(3):
+            for year in (1, 2, 3):
+                rows += [{"scenario": scen, "seed": seed, "year": year, "item": "reception",
+                          "eur_total": 0, "eur_per_person": 1000.0 + seed},
+                         {"scenario": scen, "seed": seed, "year": year, "item": "benefits",
+                          "eur_total": 0, "eur_per_person": 500.0 - extra},
+                         {"scenario": scen, "seed": seed, "year": year, "item": "earnings",
+                          "eur_total": 0, "eur_per_person": 200.0 + 2 * extra}]
+    c = S.summarise_costs(pd.DataFrame(rows), "baseline", years=(1, 3))
+    tot = row(c, scenario="baseline", item="public_total", years=3)
+    assert tot["median"] == pytest.approx(3 * (1001.0 + 500.0))  # seed 1 is the median
+    d = row(c, scenario="a", item="public_total", years=3)
+    assert d["diff_median"] == pytest.approx(-300.0)
+    assert d["share_better"] == 100.0  # lower costs are better
+    e = row(c, scenario="a", item="earnings", years=1)
+    assert e["diff_median"] == pytest.approx(200.0)
+    assert e["share_better"] == 100.0  # higher earnings are better
+
+
+def test_months_until_half_reached():
+    times = pd.DataFrame({"scenario": "baseline", "seed": 0, "event": "first_job",
+                          "month": np.arange(6), "share_reached": [0, 10, 49.9, 50, 70, 80], "n": 10})
+    never = times.assign(seed=1, share_reached=[0, 1, 2, 3, 4, 5])
+    m = S.months_to_half(pd.concat([times, never]))
+    assert m.set_index("seed").loc[0, "value"] == 3.0
+    assert np.isnan(m.set_index("seed").loc[1, "value"])
+
+
+def test_fast_percentiles_equal_numpy():
+    rng = np.random.default_rng(7)
+    m = rng.normal(size=(200, 17)) * 1000
+    m[rng.random(m.shape) < 0.25] = np.nan
+    m[3] = np.nan
+    for q in (5.0, 50.0, 95.0):
+        with np.errstate(all="ignore"), pytest.warns(RuntimeWarning):
+            ref = np.nanpercentile(m, q, axis=1)
+        assert np.array_equal(S.nan_percentile_rows(m, q), ref, equal_nan=True)
