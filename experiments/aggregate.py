@@ -127,7 +127,7 @@ def load(folders: Sequence[Path], n_jobs: int = 1) -> Runs:
                "ok": p["ok"], "error": m.get("error")}
         if p["ok"]:
             for k in ("law", "permit_year", "population_size", "wall_seconds", "git_sha",
-                      "uncommitted_changes", "config_hash", "model_hash", "created"):
+                      "uncommitted_changes", "config_hash", "model_hash", "created", "parameter_set"):
                 row[k] = m.get(k)
             row["horizon"] = int(p["outcomes"]["month"].max())
             key = {"scenario": row["scenario"], "seed": row["seed"]}
@@ -140,7 +140,7 @@ def load(folders: Sequence[Path], n_jobs: int = 1) -> Runs:
     index = pd.DataFrame(rows, columns=["scenario", "seed", "folder", "ok", "error", "law",
                                         "permit_year", "population_size", "wall_seconds", "git_sha",
                                         "uncommitted_changes", "config_hash", "model_hash",
-                                        "created", "horizon"])
+                                        "created", "horizon", "parameter_set"])
     ok = index[index["ok"]]
     dup = ok[ok.duplicated(["scenario", "seed"], keep=False)]
     if len(dup):
@@ -168,6 +168,21 @@ def load(folders: Sequence[Path], n_jobs: int = 1) -> Runs:
 
 
 # ---- helpers -----------------------------------------------------------------------------------
+def seed_sets(index: pd.DataFrame) -> tuple[dict[int, int] | None, str]:
+    """The ensemble parameter set of each seed (from the runs' ``parameter_set``), or None when the
+    runs used no ensemble; and a note when the sets cannot be used (a seed with two sets)."""
+    if "parameter_set" not in index:
+        return None, ""
+    ps = index[["seed", "parameter_set"]].dropna()
+    if not len(ps):
+        return None, ""
+    ps = ps.astype({"seed": int, "parameter_set": int})
+    per_seed = ps.groupby("seed")["parameter_set"].nunique()
+    if (per_seed > 1).any() or len(ps) < len(index):
+        return None, "the runs do not share one parameter set per seed: share_parameter is left out (NaN)"
+    return {int(k): int(v) for k, v in ps.drop_duplicates("seed").itertuples(index=False)}, ""
+
+
 def _atomic_write(path: Path, write) -> Path:
     path = Path(path)
     tmp = path.with_name(f".{path.name}.partial-{os.getpid()}")
@@ -282,14 +297,20 @@ def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "bas
                                f"opzichte van '{base}'"})
 
     # tables
-    _csv(runs.outcomes, out / "outcomes_all.csv.gz", gz=True)
+    sets, sets_note = seed_sets(runs.ok)
+    if sets_note:
+        warnings.append({"en": sets_note, "nl": "de runs hebben niet één parameterset per seed: "
+                                                "share_parameter is weggelaten (NaN)"})
+    tidy_all = runs.outcomes if sets is None else runs.outcomes.assign(
+        parameter_set=runs.outcomes["seed"].map(sets).astype("Int64"))
+    _csv(tidy_all, out / "outcomes_all.csv.gz", gz=True)
     _csv(runs.times, out / "times_all.csv.gz", gz=True)
     _csv(runs.costs, out / "costs_all.csv")
     if runs.stages is not None:
         _csv(runs.stages, out / "stages_all.csv.gz", gz=True)
-    summary = S.summarise_outcomes(runs.outcomes, base, scen)
-    costs_summary = S.summarise_costs(runs.costs, base, scen)
-    times_summary = S.summarise_times(runs.times, base, scen)
+    summary = S.summarise_outcomes(runs.outcomes, base, scen, sets=sets)
+    costs_summary = S.summarise_costs(runs.costs, base, scen, sets=sets)
+    times_summary = S.summarise_times(runs.times, base, scen, sets=sets)
     _csv(summary, out / "summary.csv")
     _csv(costs_summary, out / "costs_summary.csv")
     _csv(times_summary, out / "times_summary.csv")
@@ -336,8 +357,10 @@ def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "bas
         "replications_per_scenario": {s: int(n) for s, n in ok.groupby("scenario")["seed"].nunique().items()},
         "population_size": size, "permit_year": year, "language": language,
         "runs": [{"scenario": r.scenario, "seed": int(r.seed), "folder": os.path.relpath(r.folder, out),
-                  "config_hash": r.config_hash, "git_sha": r.git_sha, "wall_seconds": r.wall_seconds}
+                  "config_hash": r.config_hash, "git_sha": r.git_sha, "wall_seconds": r.wall_seconds,
+                  "parameter_set": None if pd.isna(r.parameter_set) else int(r.parameter_set)}
                  for r in ok.itertuples()],
+        "parameter_sets": ({str(k): v for k, v in sets.items()} if sets else None),
         "failures": [{"scenario": r.scenario, "seed": r.seed, "folder": os.path.relpath(r.folder, out),
                       "error": r.error} for r in failures.itertuples()],
         "warnings": [w["en"] for w in warnings],
@@ -345,6 +368,10 @@ def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "bas
         **prov,
         **(extra_meta or {}),
     }
+    if "ensemble" not in meta:  # a sweep, or aggregation on its own: no ensemble was asked for
+        meta["ensemble"] = {"used": bool(sets), "note": "" if sets else
+                            "the runs use a single calibration (no ensemble of parameter sets): the "
+                            "intervals show chance only"}
     meta["aggregation_seconds"] = round(time.perf_counter() - started, 2)
     _atomic_write(out / "comparison.json", lambda p: p.write_text(json.dumps(meta, indent=2, default=str)))
 

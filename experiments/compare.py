@@ -22,7 +22,16 @@ Examples::
     python -m experiments.compare report.language=nl policy.discrimination=0.2
 
 Every model key (``population.*``, ``policy.*``, ...) given on the command line applies to every
-scenario. Each run is composed exactly as ``python -m experiments.run scenario=S seed=K ...`` would
+scenario.
+
+Parameter uncertainty: with ``ensemble=true`` (the default when ``conf/ensemble.yaml``, written by
+``python -m experiments.calibrate``, exists; ``ensemble_file=PATH`` reads another file) replication
+k (0-based) uses the ensemble's parameter set ``k // seeds_per_set`` (cycling through the sets when
+there are fewer) and seed ``seed_start + k``, in every scenario, so differences stay paired. The
+set's values are applied on top of the composed configuration (a model key given on the command
+line wins over the set), its index is recorded as ``parameter_set`` in each run's ``run.json`` and
+the summary splits each interval into parameter uncertainty and chance (``share_parameter``).
+``ensemble=false`` runs every replication on the single calibration, as a sweep does. Each run is composed exactly as ``python -m experiments.run scenario=S seed=K ...`` would
 compose it, so a sweep (``python -m experiments.run -m scenario=a,b seed='range(20)'
 hydra/callbacks=aggregate``) gives the same summary table.
 
@@ -58,7 +67,8 @@ register()
 
 #: the default scenario list (kept in conf/compare.yaml; used to name the output folder)
 COMPARE_KEYS = ("scenarios", "baseline", "position", "replications", "seed_start", "n_jobs",
-                "output_dir", "report.language", "report.stories", "progress")
+                "output_dir", "report.language", "report.stories", "progress", "ensemble",
+                "seeds_per_set", "ensemble_file")
 
 
 # ---- checking input ----------------------------------------------------------------------------
@@ -103,6 +113,19 @@ def _check_bool(key: str, v) -> None:
         raise ConfigError(key, v, "true or false")
 
 
+def _check_ensemble(key: str, v) -> None:
+    if v is not None and not isinstance(v, bool):
+        raise ConfigError(key, v, "true, false, or null (true when conf/ensemble.yaml exists)")
+
+
+def _check_ensemble_file(key: str, v) -> None:
+    if v is None:
+        return
+    if not isinstance(v, str) or not Path(v).expanduser().is_file():
+        raise ConfigError(key, v, "an existing ensemble file (written by python -m experiments.calibrate), "
+                                  "or null for conf/ensemble.yaml")
+
+
 def check_writable(key: str, v) -> None:
     """Raise ConfigError unless ``v`` is (or can become) a folder this process can write in.
 
@@ -133,8 +156,43 @@ CHECKS = {
     "replications": _check_count(1, "a whole number >= 1 (runs per scenario)"),
     "seed_start": _check_count(0, "a whole number >= 0 (the first seed)"),
     "n_jobs": _check_n_jobs, "output_dir": check_writable, "report.language": _check_language,
-    "report.stories": _check_bool, "progress": _check_bool,
+    "report.stories": _check_bool, "progress": _check_bool, "ensemble": _check_ensemble,
+    "seeds_per_set": _check_count(1, "a whole number >= 1 (replications per parameter set)"),
+    "ensemble_file": _check_ensemble_file,
 }
+
+
+# ---- the ensemble of parameter sets ----------------------------------------------------------
+def _flatten(d: dict, prefix: str = "") -> dict:
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(_flatten(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def read_ensemble(path: Path) -> dict:
+    """The ensemble file: ``{"file", "date", "sets": [flat dotted dict, ...], "info"}``.
+
+    Raises:
+        ConfigError: if the file cannot be read or holds no sets.
+    """
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        sets = data.get("sets") if isinstance(data, dict) else None
+        if not isinstance(sets, list) or not sets or not all(isinstance(x, dict) for x in sets):
+            raise ValueError("no list of parameter sets under 'sets:'")
+    except (OSError, ValueError, yaml.YAMLError) as e:
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise ConfigError("ensemble_file", str(path), f"a readable ensemble file with sets ({first})") from None
+    info = data.get("calibration_info") or {}
+    return {"file": str(path), "date": str(info.get("date", "")), "n_sets": len(sets),
+            "sets": [_flatten(x) for x in sets], "info": info}
+
 
 
 def check_arguments(args: list[str]) -> None:
@@ -193,6 +251,35 @@ class Plan:
     progress: bool
     configs: dict = field(default_factory=dict)  #: scenario -> resolved config dict (seed unset)
     notes: list[str] = field(default_factory=list)
+    ensemble: dict | None = None  #: read_ensemble(...) when the ensemble is used
+    seeds_per_set: int = 2
+    ensemble_note: str = ""  #: why the ensemble is not used (when it is not)
+    set_configs: dict = field(default_factory=dict)  #: (scenario, set index) -> config dict
+
+    def parameter_set(self, seed: int) -> int | None:
+        """The ensemble set of the replication on ``seed`` (None without an ensemble)."""
+        if not self.ensemble:
+            return None
+        k = seed - self.seeds[0]
+        return (k // self.seeds_per_set) % self.ensemble["n_sets"]
+
+    def config(self, scenario: str, seed: int) -> dict:
+        """The resolved config dict of one run (the scenario's, with its set's values and seed)."""
+        i = self.parameter_set(seed)
+        base = self.configs[scenario] if i is None else self.set_configs[scenario, i]
+        return dict(base, seed=seed)
+
+    def ensemble_meta(self) -> dict:
+        if not self.ensemble:
+            return {"used": False, "note": self.ensemble_note}
+        used = sorted({self.parameter_set(k) for k in self.seeds})
+        return {"used": True, "file": self.ensemble["file"], "date": self.ensemble["date"],
+                "n_sets": self.ensemble["n_sets"], "sets_used": used,
+                "seeds_per_set": self.seeds_per_set,
+                "objective": self.ensemble["info"].get("objective"),
+                "note": "" if self.seeds_per_set > 1 and len(used) > 1 else
+                "the split of each interval into parameter uncertainty and chance needs at least two "
+                "parameter sets with at least two seeds each (seeds_per_set >= 2): share_parameter is NaN"}
 
     def run_dir(self, scenario: str, seed: int) -> Path:
         return self.out / "runs" / scenario / f"seed{seed}"
@@ -201,7 +288,9 @@ class Plan:
         return {"scenarios": self.scenarios, "baseline": self.baseline, "position": self.position,
                 "replications": len(self.seeds), "seed_start": self.seeds[0],
                 "model_overrides": self.overrides, "output_dir": str(self.out),
-                "n_jobs": self.n_jobs, "language": self.language}
+                "n_jobs": self.n_jobs, "language": self.language,
+                "ensemble": bool(self.ensemble), "seeds_per_set": self.seeds_per_set,
+                "ensemble_file": self.ensemble["file"] if self.ensemble else None}
 
 
 def default_scenarios() -> list[str]:
@@ -210,9 +299,10 @@ def default_scenarios() -> list[str]:
     return list(OmegaConf.load(ROOT / "conf" / "compare.yaml").scenarios)
 
 
-def folder_name(scenarios: list[str], seed_start: int, overrides: list[str]) -> str:
+def folder_name(scenarios: list[str], seed_start: int, overrides: list[str],
+                extra: list[str] | None = None) -> str:
     """The output folder's name: ``default``, or the settings that change what is run."""
-    parts = list(overrides)
+    parts = list(overrides) + list(extra or [])
     if scenarios != default_scenarios():
         parts.insert(0, "scenarios=" + ",".join(scenarios))
     if seed_start:
@@ -247,6 +337,9 @@ def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
     _check_bool("report.stories", rep.get("stories", True))
     _check_bool("progress", c.get("progress", True))
     check_writable("output_dir", c.get("output_dir"))
+    _check_ensemble("ensemble", c.get("ensemble"))
+    CHECKS["seeds_per_set"]("seeds_per_set", c.get("seeds_per_set", 2))
+    _check_ensemble_file("ensemble_file", c.get("ensemble_file"))
 
     scenarios = list(dict.fromkeys(scen))
     baseline = c["baseline"]
@@ -261,14 +354,52 @@ def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
                      f"compare the baseline with '{other}'")
     overrides = model_overrides(task_overrides)
     seeds = list(range(c["seed_start"], c["seed_start"] + c["replications"]))
+    from model.config import ROOT
+
+    want, spp = c.get("ensemble"), c.get("seeds_per_set", 2)
+    file = Path(c["ensemble_file"]).expanduser().absolute() if c.get("ensemble_file") else \
+        ROOT / "conf" / "ensemble.yaml"
+    ensemble, ens_note = None, ""
+    if want is False:
+        ens_note = "ensemble=false: every replication uses the single calibration (chance only)"
+    elif not file.is_file():
+        if want is True:
+            raise ConfigError("ensemble", True, f"an ensemble file ({file} does not exist: run "
+                                                "python -m experiments.calibrate, or set ensemble=false)")
+        ens_note = (f"no ensemble file ({file.name}; python -m experiments.calibrate writes it): every "
+                    "replication uses the single calibration, and the intervals show chance only")
+    else:
+        ensemble = read_ensemble(file)
+    if ens_note:
+        notes.append(ens_note)
+    extra = []
+    if ensemble is None and file.is_file():
+        extra.append("ensemble=false")
+    elif ensemble is not None:
+        if c.get("ensemble_file"):
+            extra.append("ensemble=" + file.stem + "-" + hashlib.sha256(str(file).encode()).hexdigest()[:6])
+        if spp != 2:
+            extra.append(f"seeds_per_set={spp}")
     out = Path(c["output_dir"]) if c.get("output_dir") else \
-        Path("results") / "compare" / folder_name(scenarios, c["seed_start"], overrides)
+        Path("results") / "compare" / folder_name(scenarios, c["seed_start"], overrides, extra)
     plan = Plan(scenarios=scenarios, baseline=baseline, position=position, seeds=seeds,
                 overrides=overrides, out=out.absolute(), n_jobs=c.get("n_jobs") or os.cpu_count() or 1,
                 language=rep["language"], stories=rep.get("stories", True),
-                progress=c.get("progress", True), notes=notes)
+                progress=c.get("progress", True), notes=notes, ensemble=ensemble, seeds_per_set=spp,
+                ensemble_note=ens_note)
+    given = {o.split("=", 1)[0].lstrip("+~") for o in overrides}
+    if ensemble is not None:
+        clash = sorted({k for x in ensemble["sets"] for k in x} & given)
+        if clash:
+            notes.append(f"{', '.join(clash)} given on the command line: the ensemble's values of "
+                         f"{'it' if len(clash) == 1 else 'them'} are not used")
+    used = sorted({plan.parameter_set(k) for k in seeds}) if ensemble else []
     for s in scenarios:
-        plan.configs[s] = load(s, overrides).to_dict()
+        cfg = load(s, overrides)
+        plan.configs[s] = cfg.to_dict()
+        for i in used:
+            values = {k: v for k, v in ensemble["sets"][i].items() if k not in given}
+            plan.set_configs[s, i] = cfg.with_values(values).to_dict()
     return plan
 
 
@@ -296,7 +427,7 @@ def pending(plan: Plan) -> tuple[list[tuple[str, int, dict]], int, int]:
     todo, reused, stale = [], 0, 0
     for s in plan.scenarios:
         for k in plan.seeds:
-            d = dict(plan.configs[s], seed=k)
+            d = plan.config(s, k)
             folder = plan.run_dir(s, k)
             if is_complete(folder, config_hash(d)):
                 reused += 1
@@ -320,6 +451,10 @@ def execute(plan: Plan, command: str) -> dict:
           f"(seeds {plan.seeds[0]}-{plan.seeds[-1]}) = {total} runs; {reused} reused, "
           f"{len(todo)} to run on {min(plan.n_jobs, max(len(todo), 1))} process(es) -> {plan.out}",
           flush=True)
+    if plan.ensemble:
+        m = plan.ensemble_meta()
+        print(f"ensemble: {m['file']} ({m['date']}, {m['n_sets']} parameter sets); replication k uses set "
+              f"k // {plan.seeds_per_set} (sets {m['sets_used'][0]}-{m['sets_used'][-1]})", flush=True)
     if stale:
         plan.notes.append(f"{stale} finished run(s) were made with other settings or other model code "
                           "and are made again")
@@ -352,6 +487,7 @@ def execute(plan: Plan, command: str) -> dict:
         finally:
             bar.close()
     run_seconds = time.perf_counter() - start
+    record_sets(plan)
     failed = [r for r in results if not r["ok"]]
     folders = [plan.run_dir(s, k) for s in plan.scenarios for k in plan.seeds
                if (plan.run_dir(s, k) / "run.json").is_file() or (plan.run_dir(s, k) / "failed.json").is_file()]
@@ -360,7 +496,7 @@ def execute(plan: Plan, command: str) -> dict:
     res = aggregate(plan.out, folders, baseline=plan.baseline, position=plan.position,
                     language=plan.language, order=plan.scenarios, settings=plan.settings(),
                     stories=plan.stories, n_jobs=plan.n_jobs,
-                    extra_meta={"computed_runs": len(results) - len(failed), "reused_runs": reused,
+                    extra_meta={"ensemble": plan.ensemble_meta(), "computed_runs": len(results) - len(failed), "reused_runs": reused,
                                 "failed_runs": len(failed), "run_seconds": round(run_seconds, 1),
                                 "command": command})
     for w in res["warnings"]:
@@ -368,6 +504,32 @@ def execute(plan: Plan, command: str) -> dict:
     print(f"aggregated in {time.perf_counter() - t0:.0f} s", flush=True)
     return {"computed": len(results) - len(failed), "reused": reused, "failed": failed,
             "report": res["report"], "out": plan.out}
+
+
+def record_sets(plan: Plan) -> None:
+    """Write each finished run's ensemble set (``parameter_set``, or null) into its ``run.json``.
+
+    Done here rather than in the worker, so that a run reused from an earlier comparison gets it
+    too; the set is also fixed by the configuration hash, which covers the set's values.
+    """
+    import json
+
+    from experiments.aggregate import _atomic_write
+
+    for s in plan.scenarios:
+        for k in plan.seeds:
+            f = plan.run_dir(s, k) / "run.json"
+            if not f.is_file():
+                continue
+            try:
+                meta = json.loads(f.read_text())
+            except (OSError, ValueError):
+                continue
+            i = plan.parameter_set(k)
+            if "parameter_set" in meta and meta["parameter_set"] == i:
+                continue
+            meta["parameter_set"] = i
+            _atomic_write(f, lambda p, m=meta: p.write_text(json.dumps(m, indent=2)))
 
 
 @hydra.main(version_base="1.3", config_path="../conf", config_name="compare")

@@ -185,7 +185,10 @@ def _title(fig, title: str) -> None:
 
 
 def _legend_top(fig, handles, ncol: int) -> None:
-    """A one-row legend under the title."""
+    """A legend under the title: one row where the figure is wide enough, else two."""
+    width_needed = sum(0.6 + 0.065 * len(h.get_label()) for h in handles)  # inches, roughly
+    if width_needed > fig.get_figwidth() and ncol > 1:
+        ncol = int(np.ceil(ncol / 2))
     fig.legend(handles=handles, loc="upper center", ncol=ncol, frameon=False, fontsize=8.5,
                bbox_to_anchor=(0.5, 1 - 0.38 / fig.get_figheight()))
 
@@ -257,6 +260,8 @@ def effects_forest(d: ChartData, out: Path, outcomes: Sequence[str] = FOREST_OUT
     s_all = d.summary[(d.summary["group"] == "all") & (d.summary["years"].isin([3, 5]))]
     others = [s for s in d.scenarios if s != d.baseline]
     outcomes = [o for o in outcomes if o in set(s_all["outcome"])]
+    if not outcomes or not others:  # horizon under 3 years, or no scenario besides the baseline
+        return []
     fig, axes = plt.subplots(1, len(outcomes), figsize=(3.4 * len(outcomes) + 2.2,
                                                          0.36 * len(others) + 2.6),
                              sharey=True, squeeze=False)

@@ -214,6 +214,24 @@ TEXT = {
     "baseline_median": {"en": "baseline (median)", "nl": "basis (mediaan)"},
     "after_3y": {"en": "after 3 years", "nl": "na 3 jaar"},
     "after_5y": {"en": "after 5 years", "nl": "na 5 jaar"},
+    # parameter uncertainty against chance ({p}, {c}: whole percentages)
+    "spread_split": {"en": "about {p}% of the spread comes from uncertainty in the fitted parameters, "
+                           "{c}% from chance",
+                     "nl": "ongeveer {p}% van de spreiding komt door onzekerheid in de geschatte "
+                           "parameters, {c}% door toeval"},
+    "spread_unidentified": {"en": "how much of the spread comes from the fitted parameters cannot be told "
+                                  "apart from chance here (it needs at least two parameter sets with two "
+                                  "or more seeds each)",
+                            "nl": "hoeveel van de spreiding door de geschatte parameters komt, is hier niet "
+                                  "van toeval te scheiden (daarvoor zijn minstens twee parametersets met "
+                                  "elk twee of meer seeds nodig)"},
+    "spread_none": {"en": "the spread is chance only: every replication uses the same fitted parameters",
+                    "nl": "de spreiding is alleen toeval: elke herhaling gebruikt dezelfde geschatte "
+                          "parameters"},
+    "ensemble": {"en": "Parameter ensemble", "nl": "Parameterensemble"},
+    "ensemble_line": {"en": "{file}, {date}, {n} parameter sets (sets {used} used, {spp} seed(s) per set)",
+                      "nl": "{file}, {date}, {n} parametersets (sets {used} gebruikt, {spp} seed(s) per set)"},
+    "ensemble_off": {"en": "not used: {note}", "nl": "niet gebruikt: {note}"},
 }
 
 

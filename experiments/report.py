@@ -96,6 +96,25 @@ def verdict(r: pd.Series, lang: str) -> str:
     return "niet te onderscheiden van toeval" if nl else "not distinguishable from chance"
 
 
+def ensemble_used(meta: dict) -> bool:
+    return bool((meta.get("ensemble") or {}).get("used"))
+
+
+def spread_sentence(r: pd.Series | None, inp: "ReportInput") -> str:
+    """How much of an effect's spread is parameter uncertainty and how much chance (plain words),
+    from the summary's ``share_parameter``; "" for the baseline or without a difference."""
+    L = inp.lang
+    if r is None or pd.isna(r.get("diff_median")) or r.get("share_tied") == 100:
+        return ""
+    if not ensemble_used(inp.meta):
+        return i18n.t("spread_none", L)
+    share = r.get("share_parameter")
+    if share is None or pd.isna(share):
+        return i18n.t("spread_unidentified", L)
+    p = int(round(float(share) * 100))
+    return i18n.t("spread_split", L).format(p=p, c=100 - p)
+
+
 # ---- assumptions --------------------------------------------------------------------------------
 def _flat(d: dict, prefix: str = "") -> dict:
     out = {}
@@ -185,6 +204,9 @@ def plain_summary(inp: ReportInput) -> list[str]:
                  f"{pp(p5['diff_median'], L)} against the baseline (90% interval "
                  f"{interval(p5['diff_p05'], p5['diff_p95'], L, sign=True)}); the scenario did better in "
                  f"{pct(p5['share_better'], L, 0)} of replications ({verdict(p5, L)})."))
+            spread = spread_sentence(p5, inp)
+            if spread:
+                paras[-1] += " " + (("Van dit effect geldt: " if nl else "For this effect, ") + spread + ".")
             extra = []
             for o in ("participating", "benefit", "exam_passed", "in_reception"):
                 r = _row(S, scenario=pos, outcome=o, group="all", years=5 if o != "in_reception" else 1)
@@ -228,6 +250,11 @@ def plain_summary(inp: ReportInput) -> list[str]:
                         f"{', '.join(chr(39) + E(name(s)) + chr(39) for s, _ in flat)}; they may act on "
                         "other outcomes (see the table)."))
         paras.append(" ".join(txt))
+        if ensemble_used(m):
+            parts = [f"'{E(name(s))}': {spread_sentence(r, inp)}" for s, r in rows if spread_sentence(r, inp)]
+            if parts:
+                paras.append(("Spreiding van het effect op werk na vijf jaar: " if nl else
+                              "Spread of each effect on work after five years: ") + "; ".join(parts) + ".")
     # groups: losses that the average hides, then losses of scenarios that lose on average too
     hidden, open_ = group_losses(S, base)
     def items(rows):
@@ -278,7 +305,20 @@ def plain_summary(inp: ReportInput) -> list[str]:
     if pos:
         ch = lever_changes(inp.configs, pos, base)
         n_ass = sum(c["assumption"] for c in ch)
-        if ch:
+        if ch and ensemble_used(m):
+            paras.append(
+                (f"Waar deze effecten op rusten: '{E(name(pos))}' verandert {len(ch)} instellingen van het "
+                 f"model; voor {n_ass} daarvan is de sterkte van het effect een aanname, niet gemeten in "
+                 "onderzoek (zie 'Scenario's en aannames'). De intervallen tonen het toeval in de simulatie en "
+                 "de onzekerheid in de aan CBS-cijfers geschatte parameters (een ensemble van parametersets), "
+                 "niet de onzekerheid over de aannames van de scenario's. Daarvoor is een "
+                 "gevoeligheidsanalyse nodig.") if nl else
+                (f"What drives these effects: '{E(name(pos))}' changes {len(ch)} settings of the model; "
+                 f"for {n_ass} of them the strength of the effect is an assumption, not measured in research "
+                 "(see 'Scenarios and assumptions'). The intervals show chance in the simulation and the "
+                 "uncertainty in the parameters fitted to CBS data (an ensemble of parameter sets), not "
+                 "uncertainty about the scenarios' assumptions. That needs a sensitivity analysis."))
+        elif ch:
             paras.append(
                 (f"Waar deze effecten op rusten: '{E(name(pos))}' verandert {len(ch)} instellingen van het "
                  f"model; voor {n_ass} daarvan is de sterkte van het effect een aanname, niet gemeten in "
@@ -356,16 +396,23 @@ def effects_table(inp: ReportInput) -> str:
                        "duidelijk slechter": "bad"}.get(verdict(r, L), "")
                 win = (f"{'beter in' if nl else 'better in'} {pct(r['share_better'], L, 0)}"
                        if not pd.isna(r["share_better"]) else "")
+                sp = r.get("share_parameter")
+                par = (f"<br>{'parameters' if not nl else 'parameters'} {pct(100 * sp, L, 0)}"
+                       if ensemble_used(inp.meta) and sp is not None and not pd.isna(sp) else "")
                 cells.append(f'<td class="{cls}"><b>{pp_short(r["diff_median"], L)}</b><br><small>'
-                             f'{interval(r["diff_p05"], r["diff_p95"], L, sign=True)}<br>{win}</small></td>')
+                             f'{interval(r["diff_p05"], r["diff_p95"], L, sign=True)}<br>{win}{par}</small></td>')
         body.append(f"<tr><th class='sc'>{_swatch(s, inp.scenarios)}{E(i18n.scenario_name(s, L))}</th>"
                     + "".join(cells) + "</tr>")
     note = ("Eerste rij: het niveau onder de basis (mediaan, 90%-interval over herhalingen). Overige rijen: "
             "verschil met de basis op dezelfde seeds (mediaan, 90%-interval) en hoe vaak het scenario beter "
-            "deed. Groen/rood: het hele interval aan de goede/slechte kant. Bijstand: lager is beter.") if nl else (
+            "deed. Groen/rood: het hele interval aan de goede/slechte kant. Bijstand: lager is beter."
+            + (" 'Parameters x%': het deel van de spreiding (variantie) van het verschil dat door onzekerheid "
+               "in de geschatte parameters komt; de rest is toeval." if ensemble_used(inp.meta) else "")) if nl else (
             "First row: the level under the baseline (median, 90% interval over replications). Other rows: "
             "difference from the baseline on the same seeds (median, 90% interval) and how often the scenario "
-            "did better. Green/red: the whole interval on the good/bad side. Bijstand: lower is better.")
+            "did better. Green/red: the whole interval on the good/bad side. Bijstand: lower is better."
+            + (" 'Parameters x%': the share of the spread (variance) of the difference that comes from "
+               "uncertainty in the fitted parameters; the rest is chance." if ensemble_used(inp.meta) else ""))
     return (f"<table class='t'><thead><tr><th>{'Scenario'}</th>{head}</tr></thead><tbody>"
             + "".join(body) + f"</tbody></table><p class='note'>{note}</p>")
 
@@ -535,6 +582,7 @@ def provenance_html(inp: ReportInput) -> str:
         ("Model hash", str(m.get("model_hash"))),
         ("Python", str(m.get("python"))), ("Packages" if not nl else "Pakketten", pk),
         ("Seeds", _seeds(m.get("seeds", []))),
+        (i18n.t("ensemble", inp.lang), ensemble_text(m, inp.lang)),
         ("Runs", f"{len(m.get('runs', []))} " + ("geslaagd" if nl else "finished") +
          (f", {len(m['failures'])} " + ("mislukt (weggelaten)" if nl else "failed (left out)") if m.get("failures") else "")),
         ("Command" if not nl else "Opdracht", str(m.get("command"))),
@@ -552,16 +600,56 @@ def provenance_html(inp: ReportInput) -> str:
     return f"{warn}<p>{files}</p><table class='t prov'>{body}</table>"
 
 
+def ensemble_text(m: dict, lang: str) -> str:
+    """The provenance line of the parameter ensemble: file, date, number of sets (or why none)."""
+    e = m.get("ensemble") or {}
+    if not e.get("used"):
+        note = e.get("note") or ("geen" if lang == "nl" else "none")
+        return i18n.t("ensemble_off", lang).format(note=note)
+    used = e.get("sets_used") or []
+    used_txt = (f"{used[0]}-{used[-1]}" if len(used) > 1 else str(used[0]) if used else "-")
+    line = i18n.t("ensemble_line", lang).format(file=e.get("file"), date=e.get("date"), n=e.get("n_sets"),
+                                                used=used_txt, spp=e.get("seeds_per_set"))
+    return line + (f"; {e['note']}" if e.get("note") else "")
+
+
+def methods_ensemble(inp: ReportInput) -> str:
+    """The methods' item on parameter uncertainty."""
+    nl = inp.lang == "nl"
+    e = inp.meta.get("ensemble") or {}
+    if not e.get("used"):
+        return ("<li><b>Parameteronzekerheid.</b> Niet meegenomen: " + E(e.get("note") or "") + "</li>") if nl else (
+            "<li><b>Parameter uncertainty.</b> Not included: " + E(e.get("note") or "") + "</li>")
+    src = E(ensemble_text(inp.meta, inp.lang))
+    if nl:
+        return ("<li><b>Parameteronzekerheid.</b> Herhaling k gebruikt parameterset k // "
+                f"{e.get('seeds_per_set')} uit het ensemble van parametersets die de CBS-cijfers ongeveer even "
+                f"goed beschrijven als de beste ({src}), en seed k; elk scenario gebruikt per herhaling "
+                "dezelfde set en seed, dus de verschillen blijven gepaard. De variantie van een verschil is "
+                "gesplitst in toeval (gemiddelde variantie binnen een set) en parameteronzekerheid (variantie "
+                "van de setgemiddelden min de variantie binnen een set gedeeld door het aantal seeds per set, "
+                "minimaal 0); <code>share_parameter</code> in <code>summary.csv</code>.</li>")
+    return ("<li><b>Parameter uncertainty.</b> Replication k uses parameter set k // "
+            f"{e.get('seeds_per_set')} of the ensemble of sets that fit the CBS data about as well as the best "
+            f"({src}), and seed k; every scenario uses the same set and seed in a replication, so differences "
+            "stay paired. The variance of a difference is split into chance (the mean within-set variance) and "
+            "parameter uncertainty (the variance of the set means minus the within-set variance divided by "
+            "the seeds per set, floored at 0); <code>share_parameter</code> in <code>summary.csv</code>.</li>")
+
+
 def methods_html(inp: ReportInput) -> str:
     nl = inp.lang == "nl"
     if nl:
-        return ("<ul>"
+        return ("<ul>" + methods_ensemble(inp) +
                 "<li><b>Herhalingen en seeds.</b> Elk scenario draait op dezelfde seeds. Een seed bepaalt wie er in "
                 "het cohort zit en elke toevalstrekking per persoon, maand en beslissing; beleid verandert alleen wie "
                 "een trekking gebruikt, niet de trekking zelf (common random numbers).</li>"
                 "<li><b>Intervallen.</b> 90%-interval = 5e tot 95e percentiel over herhalingen (lineaire interpolatie). "
-                "Het toont het toeval in een cohort van deze omvang, niet de onzekerheid over de parameters en "
-                "aannames van het model.</li>"
+                + ("Het toont het toeval in een cohort van deze omvang en de onzekerheid in de geschatte "
+                   "parameters (zie hierboven), niet de onzekerheid over de aannames van het model.</li>"
+                   if ensemble_used(inp.meta) else
+                   "Het toont het toeval in een cohort van deze omvang, niet de onzekerheid over de parameters en "
+                   "aannames van het model.</li>") +
                 "<li><b>Effecten.</b> Verschil met de basis per seed, daarna mediaan en 90%-interval van die "
                 "verschillen. 'Beter in x%': het aandeel seeds waarin het scenario beter scoort, volgens de richting "
                 "van de uitkomst (meer werk is beter, minder bijstand is beter); gelijke uitkomsten tellen niet als "
@@ -569,13 +657,15 @@ def methods_html(inp: ReportInput) -> str:
                 "<li><b>Definities.</b> Werk volgens CBS (werknemer of zelfstandige, elk aantal uren, 18-64 jaar), "
                 "gemeten vanaf de eigen vergunningsmaand, zoals CBS' cohortcijfers. Participatie = werk, onderwijs of "
                 "vrijwilligerswerk. Zie docs/ODD.md voor het model.</li></ul>")
-    return ("<ul>"
+    return ("<ul>" + methods_ensemble(inp) +
             "<li><b>Replications and seeds.</b> Every scenario runs on the same seeds. A seed sets who is in the "
             "cohort and every random draw per person, month and decision; a policy changes only who uses a draw, "
             "not the draw (common random numbers).</li>"
             "<li><b>Intervals.</b> 90% interval = 5th to 95th percentile over replications (linear interpolation). "
-            "It shows chance in a cohort of this size, not uncertainty about the model's parameters and "
-            "assumptions.</li>"
+            + ("It shows chance in a cohort of this size and the uncertainty in the fitted parameters (see "
+               "above), not uncertainty about the model's assumptions.</li>" if ensemble_used(inp.meta) else
+               "It shows chance in a cohort of this size, not uncertainty about the model's parameters and "
+               "assumptions.</li>") +
             "<li><b>Effects.</b> Difference from the baseline seed by seed, then the median and 90% interval of "
             "those differences. 'Better in x%': the share of seeds in which the scenario does better, by the "
             "outcome's direction (more work is better, less bijstand is better); ties do not count as better.</li>"

@@ -18,6 +18,11 @@ Definitions (tested against a hand computation in ``tests/test_summary.py``):
   outcome's ``direction`` (``maximise``: a higher value; ``minimise``: a lower value; ``none``: not
   defined, NaN); a tie is not a win, and ``share_tied`` gives the share of exact ties (common random
   numbers make outcomes a policy cannot reach identical in both runs).
+- ``share_parameter``: with an ensemble of fitted parameter sets (replication k uses set
+  ``k // seeds_per_set`` and every scenario the same set and seed), the share (0-1) of the variance
+  of the paired difference that comes from parameter uncertainty rather than chance: a one-way
+  random-effects split (:func:`variance_split`) over the sets. NaN without an ensemble, with one
+  seed per set, or with fewer than two sets (the split is not identifiable).
 
 The baseline's own rows carry no difference (NaN).
 """
@@ -36,7 +41,57 @@ YEARS: tuple[int, ...] = (1, 3, 5, 10)
 LOW, HIGH = 5.0, 95.0
 
 SUMMARY_COLUMNS = ["median", "p05", "p95", "n_runs", "diff_median", "diff_p05", "diff_p95",
-                   "n_pairs", "share_better", "share_tied"]
+                   "n_pairs", "share_better", "share_tied", "share_parameter"]
+
+
+def variance_split(values: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Split the variance of each row of ``values`` into chance and parameter uncertainty.
+
+    Args:
+        values: (rows, replications); NaN is left out.
+        groups: (replications,) the parameter set of each replication (NaN: none).
+
+    Returns:
+        (chance, parameter) variances per row: ``chance`` is the mean over sets of the within-set
+        variance (ddof=1, sets with >= 2 values); ``parameter`` is the variance (ddof=1) of the set
+        means minus ``chance`` divided by the mean number of values per set, floored at 0. Both are
+        NaN where the split is not identifiable (fewer than two sets, or no set with two values).
+    """
+    values = np.asarray(values, dtype=float)
+    groups = np.asarray(groups, dtype=float)
+    rows = values.shape[0]
+    labels = [g for g in dict.fromkeys(groups.tolist()) if g == g]
+    means = np.full((rows, len(labels)), np.nan)
+    within = np.full((rows, len(labels)), np.nan)
+    counts = np.zeros((rows, len(labels)))
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for j, g in enumerate(labels):
+            v = values[:, groups == g]
+            n = np.isfinite(v).sum(axis=1)
+            counts[:, j] = n
+            means[:, j] = np.where(n > 0, np.nanmean(v, axis=1) if v.shape[1] else np.nan, np.nan)
+            within[:, j] = np.where(n > 1, np.nanvar(v, axis=1, ddof=1) if v.shape[1] > 1 else np.nan,
+                                    np.nan)
+        chance = np.nanmean(within, axis=1)
+        n_sets = np.isfinite(means).sum(axis=1)
+        between = np.where(n_sets > 1, np.nanvar(means, axis=1, ddof=1), np.nan)
+        per_set = np.where(n_sets > 0, counts.sum(axis=1) / np.maximum(n_sets, 1), np.nan)
+        param = np.maximum(between - chance / per_set, 0.0)
+    ok = np.isfinite(chance) & np.isfinite(between)
+    return np.where(ok, chance, np.nan), np.where(ok, param, np.nan)
+
+
+def share_parameter(values: np.ndarray, groups: np.ndarray | None) -> np.ndarray:
+    """The parameter share (0-1) of each row's variance (:func:`variance_split`); NaN where not
+    identifiable, without groups, or where the rows do not vary at all."""
+    values = np.asarray(values, dtype=float)
+    if groups is None:
+        return np.full(values.shape[0], np.nan)
+    chance, param = variance_split(values, groups)
+    total = chance + param
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, param / total, np.nan)
 
 
 def nan_percentile_rows(matrix: np.ndarray, q: float) -> np.ndarray:
@@ -82,7 +137,8 @@ def order_scenarios(present: Iterable[str], baseline: str, order: Sequence[str] 
 
 
 def paired_summary(df: pd.DataFrame, keys: Sequence[str], baseline: str,
-                   direction: Mapping[str, str], order: Sequence[str] | None = None) -> pd.DataFrame:
+                   direction: Mapping[str, str], order: Sequence[str] | None = None,
+                   sets: Mapping[int, int] | None = None) -> pd.DataFrame:
     """Summarise a tidy table of replications, scenario by scenario, against the baseline.
 
     Args:
@@ -92,6 +148,8 @@ def paired_summary(df: pd.DataFrame, keys: Sequence[str], baseline: str,
         baseline: the scenario the others are compared with (seed by seed).
         direction: for each value of ``keys[0]``, ``maximise``, ``minimise`` or ``none``.
         order: scenario order of the result (the baseline always first).
+        sets: the parameter set of each seed (an ensemble run); None: no ensemble, and
+            ``share_parameter`` is NaN.
 
     Returns:
         One row per (scenario, keys) with the columns in :data:`SUMMARY_COLUMNS`.
@@ -132,7 +190,12 @@ def paired_summary(df: pd.DataFrame, keys: Sequence[str], baseline: str,
         share_tied = np.where(npair > 0, 100.0 * ties.sum(axis=1) / np.maximum(npair, 1), np.nan)
     out["share_better"] = np.where(np.isnan(sign), np.nan, share_better)
     out["share_tied"] = share_tied
-    out.loc[is_base, ["share_better", "share_tied"]] = np.nan
+    groups = None
+    if sets:
+        groups = np.array([float(sets[k]) if k in sets and sets[k] is not None else np.nan
+                           for k in wide.columns])
+    out["share_parameter"] = share_parameter(diff, groups)
+    out.loc[is_base, ["share_better", "share_tied", "share_parameter"]] = np.nan
     out["n_runs"] = out["n_runs"].astype(int)
     out["n_pairs"] = out["n_pairs"].astype(int)
 
@@ -144,8 +207,8 @@ def paired_summary(df: pd.DataFrame, keys: Sequence[str], baseline: str,
 
 
 def summarise_outcomes(tidy: pd.DataFrame, baseline: str, order: Sequence[str] | None = None,
-                       years: Sequence[int] = YEARS, groups: Sequence[str] | None = None
-                       ) -> pd.DataFrame:
+                       years: Sequence[int] = YEARS, groups: Sequence[str] | None = None,
+                       sets: Mapping[int, int] | None = None) -> pd.DataFrame:
     """The summary table: per scenario, outcome, group and year since the permit.
 
     Args:
@@ -162,7 +225,7 @@ def summarise_outcomes(tidy: pd.DataFrame, baseline: str, order: Sequence[str] |
         sel = sel[sel["group"].isin(list(groups))]
     df = sel[["scenario", "seed", "outcome", "group", "month", "value"]]
     direction = {name: o.direction for name, o in BY_NAME.items()}
-    out = paired_summary(df, ["outcome", "group", "month"], baseline, direction, order)
+    out = paired_summary(df, ["outcome", "group", "month"], baseline, direction, order, sets)
     out.insert(4, "years", out["month"].map(months).astype(int))
     out.insert(2, "unit", out["outcome"].map(lambda o: BY_NAME[o].unit if o in BY_NAME else ""))
     out.insert(3, "direction", out["outcome"].map(lambda o: direction.get(o, "none")))
@@ -193,7 +256,7 @@ def cost_direction(items) -> dict[str, str]:
 
 
 def summarise_costs(costs: pd.DataFrame, baseline: str, order: Sequence[str] | None = None,
-                    years: Sequence[int] = YEARS) -> pd.DataFrame:
+                    years: Sequence[int] = YEARS, sets: Mapping[int, int] | None = None) -> pd.DataFrame:
     """Cumulative public costs and earnings per person over the cohort's first years.
 
     Args:
@@ -226,7 +289,7 @@ def summarise_costs(costs: pd.DataFrame, baseline: str, order: Sequence[str] | N
         rows.append(c)
     df = pd.concat(rows, ignore_index=True).rename(columns={"eur_per_person": "value"})
     out = paired_summary(df[["scenario", "seed", "item", "years", "value"]], ["item", "years"],
-                         baseline, direction, order)
+                         baseline, direction, order, sets)
     rank = {k: i for i, k in enumerate(public + ["public_total", EARNINGS])}
     out["_i"] = out["item"].map(lambda k: rank.get(k, 99))
     out["_s"] = out["scenario"].map({s: i for i, s in enumerate(dict.fromkeys(out["scenario"]))})
@@ -248,7 +311,7 @@ def months_to_half(times: pd.DataFrame) -> pd.DataFrame:
 
 
 def summarise_times(times: pd.DataFrame, baseline: str, order: Sequence[str] | None = None,
-                    years: Sequence[int] = YEARS) -> pd.DataFrame:
+                    years: Sequence[int] = YEARS, sets: Mapping[int, int] | None = None) -> pd.DataFrame:
     """Time to a home and to the first job: share reached by each year, and months until half had.
 
     Args:
@@ -267,7 +330,7 @@ def summarise_times(times: pd.DataFrame, baseline: str, order: Sequence[str] | N
     direction = {f"{e}:share_reached_pct": "maximise" for e in df["event"].unique()}
     direction.update({f"{e}:months_until_half": "minimise" for e in df["event"].unique()})
     out = paired_summary(df[["scenario", "seed", "key", "years", "value"]], ["key", "years"],
-                         baseline, direction, order)
+                         baseline, direction, order, sets)
     split = out["key"].str.split(":", expand=True)
     out.insert(1, "event", split[0])
     out.insert(2, "measure", split[1])
@@ -277,7 +340,7 @@ def summarise_times(times: pd.DataFrame, baseline: str, order: Sequence[str] | N
 
 def _round(df: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
     cols = [c for c in ("median", "p05", "p95", "diff_median", "diff_p05", "diff_p95",
-                        "share_better", "share_tied") if c in df]
+                        "share_better", "share_tied", "share_parameter") if c in df]
     df[cols] = df[cols].astype(float).round(digits)
     return df
 

@@ -24,8 +24,9 @@ import pytest
 from model.config import ROOT
 
 PY = sys.executable
+# ensemble=false: a sweep (experiments.run -m) uses no ensemble, and must give the same summary
 SMALL = ["scenarios=[baseline,d3_labour_guidance]", "replications=2", "population.size=1000",
-         "n_jobs=2", "progress=false"]
+         "ensemble=false", "n_jobs=2", "progress=false"]
 SWEEP = ["scenario=baseline,d3_labour_guidance", "seed=0,1", "population.size=1000"]
 
 

@@ -164,3 +164,41 @@ def test_fast_percentiles_equal_numpy():
         with np.errstate(all="ignore"), pytest.warns(RuntimeWarning):
             ref = np.nanpercentile(m, q, axis=1)
         assert np.array_equal(S.nan_percentile_rows(m, q), ref, equal_nan=True)
+
+
+# ---- parameter uncertainty against chance (an ensemble of fitted parameter sets) -----------------
+def ensemble_table(a_values: list[float]) -> pd.DataFrame:
+    return tidy({("baseline", "employed", 12): [10.0, 20.0, 30.0, 40.0],
+                 ("a", "employed", 12): a_values})
+
+
+def test_variance_split_matches_hand_computation():
+    # seeds 0,1 use set 0 and seeds 2,3 set 1; differences 1, 3 | 6, 10
+    df = ensemble_table([11.0, 23.0, 36.0, 50.0])
+    s = S.summarise_outcomes(df, "baseline", sets={0: 0, 1: 0, 2: 1, 3: 1})
+    a = row(s, scenario="a", outcome="employed", years=1)
+    # within-set variances (ddof 1): set 0 (1, 3) -> 2, set 1 (6, 10) -> 8; chance = mean = 5
+    # set means 2 and 8 -> variance 18; parameter = 18 - 5 / 2 = 15.5
+    assert a["share_parameter"] == pytest.approx(15.5 / (15.5 + 5.0), abs=1e-4)
+    chance, param = S.variance_split(np.array([[1.0, 3.0, 6.0, 10.0]]), np.array([0, 0, 1, 1]))
+    assert chance[0] == pytest.approx(5.0) and param[0] == pytest.approx(15.5)
+    assert np.isnan(row(s, scenario="baseline", outcome="employed", years=1)["share_parameter"])
+
+
+def test_variance_split_is_floored_at_zero_and_nan_when_not_identifiable():
+    # differences 0, 4 | 1, 3: set means equal (2, 2), so parameter = max(0 - 5 / 2, 0) = 0
+    df = ensemble_table([10.0, 24.0, 31.0, 43.0])
+    s = S.summarise_outcomes(df, "baseline", sets={0: 0, 1: 0, 2: 1, 3: 1})
+    assert row(s, scenario="a", outcome="employed", years=1)["share_parameter"] == 0.0
+    # one seed per set, or no ensemble: not identifiable
+    one = S.summarise_outcomes(df, "baseline", sets={0: 0, 1: 1, 2: 2, 3: 3})
+    assert np.isnan(row(one, scenario="a", outcome="employed", years=1)["share_parameter"])
+    none = S.summarise_outcomes(df, "baseline")
+    assert np.isnan(row(none, scenario="a", outcome="employed", years=1)["share_parameter"])
+    # a single set: no between-set variance to estimate
+    single = S.summarise_outcomes(df, "baseline", sets={0: 0, 1: 0, 2: 0, 3: 0})
+    assert np.isnan(row(single, scenario="a", outcome="employed", years=1)["share_parameter"])
+    # missing values are left out of their set (set 1 keeps one value: chance from set 0 only)
+    chance, param = S.variance_split(np.array([[1.0, 3.0, np.nan, 10.0]]), np.array([0, 0, 1, 1]))
+    assert chance[0] == pytest.approx(2.0)
+    assert param[0] == pytest.approx(max(((10 - 2) ** 2) / 2 - 2.0 / 1.5, 0.0))
