@@ -123,7 +123,7 @@ class Objective:
             tab = tab[tab["quantity"].isin(quantities)]
         sigma = tab["tolerance_pp"].to_numpy() / 2.0
         # the national employment series is the calibration anchor (the client's headline, and
-        # the best measured): its rows count twice as much (half the sigma)
+        # the best measured): half the sigma, so each of its rows weighs four times as much
         anchor = ((tab["quantity"] == "employed") & (tab["group"] == "all")).to_numpy()
         sigma = np.where(anchor, sigma / 2.0, sigma)
         err = tab["error_pp"].to_numpy()
@@ -280,7 +280,8 @@ def main(argv: list[str] | None = None) -> None:
         "targets": str(Path(settings["targets"]).resolve().relative_to(ROOT))
         if Path(settings["targets"]).resolve().is_relative_to(ROOT) else settings["targets"],
         "targets_sha256": digest,
-        "method": "staged Nelder-Mead on sum((model - data) / (tolerance / 2))^2 within declared ranges",
+        "method": ("staged Nelder-Mead within declared ranges on sum((model - data) / sigma)^2, "
+                   "sigma = tolerance / 2 (national employment series: tolerance / 4)"),
         "seeds": seeds, "population_size": int(next(iter(configs.values())).population.size),
         "evaluations": objective.calls, "objective": round(f_best, 3),
         "rmse_pp": rmse_by_outcome(table),

@@ -43,19 +43,20 @@ FITTED_PATH = ROOT / "conf" / "calibration" / "fitted.yaml"
 #: as written in the lever table. ``tests/test_odd.py`` checks that every module of ``model/``
 #: that reads a lever (``pol.<lever>``, ``policy.<lever>``, ...) is named here.
 CONSULTED_BY: dict[str, str] = {
-    "law": "`pathways/intake.py` (broad intake, PIP and routes only under 2021; self-arranged "
-           "route under 2013), `pathways/language.py` (course start rate, course quality, exam "
-           "level, fines), via `Policy.law_2021` and `Policy.exam_target`; `model.py` (reported "
-           "law)",
+    "law": "`pathways/intake.py` (broad intake, PIP, routes and assessments only under 2021; "
+           "self-arranged route and self-arranged recognition under 2013), `pathways/language.py` "
+           "(course start rate, municipal course quality, exam level, start of the term: permit "
+           "under 2013, intake under 2021), via `Policy.law_2021` and `Policy.exam_target`; "
+           "`model.py` (reported law)",
     "placement": "`model.py` passes it to `municipality.py` `place()` (quota or matched)",
     "support_level": "`municipality.py` (each type's support = level x quality / 0.7), used by "
                      "`pathways/intake.py` (intake rate), `pathways/work.py` (coaching factor), "
-                     "`pathways/belonging.py` (volunteering take-up); `model.py` passes it to "
-                     "`costs.py` (support cost)",
+                     "`pathways/belonging.py` (volunteering take-up); `costs.py` (support cost, "
+                     "at the lever's level, not each type's)",
     "start_in_reception": "`pathways/intake.py` (intake while in reception), "
                           "`pathways/language.py` (course while in reception), `costs.py` "
                           "(support paid in reception too)",
-    "dual_track": "`pathways/work.py` (no lock-in while in a course or study), "
+    "dual_track": "`pathways/work.py` (milder lock-in while in a course or study), "
                   "`pathways/language.py` (course time while working)",
     "social_guidance": "`pathways/language.py` (course drop-out), `pathways/education.py` (study "
                        "drop-out), `pathways/health.py` (recovery), `costs.py` (guidance cost)",
@@ -65,7 +66,8 @@ CONSULTED_BY: dict[str, str] = {
                     "`good_match` also `pathways/income.py` (pay premium)",
     "pip_delay_months": "`pathways/intake.py` (intake rate, law of 2021)",
     "competence_assessment": "`pathways/intake.py` (recognition of a foreign higher degree, used "
-                             "by `pathways/work.py`)",
+                             "by `pathways/work.py`; under 2021 the assessments it charges to "
+                             "`costs.py`)",
     "employer_openness": "`pathways/work.py` (factor on the job-finding hazard)",
     "wage_subsidy": "`pathways/work.py` (factor for people below A2 or with little schooling), "
                     "`costs.py` (subsidy cost)",

@@ -115,7 +115,7 @@ def headline(result) -> dict:
         out[o] = {f"{m}m": (None if np.isnan(v[m]) else round(float(v[m]), 2))
                   for m in (12, 36, 60, 120) if m < len(v)}
     mh, mj = result.months_to_home, result.months_to_job
-    out["median_months_to_home"] = float(np.median(mh)) if len(mh) else None
+    out["median_months_to_home"] = float(np.nanmedian(mh)) if np.isfinite(mh).any() else None
     out["median_months_to_first_job"] = (float(np.nanmedian(mj)) if np.isfinite(mj).any()
                                          else None)
     return out

@@ -165,7 +165,7 @@ def waiting(base: list, cut: list) -> tuple[dict, pd.DataFrame]:
     for s, ((rb, pb), (rc, pc)) in enumerate(zip(base, cut)):
         wb, wc = wait_after_permit(pb), wait_after_permit(pc)
         dwait = wc.mean() - wb.mean()
-        mth = rc.result.months_to_home.mean() - rb.result.months_to_home.mean()
+        mth = np.nanmean(rc.result.months_to_home) - np.nanmean(rb.result.months_to_home)
         eb, ec = rb.result.share("employed"), rc.result.share("employed")
         d60 = eb[EMP_MONTH] - ec[EMP_MONTH]
         hb, _ = employment_since(pb, np.where(pb.ti_housed == NEVER, -10_000, pb.ti_housed),

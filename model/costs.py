@@ -33,11 +33,11 @@ PARAMS: tuple[Param, ...] = (
           "municipal support for an adult in the first 3 years (in reception too when D1 starts there)",
           kind="euro", low=50.0, high=250.0),
     Param("coaching_per_month", 50.0, "EUR per person-month at coaching level 1", "assumption",
-          "job coaching for a housed adult in the first 3 years", kind="euro", low=20.0,
-          high=150.0),
+          "job coaching for an adult in the first 3 years after housing (and in reception when D1 starts there)",
+          kind="euro", low=20.0, high=150.0),
     Param("guidance_per_month", 40.0, "EUR per person-month at guidance level 1", "assumption",
-          "social guidance for a housed adult in the first 3 years", kind="euro", low=15.0,
-          high=120.0),
+          "social guidance for an adult in the first 3 years after housing (and in reception when D1 starts there)",
+          kind="euro", low=15.0, high=120.0),
     Param("assessment", 300.0, "EUR per assessment", "assumption (diploma evaluation and a competence test)",
           "assessing a foreign higher qualification at the intake (D4)", kind="euro",
           low=100.0, high=800.0),
@@ -84,8 +84,8 @@ class Costs:
             edu * c.education_route + (len(routes) - edu) * c.route)
         self._pending_courses += len(routes) * pol.extra_conditions * c.extra_condition
 
-    def assessments(self, count: int) -> None:
-        """Charge ``count`` assessments of foreign qualifications."""
+    def assessments(self, count: float) -> None:
+        """Charge ``count`` assessments of foreign qualifications (an expected number)."""
         self._pending_support += count * self.c.assessment
 
     def month(self, t: int, ppl, pay: np.ndarray, hh_benefit_share: np.ndarray) -> None:

@@ -37,8 +37,9 @@ class IntegrationModel(mesa.Model):
 
     Each month ``t`` (model month 0 = January of the permit year), in this order:
 
-    1. housing: family members whose permit begins arrive (into the sponsor's home, or reception);
-       households waiting in reception get homes, up to each municipality's supply this month;
+    1. housing: persons whose own permit begins join the cohort (permit holders in reception,
+       family members into the sponsor's home or reception); households waiting in reception get
+       homes, up to each municipality's supply this month;
     2. health: onset of poor mental health (high while waiting in reception), recovery once housed;
     3. intake: the obligation starts; under the law of 2021 the broad intake and personal plan
        (timing, route, recognition of qualifications);
@@ -136,17 +137,19 @@ class RunResult:
     @classmethod
     def from_model(cls, m: IntegrationModel) -> "RunResult":
         ppl = m.people
-        from model.people import NEVER
+        from model.people import NEVER, Residence
 
-        went = (ppl.ti_reception != NEVER) & (ppl.ti_housed != NEVER)
-        to_home = (ppl.ti_housed - ppl.permit_month)[went].astype(float)
+        # everyone who waited in reception after their permit; NaN = not housed within the run
+        went = (ppl.ti_reception != NEVER) & (ppl.residence != Residence.NOT_ARRIVED)
+        to_home = np.where(ppl.ti_housed[went] == NEVER, np.nan,
+                           (ppl.ti_housed - ppl.permit_month)[went].astype(float))
         age_at_permit = ppl.age0 + ppl.permit_month / 12.0
         adult = (age_at_permit >= 18) & (age_at_permit < 65)
         job = np.where(ppl.ti_first_job == NEVER, np.nan,
                        (ppl.ti_first_job - ppl.permit_month).astype(float))[adult]
         return cls(config=m.config, law=m.policy.law, columns=m.recorder.columns,
                    cube=m.recorder.cube(), costs={k: v.copy() for k, v in m.costs.totals.items()},
-                   months_to_home=np.maximum(to_home, 0), months_to_job=job,
+                   months_to_home=np.fmax(to_home, 0), months_to_job=job,
                    permit_month=ppl.permit_month.copy(),
                    traces={k: np.array(v) for k, v in m.traces.items()}, trace_ids=m.trace_ids)
 

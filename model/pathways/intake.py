@@ -85,7 +85,7 @@ class Intake(Pathway):
         rec = high & (u3 < p_rec)
         ppl.diploma_recognised[now[rec]] = True
         if pol.law_2021:  # the intake assesses the higher-educated's qualifications
-            self.model.costs.assessments(int(np.count_nonzero(high) * pol.competence_assessment))
+            self.model.costs.assessments(np.count_nonzero(high) * pol.competence_assessment)
         if not pol.law_2021:
             ppl.route[now] = Route.SELF_ARRANGED
             return

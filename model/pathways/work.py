@@ -11,13 +11,14 @@ months of learning).
 Mechanism: a monthly job-finding hazard ``h = base_rate x exp(linear predictor) x demand x policy``
 for people aged 18-64 who are present and not in work (probability ``1 - exp(-h)``). The linear
 predictor holds Dutch level, schooling (a recognised foreign degree or a Dutch diploma counts),
-sex and care for a young child, health, age, ability, belonging, years already lived here, and
+sex and care for a young child, health, age, ability, belonging, years already lived here,
 whether the civic integration obligation is met (courses are over and the municipality's work
-obligations apply).
+obligations apply), and years without work since housing or the last job (duration dependence,
+which makes the curve level off).
 Demand is national labour demand by calendar year (``context``) times the municipality's local
 demand for the person's education level (``municipality.local_demand``: local unemployment and
 demand for higher skills), and is lower in reception. Policy: coaching (D1, D3), employer openness and wage
-subsidies (D5), discrimination (D11), lock-in while in a course or study unless dual track (D2),
+subsidies (D5), discrimination (D11), lock-in while in a course or study (less with a dual track, D2),
 and employers' reluctance towards a permit still temporary after ``policy.permanence_years`` (D7).
 Jobs end at a monthly rate that is lower with better Dutch and for jobs that fit the person's
 education (D3), higher in a job's first 6 months, and for jobs under a year old during the COVID
@@ -41,9 +42,9 @@ PARAMS: tuple[Param, ...] = (
     Param("language_effect", 1.0, "log-hazard per CEFR level", "fitted; Damen et al. 2023 (language raises job chances)",
           "effect of Dutch proficiency on job finding", kind="coefficient", low=0.2, high=1.5,
           calibrate=True),
-    Param("female_effect", -1.5, "log-hazard", "set by hand to SCP via NIDI (Syrian men 45%, women 11% after 3-4 years; not in the targets file)",
+    Param("female_effect", -2.0, "log-hazard", "set by hand to SCP via NIDI (Syrian men 45%, women 11% after 3-4 years; not in the targets file)",
           "effect of being a woman on job finding (besides childcare)", kind="coefficient",
-          low=-2.0, high=-0.3),
+          low=-2.5, high=-0.3),
     Param("childcare_effect", -0.8, "log-hazard", "assumption (mothers of children under 4)",
           "effect on a mother of caring for a child under 4", kind="coefficient", low=-1.5,
           high=0.0),
@@ -70,12 +71,21 @@ PARAMS: tuple[Param, ...] = (
           "Damen, Huijnk & Dagevos 2023: a finished civic integration raises job chances; size fitted",
           "job search once the civic integration obligation is met (courses over, the municipality's work obligations apply)",
           kind="coefficient", low=0.0, high=1.2, calibrate=True),
+    Param("inactivity_effect", -0.25, "log-hazard per year without work since housing or the last job (max 8)",
+          "duration dependence of job finding (e.g. Machin & Manning 1999); size assumption, "
+          "so that the S-curve levels off (domain brief: mid-40s after 5 years)",
+          "lower job finding the longer a housed person has been without work (skills, networks, employers' screening)",
+          kind="coefficient", low=-0.5, high=0.0),
     Param("reception_factor", 0.25, "factor", "assumption: remote reception centres, no municipal support",
           "job finding while still in reception, relative to housed", kind="share", low=0.05,
           high=0.8),
     Param("course_lock_in", 0.35, "factor", "assumption: locking-in of full-time courses",
           "job finding while in a course or study, without a dual track (D2)", kind="share",
           low=0.2, high=1.0),
+    Param("dual_track_lock_in", 0.75, "factor",
+          "assumption: with a dual track, courses are planned around work, but hours still compete (Regioplan 2020/2021: positive, no effect size)",
+          "job finding while in a course or study, with a dual track (D2)", kind="share",
+          low=0.4, high=1.0),
     Param("coaching_elasticity", 0.3, "elasticity", "assumption; MKBA Amsterdam (LPBL 2017)",
           "job finding scales with (municipal support x job coaching) to this power",
           kind="rate", low=0.0, high=0.8),
@@ -161,14 +171,17 @@ class Work(Pathway):
                + p.poor_health_effect * ppl.poor_health[seekers])
         eta += p.high_education_effect * ((edu == Education.HIGH) & ppl.diploma_recognised[seekers])
         eta += p.dutch_diploma_effect * (ppl.study[seekers] == Study.COMPLETED)
-        eta += p.integration_done_effect * (ppl.exam[seekers] != Exam.PENDING)
+        eta += p.integration_done_effect * ((ppl.exam[seekers] != Exam.PENDING) | ~ppl.obliged[seekers])
+        # duration dependence: months since housing, or since the last job ended
+        last = np.maximum(ppl.ti_housed[seekers], ppl.ti_employed[seekers])
+        idle = np.where(last == NEVER, 0.0, np.minimum((t - last) / 12.0, 8.0))
+        eta += p.inactivity_effect * idle
         eta += p.childcare_effect * (self.mother[seekers] & (t < self.young_child_until[seekers]))
         h = p.base_rate * np.exp(eta) * (self.model.context.labour_demand[t] * self.policy_factor)
         in_rec = res[seekers] == Residence.RECEPTION
         h *= np.where(in_rec, p.reception_factor, self.muni_factor[ppl.municipality[seekers], edu])
-        if not pol.dual_track:
-            busy = ppl.in_course[seekers] | (ppl.study[seekers] == Study.ENROLLED)
-            h *= np.where(busy, p.course_lock_in, 1.0)
+        busy = ppl.in_course[seekers] | (ppl.study[seekers] == Study.ENROLLED)
+        h *= np.where(busy, p.dual_track_lock_in if pol.dual_track else p.course_lock_in, 1.0)
         if pol.wage_subsidy != 1.0:
             h *= np.where((lang < 2.0) | (edu == Education.LOW), pol.wage_subsidy, 1.0)
         term = 12 * pol.permanence_years
