@@ -166,6 +166,22 @@ def plain_summary(inp: ReportInput) -> list[str]:
     n_reps = min(m["replications_per_scenario"].values())
     paras = []
     others = [s for s in inp.scenarios if s != base]
+    # Read this first: what the sizes below are and are not (stated before any number).
+    if nl:
+        paras.append(
+            "<b>Lees dit eerst.</b> De grootte van het effect van elke eis rust op aangenomen sterktes "
+            "van de beleidsknoppen (zie 'Scenario's en aannames'): die zijn niet gemeten in evaluaties. "
+            "Het model kent geen afnemende meeropbrengst wanneer maatregelen worden gestapeld: het "
+            "effect van alle eisen samen is ongeveer de som van de losse effecten en is daarom "
+            "waarschijnlijk te groot. Gebruik de uitkomsten om scenario's te vergelijken en te rangschikken, "
+            "niet als voorspelling. Voorbij vijf jaar is het model niet gekalibreerd.")
+    else:
+        paras.append(
+            "<b>Read this first.</b> The size of each demand's effect rests on assumed strengths of the "
+            "policy levers (see 'Scenarios and assumptions'), not on measured evaluations. The model has "
+            "no diminishing returns when measures are stacked: the effect of all demands together is "
+            "about the sum of the single effects and is therefore probably too large. Use the results to "
+            "compare and rank scenarios, not as a forecast. Beyond five years the model is not calibrated.")
     if nl:
         paras.append(
             f"We simuleerden een cohort van {i18n.number(m['population_size'], L, 0)} mensen die in "
