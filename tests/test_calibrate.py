@@ -1,0 +1,88 @@
+"""The calibration is reproducible and stays inside the declared ranges.
+
+A tiny calibration (small population, one seed, a handful of evaluations per stage) run twice with
+the same settings must write the same parameter set; every fitted value must lie inside its
+declared plausible range; bad settings stop with one line before anything runs.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import yaml
+
+from experiments.calibrate import STAGES, from_unit, to_unit
+from model.config import ROOT, all_params
+
+TINY = ["population.size=1500", "seeds=1", "max_evals=4", "polish_evals=0", "ensemble=2",
+        "ensemble_candidates=2"]
+
+
+def _calibrate(tmp, name):
+    out, ens, rep = tmp / f"{name}.yaml", tmp / f"{name}_ens.yaml", tmp / f"{name}_report"
+    proc = subprocess.run([sys.executable, "-m", "experiments.calibrate", *TINY, f"out={out}",
+                           f"ensemble_out={ens}", f"report={rep}"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return yaml.safe_load(out.read_text()), rep
+
+
+@pytest.fixture(scope="module")
+def two_fits(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("calibrate")
+    return _calibrate(tmp, "a"), _calibrate(tmp, "b")
+
+
+def _values(tree, prefix=""):
+    out = {}
+    for k, v in tree.items():
+        if k == "calibration_info":
+            continue
+        if isinstance(v, dict):
+            out.update(_values(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def test_same_settings_give_the_same_parameter_set(two_fits):
+    (a, _), (b, _) = two_fits
+    assert _values(a) == _values(b)
+    assert a["calibration_info"]["objective"] == b["calibration_info"]["objective"]
+
+
+def test_fitted_values_lie_in_their_declared_ranges(two_fits):
+    (a, rep), _ = two_fits
+    declared = {f"{g}.{p.name}": p for g, p in all_params()}
+    fitted = _values(a)
+    assert set(fitted) == {k for _, ks, _ in STAGES for k in ks}
+    for key, value in fitted.items():
+        p = declared[key]
+        assert p.calibrate, key
+        assert p.low <= value <= p.high, (key, value, p.low, p.high)
+    for f in ("fit.csv", "rmse.csv", "calibration.json"):
+        assert (rep / f).exists(), f
+
+
+def test_range_transform_round_trips_and_stays_inside():
+    lows, highs = np.array([0.0, -2.0]), np.array([1.0, 3.0])
+    x = np.array([0.3, 1.7])
+    assert np.allclose(from_unit(to_unit(x, lows, highs), lows, highs), x)
+    far = from_unit(np.array([-50.0, 50.0]), lows, highs)
+    assert np.all(far >= lows) and np.all(far <= highs)
+
+
+@pytest.mark.parametrize("arg, key", [("seeds=0", "seeds"), ("max_evals=x", "max_evals"),
+                                      ("population.permit_year=2016", "population.permit_year"),
+                                      ("params.work.base_rat=1", "params.work.base_rat")])
+def test_bad_settings_stop_with_one_line(arg, key, tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "experiments.calibrate", arg,
+                           f"out={tmp_path / 'x.yaml'}", f"report={tmp_path / 'rep'}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr[-1000:]
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and key in lines[0] and "expected" in lines[0], proc.stderr
+    assert not (tmp_path / "x.yaml").exists() and not (tmp_path / "rep").exists()
