@@ -232,21 +232,15 @@ def seeds_text(seeds: Sequence[int]) -> str:
 
 def cbs_points(permit_year: int) -> dict:
     """CBS's published employment shares of the cohort nearest ``permit_year`` (for chart a)."""
-    import csv
-    from importlib import resources
+    from experiments.charts import cbs_targets
+    from experiments.targets import read_targets, shipped_targets
 
-    with resources.files("model.data").joinpath("calibration_targets.csv").open(encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["group"] == "all"]
-    out = {}
-    for q in ("employed",):
-        cohorts = sorted({int(r["cohort"]) for r in rows if r["quantity"] == q})
-        if not cohorts:
-            continue
-        c = min(cohorts, key=lambda y: (abs(y - permit_year), -y))
-        sel = [r for r in rows if r["quantity"] == q and int(r["cohort"]) == c]
-        out[q] = (np.array([float(r["months_since_permit"]) for r in sel]),
-                  np.array([float(r["value_pct"]) for r in sel]), c)
-    return out
+    cohorts = sorted({t.cohort for t in read_targets(shipped_targets())
+                      if t.quantity == "employed" and t.group == "all"})
+    if not cohorts:
+        return {}
+    c = min(cohorts, key=lambda y: (abs(y - permit_year), -y))
+    return {"employed": (*cbs_targets("employed", c), c)}
 
 
 def stored_share(runs: Runs, scenario: str, seed: int, outcome: str = "employed") -> np.ndarray:

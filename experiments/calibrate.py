@@ -49,10 +49,11 @@ from scipy.stats import chi2
 
 from experiments.cli import check_overrides, fail
 from experiments.output import provenance, staged_folder
+from experiments.targets import shipped_targets
 from model.config import ROOT, all_params
 from model.errors import ConfigError
 
-DEFAULT_TARGETS = ROOT / "model" / "data" / "calibration_targets.csv"
+DEFAULT_TARGETS = shipped_targets()
 FITTED = ROOT / "conf" / "calibration" / "fitted.yaml"
 ENSEMBLE = ROOT / "conf" / "ensemble.yaml"
 

@@ -7,9 +7,6 @@ simulated people behind it (chance only; parameter uncertainty needs the compari
 
 from __future__ import annotations
 
-import csv
-from importlib import resources
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -23,11 +20,11 @@ Z90 = 1.6449
 
 def cbs_targets(quantity: str, cohort: int, group: str = "all") -> tuple[np.ndarray, np.ndarray]:
     """Months and values (%) of the shipped CBS targets for one quantity, cohort and group."""
-    with resources.files("model.data").joinpath("calibration_targets.csv").open(encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["quantity"] == quantity
-                and int(r["cohort"]) == cohort and r["group"] == group]
-    return (np.array([float(r["months_since_permit"]) for r in rows]),
-            np.array([float(r["value_pct"]) for r in rows]))
+    from experiments.targets import read_targets, shipped_targets
+
+    rows = [t for t in read_targets(shipped_targets()) if t.quantity == quantity
+            and t.cohort == cohort and t.group == group]
+    return (np.array([float(t.month) for t in rows]), np.array([t.value for t in rows]))
 
 
 def _band(ax, months, value, n, color):

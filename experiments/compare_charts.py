@@ -193,6 +193,17 @@ def _legend_top(fig, handles, ncol: int) -> None:
                bbox_to_anchor=(0.5, 1 - 0.38 / fig.get_figheight()))
 
 
+def _label_month_grid(axes, n_used: int, d, ylabel: str) -> None:
+    """Hide unused panels of a grid over months; label the bottom row's x and the left column's y."""
+    for ax in axes.flat[n_used:]:
+        ax.set_visible(False)
+    for ax in axes[-1, :]:
+        ax.set_xlabel(t("months_since_permit", d.lang))
+        ax.tick_params(labelbottom=True)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(ylabel)
+
+
 def _grid(n: int, ncols: int) -> tuple[int, int]:
     return int(np.ceil(n / ncols)), ncols
 
@@ -223,13 +234,7 @@ def employment_over_time(d: ChartData, out: Path, outcome: str = "employed") -> 
         ax.set_xlim(0, int(df["month"].max()) if len(df) else 120)
         ax.set_xticks(np.arange(0, (ax.get_xlim()[1]) + 1, 24))
         ax.set_ylim(0, ymax)
-    for ax in axes.flat[len(scen):]:
-        ax.set_visible(False)
-    for ax in axes[-1, :]:
-        ax.set_xlabel(t("months_since_permit", d.lang))
-        ax.tick_params(labelbottom=True)
-    for ax in axes[:, 0]:
-        ax.set_ylabel(t("share_working_age", d.lang))
+    _label_month_grid(axes, len(scen), d, t("share_working_age", d.lang))
     label = i18n.outcome_short(outcome, d.lang)
     handles = [Line2D([], [], color="#555555", lw=1.8, label=t("median", d.lang).capitalize()),
                Patch(color="#555555", alpha=0.25, label=t("band90", d.lang)),
@@ -631,13 +636,8 @@ def first_job_survival(d: ChartData, out: Path) -> list[Path]:
         ax.set_ylim(0, 100)
         ax.set_xlim(0, int(df["month"].max()) if len(df) else 120)
         ax.set_xticks(np.arange(0, ax.get_xlim()[1] + 1, 24))
-    for ax in axes.flat[len(scen):]:
-        ax.set_visible(False)
-    for ax in axes[-1, :]:
-        ax.set_xlabel(t("months_since_permit", d.lang))
-        ax.tick_params(labelbottom=True)
-    for ax in axes[:, 0]:
-        ax.set_ylabel("Nog zonder eerste baan (%)" if d.lang == "nl" else "Still without a first job (%)")
+    _label_month_grid(axes, len(scen), d,
+                      "Nog zonder eerste baan (%)" if d.lang == "nl" else "Still without a first job (%)")
     handles = [Line2D([], [], color="#555555", lw=1.8, label=t("median", d.lang).capitalize()),
                Patch(color="#555555", alpha=0.25, label=t("band90", d.lang)),
                Line2D([], [], color="black", lw=0.9, alpha=0.55, label=t("baseline_median", d.lang).capitalize())]

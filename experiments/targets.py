@@ -105,6 +105,11 @@ def _declared(group: str, name: str):
     return next(p for p in groups()[group] if p.name == name)
 
 
+def shipped_targets() -> Path:
+    """The targets file shipped with the model (CBS figures for the 2014 cohort)."""
+    return Path(__file__).resolve().parents[1] / "model" / "data" / "calibration_targets.csv"
+
+
 def cohort_bounds() -> tuple[int, int]:
     """Permit years the model can simulate (the declared range of ``population.permit_year``)."""
     p = _declared("population", "permit_year")

@@ -69,7 +69,6 @@ OUTCOMES: tuple[Outcome, ...] = (
 )
 OUTCOME_NAMES = tuple(o.name for o in OUTCOMES)
 BY_NAME = {o.name: o for o in OUTCOMES}
-_DENOMS = ("working_age", "obliged", "present", "cohort")
 
 
 class Recorder:
@@ -91,7 +90,6 @@ class Recorder:
         size = (horizon + 1) * self.n_class
         self.columns = ("working_age", "obliged", "present", "cohort") + OUTCOME_NAMES
         self.counts = np.zeros((len(self.columns), size))
-        self._size = size
         self._edges = np.array(AGE_EDGES, dtype=np.float32)
 
     def record(self, t: int) -> None:

@@ -129,17 +129,3 @@ class Param:
             raise ConfigError(key, value, self.allowed())
         return value
 
-
-def table(params: tuple[Param, ...] | list[Param], group: str) -> list[dict]:
-    """Rows for the ODD parameter table: name, value, unit, range, source."""
-    rows = []
-    for p in params:
-        rng = "" if p.low is None else f"{p.low:g}-{p.high:g}"
-        if p.kind == "choice":
-            rng = " / ".join(map(str, p.choices))
-        elif p.kind == "flag":
-            rng = "true / false"
-        rows.append({"name": f"{group}.{p.name}" if group else p.name, "value": p.default,
-                     "unit": p.unit, "range": rng, "source": p.source,
-                     "calibrate": p.calibrate, "doc": p.doc})
-    return rows
