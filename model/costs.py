@@ -88,27 +88,29 @@ class Costs:
         """Charge ``count`` assessments of foreign qualifications (an expected number)."""
         self._pending_support += count * self.c.assessment
 
-    def month(self, t: int, ppl, pay: np.ndarray, hh_benefit_share: np.ndarray) -> None:
+    def month(self, t: int, ppl, s: slice, pay: np.ndarray, hh_benefit_share: np.ndarray) -> None:
         """Book month ``t`` (called by the income pathway after benefits are set).
 
         Args:
+            s: the persons whose permit has begun (a range of person indices).
+            pay: net pay of each person in ``s``.
             hh_benefit_share: per household, the share of the full norm paid as benefit (0-1).
         """
         c, tot = self.c, self.totals
-        res = ppl.residence
+        res = ppl.residence[s]
         tot["reception"][t] = np.count_nonzero(res == Residence.RECEPTION) * c.reception_per_year / 12
         tot["benefits"][t] = hh_benefit_share.sum() * c.benefit_per_year / 12
         tot["courses"][t] = self._pending_courses
         self._pending_courses = 0.0
-        adult = ppl.age0 >= np.float32(18 - t / 12)
-        early = (res == Residence.HOUSED) & (ppl.ti_housed > t - 36) & adult
+        adult = ppl.age0[s] >= np.float32(18 - t / 12)
+        early = (res == Residence.HOUSED) & (ppl.ti_housed[s] > t - 36) & adult
         n_support = np.count_nonzero(early)
         if self.policy.start_in_reception:
             n_support += np.count_nonzero((res == Residence.RECEPTION) & adult)
         tot["support"][t] = n_support * self.support_rate + self._pending_support
         self._pending_support = 0.0
         if self.subsidy_rate:
-            new_job = ppl.employed & (ppl.ti_employed > t - 12)
-            low = (ppl.language < 2.0) | (ppl.education == Education.LOW)
+            new_job = ppl.employed[s] & (ppl.ti_employed[s] > t - 12)
+            low = (ppl.language[s] < 2.0) | (ppl.education[s] == Education.LOW)
             tot["subsidies"][t] = np.count_nonzero(new_job & low) * self.subsidy_rate
         tot["earnings"][t] = pay.sum()

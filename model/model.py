@@ -54,6 +54,11 @@ class IntegrationModel(mesa.Model):
     Within a month each pathway sees the state the earlier ones left (the order is a modelling
     assumption: for example a person housed this month can have an intake this month).
 
+    Each person is followed from their own permit for ``population.horizon_months`` months. The
+    pathways work on :attr:`live`, the range of persons followed this month (persons are ordered by
+    permit month, so it is one slice of every array); a person past the horizon keeps their last
+    state, which still counts in their household's income (:attr:`arrived`).
+
     Args:
         config: a validated :class:`model.config.RunConfig`.
         trace: person indices whose full state is kept every month (for persons' stories).
@@ -83,6 +88,14 @@ class IntegrationModel(mesa.Model):
         for pw in self.pathways:
             pw.initialise()
         self.recorder = Recorder(self.people, int(pop.horizon_months))
+        # persons are ordered by permit month (model.population), so the persons a month concerns
+        # are contiguous: those whose own permit has begun and who are within the horizon
+        pm = self.people.permit_month
+        months = np.arange(self.months)
+        self._arrived_end = np.searchsorted(pm, months, side="right")
+        self._live_start = np.searchsorted(pm, months - int(pop.horizon_months), side="left")
+        self.live = slice(0, 0)  #: persons followed this month (a range of indices)
+        self.arrived = slice(0, 0)  #: persons whose permit has begun, including those past the horizon
         self.trace_ids = np.asarray(trace if trace is not None else [], dtype=np.int64)
         self.traces: dict[str, list] = {s.name: [] for s in STATES} if len(self.trace_ids) else {}
         self.t = 0
@@ -90,6 +103,8 @@ class IntegrationModel(mesa.Model):
     def step(self) -> None:
         """Advance one month (the order is in the class docstring)."""
         t = self.t
+        self.arrived = slice(0, int(self._arrived_end[t]))
+        self.live = slice(int(self._live_start[t]), self.arrived.stop)
         for pw in self.pathways:
             pw.step(t)
         self.recorder.record(t)

@@ -79,85 +79,110 @@ class Recorder:
         horizon: last month since the permit that is recorded.
     """
 
+    #: 0/1 columns counted person by person; the others are derived from them in :meth:`cube`:
+    #: cohort (everyone, counted without weights), present = own_home + in_reception (the only
+    #: places a person whose permit has begun can be in the Netherlands), left = cohort - present,
+    #: working_age = present in the age groups 18-64 (the age group is part of the bin)
+    COUNTED = ("obliged", "participating", "employed", "in_education", "volunteering", "full_time",
+               "benefit", "poor_health", "exam_passed", "exam_exempted", "own_home",
+               "in_reception", "permanent_permit", "naturalised")
+
     def __init__(self, people, horizon: int) -> None:
         self.people = people
         self.horizon = horizon
         self.n_static = len(SEXES) * len(ORIGINS) * len(EDUCATIONS)
         self.n_class = self.n_static * len(AGE_GROUPS)
+        pm = people.permit_month
+        if np.any(pm[1:] < pm[:-1]):
+            raise ValueError("the recorder needs persons ordered by permit month (model.population)")
+        self._pm = pm
         static = (people.sex.astype(np.int64) * len(ORIGINS) + people.origin) * len(EDUCATIONS) \
             + people.education
         self.static_class = static * len(AGE_GROUPS)
         size = (horizon + 1) * self.n_class
         self.columns = ("working_age", "obliged", "present", "cohort") + OUTCOME_NAMES
-        self.counts = np.zeros((len(self.columns), size))
         self._edges = np.array(AGE_EDGES, dtype=np.float32)
+        # 0/1 columns are counted several at a time: weights f0 + f1 * B + f2 * B^2 + ..., with B
+        # larger than any bin's count over the whole run (a bin holds one month since the permit
+        # and one class, so it counts each person of that class at most once), so every column's
+        # count is recovered exactly at the end (float64 holds integers exactly up to 2^53)
+        largest = int(np.bincount(static, minlength=self.n_static).max())
+        bits = max(largest.bit_length(), 1)
+        per = max(53 // bits, 1)
+        self._groups = [self.COUNTED[k: k + per] for k in range(0, len(self.COUNTED), per)]
+        self._scales = [float(2 ** (bits * k)) for k in range(per)]
+        self._packed = np.zeros((len(self._groups), size))
+        self._cohort = np.zeros(size)
+        self._belonging_sum = np.zeros(size)
 
     def record(self, t: int) -> None:
-        """Count month ``t`` for everyone whose permit month is within the horizon."""
+        """Count month ``t`` for everyone whose own permit began at most ``horizon`` months ago."""
         ppl = self.people
-        rel = t - ppl.permit_month.astype(np.int64)
-        active = (rel >= 0) & (rel <= self.horizon)
-        if not active.any():
+        lo = int(np.searchsorted(self._pm, t - self.horizon, side="left"))
+        hi = int(np.searchsorted(self._pm, t, side="right"))
+        if hi <= lo:
             return
-        idx = np.flatnonzero(active)
-        age = ppl.age0[idx] + np.float32(t / 12.0)
-        agegrp = sum((age >= e).view(np.int8) for e in self._edges)
-        r = rel[idx]
-        r0 = int(r.min())
-        span = (int(r.max()) - r0 + 1) * self.n_class
-        key = (r - r0) * self.n_class + self.static_class[idx] + agegrp
-        res = ppl.residence[idx]
-        present = (res == Residence.RECEPTION) | (res == Residence.HOUSED)
+        s = slice(lo, hi)  # persons are ordered by permit month
+        r = t - self._pm[s].astype(np.int64)  # months since the permit, falling from r.max()
+        r0 = int(r[-1])
+        span = (int(r[0]) - r0 + 1) * self.n_class
+        age = ppl.age0[s] + np.float32(t / 12.0)
+        agegrp = sum((age >= e).view(np.int8) for e in self._edges)  # index into AGE_GROUPS
+        key = (r - r0) * self.n_class + self.static_class[s] + agegrp
+        res = ppl.residence[s]
+        housed = res == Residence.HOUSED
+        in_rec = res == Residence.RECEPTION
+        present = housed | in_rec
         wa = present & (agegrp >= 1) & (agegrp <= 5)
-        emp = ppl.employed[idx]
-        study = ppl.study[idx] == Study.ENROLLED
-        vol = ppl.volunteering[idx]
-        exam = ppl.exam[idx]
-        obliged = present & ppl.obliged[idx]
-        permit = ppl.permit[idx]
-        # one entry per column of self.columns, in that order
-        flags = (
-            wa, obliged, present, np.ones(len(idx), bool),  # working_age, obliged, present, cohort
-            wa & (emp | study | vol),  # participating
-            wa & emp, wa & study, wa & vol,
-            wa & (ppl.hours[idx] == Hours.FULL_TIME),
-            wa & ppl.on_benefit[idx],
-            None,  # belonging: a mean, so its sum is counted (below)
-            wa & ppl.poor_health[idx],
-            obliged & (exam == Exam.PASSED), obliged & (exam == Exam.EXEMPTED),
-            res == Residence.HOUSED, res == Residence.RECEPTION,
-            present & (permit == Permit.PERMANENT), present & (permit == Permit.CITIZEN),
-            res == Residence.LEFT,
-        )
+        emp = ppl.employed[s]
+        study = ppl.study[s] == Study.ENROLLED
+        vol = ppl.volunteering[s]
+        exam = ppl.exam[s]
+        obliged = present & ppl.obliged[s]
+        permit = ppl.permit[s]
+        flags = {
+            "obliged": obliged,
+            "participating": wa & (emp | study | vol),
+            "employed": wa & emp, "in_education": wa & study, "volunteering": wa & vol,
+            "full_time": wa & (ppl.hours[s] == Hours.FULL_TIME),
+            "benefit": wa & ppl.on_benefit[s],
+            "poor_health": wa & ppl.poor_health[s],
+            "exam_passed": obliged & (exam == Exam.PASSED),
+            "exam_exempted": obliged & (exam == Exam.EXEMPTED),
+            "own_home": housed, "in_reception": in_rec,
+            "permanent_permit": present & (permit == Permit.PERMANENT),
+            "naturalised": present & (permit == Permit.CITIZEN),
+        }
         # only the months since permit present this month are touched (at most ~3 years' worth)
-        lo = r0 * self.n_class
-        out = self.counts[:, lo: lo + span]
-        b = self.columns.index("belonging")
-        out[b] += np.bincount(key, weights=np.where(wa, ppl.belonging[idx], 0.0), minlength=span)
-        # 0/1 columns are counted several at a time: weights f0 + f1 * B + f2 * B^2 with B larger
-        # than any bin's count, so each column's count is recovered exactly (float64 holds
-        # integers exactly up to 2^53). Three times fewer passes over the people.
-        bits = max(int(len(idx)).bit_length(), 1)
-        per = max(53 // bits, 1)
-        base = float(2 ** bits)
-        cols = [i for i in range(len(flags)) if i != b]
-        for j in range(0, len(cols), per):
-            group = cols[j: j + per]
-            w = flags[group[0]].astype(np.float64)
-            for k, i in enumerate(group[1:], start=1):
-                w += flags[i] * base ** k
-            packed = np.bincount(key, weights=w, minlength=span)
-            for k, i in enumerate(reversed(group)):
-                scale = base ** (len(group) - 1 - k)
-                c = np.floor(packed / scale)
-                out[i] += c
-                packed -= c * scale
+        out = slice(r0 * self.n_class, r0 * self.n_class + span)
+        self._cohort[out] += np.bincount(key, minlength=span)
+        self._belonging_sum[out] += np.bincount(
+            key, weights=np.where(wa, ppl.belonging[s], 0.0), minlength=span)
+        for g, names in enumerate(self._groups):
+            w = flags[names[0]].astype(np.float64)
+            for name, scale in zip(names[1:], self._scales[1:]):
+                w += flags[name] * scale
+            self._packed[g, out] += np.bincount(key, weights=w, minlength=span)
 
     # ---- reading the counts -------------------------------------------------------------------
     def cube(self) -> np.ndarray:
         """Counts as an array (column, month, sex, origin, education, age group)."""
-        return self.counts.reshape(len(self.columns), self.horizon + 1, len(SEXES), len(ORIGINS),
-                                   len(EDUCATIONS), len(AGE_GROUPS))
+        col = self.columns.index
+        counts = np.zeros((len(self.columns), self._packed.shape[1]))
+        for g, names in enumerate(self._groups):
+            packed = self._packed[g].copy()
+            for name, scale in reversed(list(zip(names, self._scales))):
+                counts[col(name)] = np.floor(packed / scale)
+                packed -= counts[col(name)] * scale
+        counts[col("cohort")] = self._cohort
+        counts[col("belonging")] = self._belonging_sum
+        present = counts[col("own_home")] + counts[col("in_reception")]
+        counts[col("present")] = present
+        counts[col("left")] = self._cohort - present
+        working_ages = np.isin(np.arange(len(AGE_GROUPS)), WORKING_AGES)
+        counts[col("working_age")] = (present.reshape(-1, len(AGE_GROUPS)) * working_ages).ravel()
+        return counts.reshape(len(self.columns), self.horizon + 1, len(SEXES), len(ORIGINS),
+                              len(EDUCATIONS), len(AGE_GROUPS))
 
 
 def group_mask(group: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

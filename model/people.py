@@ -150,6 +150,11 @@ class People:
         for s in STATES:
             setattr(self, s.name, np.full(n, s.default, dtype=s.dtype))
 
+    def reorder(self, order: np.ndarray) -> None:
+        """Put persons in the order ``order`` (a permutation of person indices)."""
+        for s in STATES:
+            setattr(self, s.name, getattr(self, s.name)[order])
+
     def age(self, t: int) -> np.ndarray:
         """Age in years at model month ``t``."""
         return self.age0 + np.float32(t / 12.0)

@@ -245,7 +245,14 @@ def build(p, year: int, people_rng: np.random.Generator,
     youngest = np.full(n_hh, np.inf)
     np.minimum.at(youngest, hh, child_age0)
     young_until = np.where(np.isfinite(youngest), np.round((4.0 - youngest) * 12.0), -1)
+    # persons in order of their own permit month (stable, so a household's members who arrive
+    # together stay together): the persons a month concerns are then one contiguous range of
+    # indices (``IntegrationModel.live``), which the pathways work on as array views
+    order = np.argsort(people.permit_month, kind="stable")
+    people.reorder(order)
+    position = np.empty(n, np.int64)
+    position[order] = np.arange(n)
     households = Households(size=np.bincount(hh, minlength=n_hh).astype(np.int32),
-                            kind=kind.astype(np.int8), primary=first.astype(np.int64),
+                            kind=kind.astype(np.int8), primary=position[first],
                             young_child_until=young_until.astype(np.int32))
     return people, households

@@ -32,20 +32,23 @@ _M2 = np.uint64(0x94D049BB133111EB)
 _S30, _S27, _S31, _S11 = (np.uint64(k) for k in (30, 27, 31, 11))
 
 
-def _splitmix(base: int, idx: np.ndarray) -> np.ndarray:
+def _splitmix(base: int, idx: np.ndarray | None, mixed: np.ndarray) -> np.ndarray:
     """U(0,1) for each index: the SplitMix64 output function applied to ``base + idx * gamma``
-    (Steele, Lea & Flood 2014), so any subset of persons can be drawn without drawing the rest."""
-    with np.errstate(over="ignore"):
-        x = idx.astype(np.uint64)
-        x *= _GAMMA
-        x += np.uint64(base)
-        x ^= x >> _S30
-        x *= _M1
-        x ^= x >> _S27
-        x *= _M2
-        x ^= x >> _S31
-        x >>= _S11
-    return x * (1.0 / 9007199254740992.0)
+    (Steele, Lea & Flood 2014), so any subset of persons can be drawn without drawing the rest.
+
+    ``mixed`` holds ``arange(n) * gamma`` precomputed, so a draw for ``idx`` (or for everyone,
+    ``idx=None``) starts from a gather. Unsigned array arithmetic wraps modulo 2**64 silently.
+    """
+    x = mixed.copy() if idx is None else mixed[idx]
+    x += np.uint64(base)
+    tmp = np.empty_like(x)
+    x ^= np.right_shift(x, _S30, out=tmp)
+    x *= _M1
+    x ^= np.right_shift(x, _S27, out=tmp)
+    x *= _M2
+    x ^= np.right_shift(x, _S31, out=tmp)
+    x >>= _S11
+    return np.multiply(x, 1.0 / 9007199254740992.0)
 
 
 class CommonRandom:
@@ -61,7 +64,7 @@ class CommonRandom:
             raise ValueError("seed must be a non-negative integer")
         self.seed = int(seed)
         self.n = int(n)
-        self._all = np.arange(self.n, dtype=np.uint64)
+        self._mixed = np.arange(self.n, dtype=np.uint64) * _GAMMA  #: index x gamma, per person
         self._bases: dict[tuple[str, int], int] = {}
 
     def _base(self, name: str, t: int) -> int:
@@ -78,7 +81,7 @@ class CommonRandom:
         """U(0,1) draws for decision ``name`` at month ``t``: one per person, or one per index in
         ``idx``. Person ``i`` gets the same draw whether it is asked for alone or with everyone.
         """
-        return _splitmix(self._base(name, t), self._all if idx is None else idx)
+        return _splitmix(self._base(name, t), idx, self._mixed)
 
     def generator(self, name: str) -> np.random.Generator:
         """An ordinary Generator for set-up decisions that are not per-person-per-month

@@ -90,6 +90,7 @@ def run_checked(cfg) -> Report:
     rep = Report(n=n, law=m.policy.law)
     pol = m.policy
     term = cfg.params.language.term_months
+    horizon = int(cfg.population.horizon_months)
     min_secure = 12 * min(pol.permanence_years, pol.naturalisation_years)
     n_muni = len(m.municipalities)
     # housing supply per municipality, recomputed from the declared mechanism (not read from the
@@ -114,6 +115,8 @@ def run_checked(cfg) -> Report:
         age = g["age0"] + np.float32(t / 12.0)
         present = (res == RES.RECEPTION) | (res == RES.HOUSED)
         arrived = t >= pm
+        followed = arrived & (t - pm <= horizon)  # past the horizon a person's state is kept
+        past = t - pm > horizon
 
         def describe(i, names=("residence", "permit_month", "employed", "exam", "ti_exam",
                                "ti_intake", "ti_housed", "route", "permit")):
@@ -137,6 +140,8 @@ def run_checked(cfg) -> Report:
                 & (g["origin"] >= 0) & (g["origin"] < len(ORIGINS))
                 & (g["municipality"] >= 0) & (g["municipality"] < n_muni)))
         check("route matches the law", ~np.isin(g["route"], [int(r) for r in allowed_routes]))
+        check("past the horizon only the household's benefit status changes",
+              past & np.logical_or.reduce([g[k] != prev[k] for k in g if k != "on_benefit"]), past)
         # ---- residence -------------------------------------------------------------------------
         p_res = prev["residence"]
         ok_tr = np.zeros(n, bool)
@@ -192,7 +197,8 @@ def run_checked(cfg) -> Report:
         emp = g["employed"]
         check("nobody works before their permit", emp & ~arrived, emp)
         check("employed only while present", emp & ~present, emp)
-        check("employed only aged 18-64", emp & ((age < 18) | (age >= 65)), emp)
+        check("employed only aged 18-64 (while followed)", emp & followed & ((age < 18) | (age >= 65)),
+              emp & followed)
         check("employed has ti_first_job <= ti_employed <= t",
               emp & ((g["ti_employed"] == NEVER) | (g["ti_employed"] > t) | (g["ti_first_job"] == NEVER)
                      | (g["ti_first_job"] > g["ti_employed"])), emp)
@@ -207,9 +213,9 @@ def run_checked(cfg) -> Report:
         check("months worked consistent with the first job",
               (fj != (mw > 0)) | (fj & (mw > t - g["ti_first_job"] + 1)))
         check("on benefit only when housed", g["on_benefit"] & ~housed, g["on_benefit"])
-        check("volunteering only when housed, 18-64, not in work or study",
-              g["volunteering"] & ~(housed & ~emp & (g["study"] != Study.ENROLLED) & (age >= 18) & (age < 65)),
-              g["volunteering"])
+        vol = g["volunteering"] & followed
+        check("volunteering only when housed, 18-64, not in work or study (while followed)",
+              vol & ~(housed & ~emp & (g["study"] != Study.ENROLLED) & (age >= 18) & (age < 65)), vol)
         # ---- intake, course and exam ------------------------------------------------------------
         intake = g["ti_intake"] != NEVER
         check("intake only for the obliged, not before the permit, not after t",
@@ -289,7 +295,7 @@ INVARIANTS = [
     "households housed from the queue move together",
     "nobody works before their permit",
     "employed only while present",
-    "employed only aged 18-64",
+    "employed only aged 18-64 (while followed)",
     "employed has ti_first_job <= ti_employed <= t",
     "no first job before the permit",
     "ti_first_job never changes once set",
@@ -297,7 +303,8 @@ INVARIANTS = [
     "good match only in work",
     "months worked consistent with the first job",
     "on benefit only when housed",
-    "volunteering only when housed, 18-64, not in work or study",
+    "volunteering only when housed, 18-64, not in work or study (while followed)",
+    "past the horizon only the household's benefit status changes",
     "intake only for the obliged, not before the permit, not after t",
     "route set iff intake",
     "exam met iff ti_exam set, and ti_intake <= ti_exam <= t",
@@ -358,7 +365,8 @@ def test_invariants_are_not_vacuous(reports, config):
                 "LEFT is absorbing", "NOT_ARRIVED only before the permit month",
                 "nothing happens to anyone before their permit",
                 "exam status never returns or changes once met", "on benefit only when housed",
-                "volunteering only when housed, 18-64, not in work or study",
+                "volunteering only when housed, 18-64, not in work or study (while followed)",
+                "past the horizon only the household's benefit status changes",
                 "a Dutch diploma is never lost", "no secure permit before the required years",
                 "households housed from the queue move together",
                 "family arriving straight into a home only if the sponsor is housed",

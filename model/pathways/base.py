@@ -7,6 +7,11 @@ A pathway is one module with
 - a :class:`Pathway` subclass with ``name``, ``initialise()`` (state at the cohort's start) and
   ``step(t)`` (one month, vectorised over people).
 
+``step`` works on the persons followed this month, ``s = self.model.live``: a slice, because persons
+are ordered by permit month. ``ppl.language[s]`` is a view (writing to it writes the state), a mask
+over it gives positions, and ``s.start + np.flatnonzero(mask)`` gives person indices, which are
+what random draws (:meth:`uniform`) and writes by index take.
+
 Both methods are abstract: a pathway that forgets one fails when the model is built, not silently.
 """
 

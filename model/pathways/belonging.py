@@ -66,33 +66,36 @@ class Belonging(Pathway):
 
     def step(self, t: int) -> None:
         ppl, p, pol = self.people, self.p, self.policy
-        res = ppl.residence
+        s = self.model.live
+        res = ppl.residence[s]
         housed = res == Residence.HOUSED
         in_rec = res == Residence.RECEPTION
         present = housed | in_rec
-        since = t - ppl.permit_month
-        temporary = ppl.permit == Permit.TEMPORARY
+        since = t - ppl.permit_month[s]
+        temporary = ppl.permit[s] == Permit.TEMPORARY
         insecure = temporary & (since > 12 * pol.permanence_years)
+        employed = ppl.employed[s]
         target = (self.constant
                   + p.home_weight * housed
-                  + p.work_weight * ppl.employed
-                  + p.language_weight * np.minimum(ppl.language, 4.0)
+                  + p.work_weight * employed
+                  + p.language_weight * np.minimum(ppl.language[s], 4.0)
                   + p.permit_weight * (np.float32(1.0) * ~temporary - insecure)  # +1 / -1 / 0
                   - p.waiting_weight * (in_rec & (since > 6))
-                  - p.condition_weight * ppl.fined)
+                  - p.condition_weight * ppl.fined[s])
         np.clip(target, 0.0, 1.0, out=target)
-        b = ppl.belonging
+        b = ppl.belonging[s]  # a view: writes through it change the state
         b += (p.adjust_rate * present * (target - b)).astype(np.float32)
         # other participation: start for the free who do not take part, stop for participants
-        age = ppl.age0 + np.float32(t / 12.0)
-        free = housed & ~ppl.employed & (ppl.study != Study.ENROLLED) & (age >= 18) & (age < 65)
-        vol = ppl.volunteering
-        idx = np.flatnonzero(free | vol)
-        if len(idx):
+        age = ppl.age0[s] + np.float32(t / 12.0)
+        free = housed & ~employed & (ppl.study[s] != Study.ENROLLED) & (age >= 18) & (age < 65)
+        vol = ppl.volunteering[s]  # a view
+        pos = np.flatnonzero(free | vol)
+        if len(pos):
+            idx = s.start + pos
             u = self.uniform("volunteer", t, idx)
-            is_free, was = free[idx], vol[idx]
+            is_free, was = free[pos], vol[pos]
             support = self.model.muni_support[ppl.municipality[idx]]
-            start = is_free & ~was & (u < p.volunteer_start * support * 2 * b[idx])
+            start = is_free & ~was & (u < p.volunteer_start * support * 2 * b[pos])
             stop = was & (~is_free | (u < p.volunteer_stop))
-            vol[idx[start]] = True
-            vol[idx[stop]] = False
+            vol[pos[start]] = True
+            vol[pos[stop]] = False

@@ -58,41 +58,45 @@ class Schooling(Pathway):
 
     def step(self, t: int) -> None:
         ppl, p, pol = self.people, self.p, self.policy
-        res = ppl.residence
+        s = self.model.live
+        o = s.start
+        res = ppl.residence[s]
         housed = res == Residence.HOUSED
         present = housed | (res == Residence.RECEPTION)
-        age = ppl.age0 + np.float32(t / 12.0)
-        study = ppl.study
+        age = ppl.age0[s] + np.float32(t / 12.0)
+        study = ppl.study[s]  # a view: writes through it change the state
+        ti_study = ppl.ti_study[s]
         adult = age >= 18
         none = study == Study.NONE
         # children at school; at 18 they stay on or leave
         new_school = present & ~adult & (age >= 4) & none
         if new_school.any():
             study[new_school] = Study.ENROLLED
-            ppl.ti_study[new_school] = t
-        turning = self.school_child & adult & (age < np.float32(18 + 1 / 12)) & ~self.stays_on
+            ti_study[new_school] = t
+        turning = self.school_child[s] & adult & (age < np.float32(18 + 1 / 12)) & ~self.stays_on[s]
         leave = np.flatnonzero(turning & present & (study == Study.ENROLLED))
         study[leave] = Study.NONE
-        ppl.ti_study[leave] = t
+        ti_study[leave] = t
         # adults: completion and drop-out (one draw)
-        students = np.flatnonzero(present & adult & (study == Study.ENROLLED))
+        students = o + np.flatnonzero(present & adult & (study == Study.ENROLLED))
         if len(students):
             u = self.uniform("progress", t, students)
             p_done = self.p_done[students]
             done = students[u < p_done]
             drop = students[(u >= p_done) & (u > 1.0 - p.dropout / pol.social_guidance)]
-            study[done] = Study.COMPLETED
-            study[drop] = Study.NONE
+            ppl.study[done] = Study.COMPLETED
+            ppl.study[drop] = Study.NONE
             ppl.ti_study[done] = t
             ppl.ti_study[drop] = t
         # enrolment of housed adults under 45 who speak enough Dutch
-        cand = np.flatnonzero(housed & adult & (age < 45) & (study == Study.NONE)
-                              & (ppl.language >= p.enrol_level))
-        if len(cand):
-            rate = p.enrol_young * np.exp(p.enrol_age_slope * np.maximum(age[cand] - 23.0, 0.0))
+        pos = np.flatnonzero(housed & adult & (age < 45) & (study == Study.NONE)
+                             & (ppl.language[s] >= p.enrol_level))
+        if len(pos):
+            cand = o + pos
+            rate = p.enrol_young * np.exp(p.enrol_age_slope * np.maximum(age[pos] - 23.0, 0.0))
             edu_route = (ppl.route[cand] == Route.EDUCATION) & (ppl.exam[cand] == Exam.PASSED)
             rate = np.where(edu_route, p.enrol_education_route, rate)
             rate = rate * np.where(ppl.employed[cand], p.working_enrol_factor, 1.0)
             go = cand[self.uniform("enrol", t, cand) < rate]
-            study[go] = Study.ENROLLED
+            ppl.study[go] = Study.ENROLLED
             ppl.ti_study[go] = t

@@ -48,16 +48,18 @@ class Health(Pathway):
 
     def step(self, t: int) -> None:
         ppl, p = self.people, self.p
-        res = ppl.residence
+        s = self.model.live
+        res = ppl.residence[s]
         housed = res == Residence.HOUSED
         in_rec = res == Residence.RECEPTION
-        poor = ppl.poor_health
-        idx = np.flatnonzero(housed | in_rec)
+        pos = np.flatnonzero(housed | in_rec)  # positions in the live range
+        idx = s.start + pos
         u = self.uniform("change", t, idx)
         # one draw: onset for the healthy, recovery for the poorly
+        poor = ppl.poor_health
         is_poor = poor[idx]
-        onset = np.where(in_rec[idx], p.limbo_onset, p.settled_onset)
-        recover = housed[idx] * (p.recovery_rate * self.policy.social_guidance) * (1.0 + ppl.employed[idx])
+        onset = np.where(in_rec[pos], p.limbo_onset, p.settled_onset)
+        recover = housed[pos] * (p.recovery_rate * self.policy.social_guidance) * (1.0 + ppl.employed[idx])
         change = idx[np.where(is_poor, u < recover, u < onset)]
         if len(change):
             poor[change] = ~poor[change]

@@ -69,21 +69,23 @@ class Housing(Pathway):
 
     def step(self, t: int) -> None:
         ppl = self.people
-        res = ppl.residence
+        s = self.model.live
+        o = s.start
+        res = ppl.residence[s]  # a view: writes through it change the state
         # 1. persons whose own permit begins now join the cohort: permit holders in the asylum
         # procedure stay in reception (they entered it earlier: ti_reception), family members
         # arriving through reunification move into the sponsor's home, or reception if none yet
-        arriving = (ppl.permit_month == t) & (res == Residence.NOT_ARRIVED)
+        arriving = (ppl.permit_month[s] == t) & (res == Residence.NOT_ARRIVED)
         if arriving.any():
-            idx = np.flatnonzero(arriving)
+            idx = o + np.flatnonzero(arriving)
             in_procedure = ppl.ti_reception[idx] != NEVER
-            res[idx[in_procedure]] = Residence.RECEPTION
+            ppl.residence[idx[in_procedure]] = Residence.RECEPTION
             fam = idx[~in_procedure]
-            sponsor_housed = res[self.hh_primary[ppl.household[fam]]] == Residence.HOUSED
+            sponsor_housed = ppl.residence[self.hh_primary[ppl.household[fam]]] == Residence.HOUSED
             to_home, to_reception = fam[sponsor_housed], fam[~sponsor_housed]
-            res[to_home] = Residence.HOUSED
+            ppl.residence[to_home] = Residence.HOUSED
             ppl.ti_housed[to_home] = t
-            res[to_reception] = Residence.RECEPTION
+            ppl.residence[to_reception] = Residence.RECEPTION
             ppl.ti_reception[to_reception] = t
         # 2. the queue: households with members in reception whose sponsor has waited long enough
         capacity = self.base_capacity * self.model.context.housing_supply[t]
@@ -91,7 +93,8 @@ class Housing(Pathway):
         if not in_rec.any():
             self.budget[:] = 0.0
             return
-        need = np.bincount(ppl.household[in_rec], minlength=self.n_hh)
+        household = ppl.household[s]
+        need = np.bincount(household[in_rec], minlength=self.n_hh)
         waited = t - ppl.permit_month[self.hh_primary]
         queued = np.flatnonzero((need > 0) & (waited >= self.p.min_wait_months))
         if len(queued) == 0:
@@ -99,7 +102,9 @@ class Housing(Pathway):
         priority = waited[queued] * np.where(self.hh_single[queued], self.p.single_priority, 1.0)
         priority = priority + self.tiebreak[queued]
         muni = self.hh_muni[queued]
-        order = np.lexsort((-priority, muni))
+        # by municipality, then by priority (the tie-break is continuous, so priorities differ)
+        by_priority = np.argsort(-priority)
+        order = by_priority[np.argsort(muni[by_priority], kind="stable")]
         q_sorted, m_sorted = queued[order], muni[order]
         size = need[q_sorted]
         cum = np.cumsum(size)
@@ -120,6 +125,6 @@ class Housing(Pathway):
         if len(housed_hh):
             mark = np.zeros(self.n_hh, bool)
             mark[housed_hh] = True
-            movers = in_rec & mark[ppl.household]
+            movers = in_rec & mark[household]
             res[movers] = Residence.HOUSED
-            ppl.ti_housed[movers] = t
+            ppl.ti_housed[s][movers] = t

@@ -53,15 +53,16 @@ class Intake(Pathway):
     def step(self, t: int) -> None:
         ppl = self.people
         pol = self.policy
-        res = ppl.residence
-        waiting = ppl.obliged & (ppl.ti_intake == NEVER)
+        s = self.model.live
+        res = ppl.residence[s]
+        waiting = ppl.obliged[s] & (ppl.ti_intake[s] == NEVER)
         if pol.start_in_reception:
             waiting &= (res == Residence.RECEPTION) | (res == Residence.HOUSED)
         else:
             waiting &= res == Residence.HOUSED
         if not waiting.any():
             return
-        idx = np.flatnonzero(waiting)
+        idx = s.start + np.flatnonzero(waiting)
         u = self.uniform("timing", t, idx)
         if pol.law_2021:
             support = self.model.muni_support[ppl.municipality[idx]]

@@ -125,23 +125,26 @@ class Language(Pathway):
 
     def step(self, t: int) -> None:
         ppl, p, pol = self.people, self.p, self.policy
-        res = ppl.residence
+        s = self.model.live
+        o = s.start
+        res = ppl.residence[s]
         housed = res == Residence.HOUSED
         present = housed | (res == Residence.RECEPTION)
-        age = ppl.age0 + np.float32(t / 12.0)
-        lang = ppl.language
+        age = ppl.age0[s] + np.float32(t / 12.0)
+        lang = ppl.language[s]  # a view: writes through it change the state
         adult = age >= 18
-        # 1. children at school (whole-array arithmetic: cheaper than masked writes)
+        # 1. children at school (whole-range arithmetic: cheaper than masked writes)
         child = present & ~adult & (age >= 4) & (lang < 4.0)
         lang += child * np.float32(p.gain_school)
         # 2. course starts and drop-outs (one draw: starts for those out, drop-outs for those in)
         can_learn = present if pol.start_in_reception else housed
-        pending = ppl.obliged & (ppl.exam == Exam.PENDING) & (ppl.ti_intake != NEVER)
-        inc = ppl.in_course
-        idx = np.flatnonzero((pending & can_learn) | inc)
-        if len(idx):
+        pending = ppl.obliged[s] & (ppl.exam[s] == Exam.PENDING) & (ppl.ti_intake[s] != NEVER)
+        inc = ppl.in_course[s]  # a view
+        pos = np.flatnonzero((pending & can_learn) | inc)
+        if len(pos):
+            idx = o + pos
             u = self.uniform("course", t, idx)
-            was_in = inc[idx]
+            was_in = inc[pos]
             start_p = p.course_start_2021 if pol.law_2021 else p.course_start_2013
             drop_p = p.dropout / (pol.social_guidance * pol.course_quality)
             starts = idx[~was_in & (u < start_p)]
@@ -149,13 +152,14 @@ class Language(Pathway):
             if len(starts):
                 first = starts[ppl.ti_course[starts] == NEVER]
                 self.model.costs.course_starts(ppl.route[first])
-                inc[starts] = True
+                ppl.in_course[starts] = True
                 ppl.ti_course[starts] = t
-            inc[drops] = False
+            ppl.in_course[drops] = False
         # 3. learning: in a course, or informally
-        learners = np.flatnonzero(inc)
-        if len(learners):
-            a = age[learners]
+        pos = np.flatnonzero(inc)
+        if len(pos):
+            learners = o + pos
+            a = age[pos]
             speed = self.base_speed[learners] * np.exp(p.age_effect * np.maximum(a - 30.0, 0.0) / 10.0)
             speed *= np.where(ppl.poor_health[learners], np.exp(p.poor_health_effect), 1.0)
             speed *= 0.7 + 0.6 * ppl.belonging[learners]
@@ -164,14 +168,14 @@ class Language(Pathway):
             quality = pol.course_quality * (self.muni_course[ppl.municipality[learners]]
                                             if pol.law_2021 else 1.0)
             burden = max(1.0 - p.extra_condition_time * pol.extra_conditions, 0.0)
-            l0 = lang[learners]
-            lang[learners] = l0 + p.gain_course * speed * quality * burden * np.maximum(1 - l0 / 5.0, 0)
+            l0 = lang[pos]
+            lang[pos] = l0 + p.gain_course * speed * quality * burden * np.maximum(1 - l0 / 5.0, 0)
             self.months_tried[learners] += 1
         informal = present & ~inc & adult
-        g = np.float32(p.gain_informal * pol.social_contact) * (informal + (informal & ppl.employed))
-        lang += g * self.base_speed * np.maximum(1 - lang / np.float32(5.0), 0)
+        g = np.float32(p.gain_informal * pol.social_contact) * (informal + (informal & ppl.employed[s]))
+        lang += g * self.base_speed[s] * np.maximum(1 - lang / np.float32(5.0), 0)
         # 4. meeting the obligation
-        cand = np.flatnonzero(pending & inc)
+        cand = o + np.flatnonzero(pending & inc)
         self._exam(t, cand)
 
     @property
@@ -207,12 +211,17 @@ class Language(Pathway):
             ppl.ti_exam[done] = t
             ppl.in_course[done] = False
         # after the term: exemption for proven effort, else a fine (law of 2013) and carry on
-        late = np.flatnonzero(ppl.obliged & (ppl.exam == Exam.PENDING) & (ppl.ti_intake != NEVER)
-                              & (t - self.term_start >= p.term_months))
+        s = self.model.live
+        late = s.start + np.flatnonzero(
+            ppl.obliged[s] & (ppl.exam[s] == Exam.PENDING) & (ppl.ti_intake[s] != NEVER)
+            & (t - self.term_start[s] >= p.term_months))
         if len(late):
-            tried = late[self.months_tried[late] >= 12]
-            exempt = tried[self.uniform("exemption", t, tried) < p.effort_exemption]
+            tried = np.flatnonzero(self.months_tried[late] >= 12)  # positions in late
+            exempt = tried[self.uniform("exemption", t, late[tried]) < p.effort_exemption]
+            fined = np.ones(len(late), bool)
+            fined[exempt] = False
+            exempt = late[exempt]
             ppl.exam[exempt] = Exam.EXEMPTED
             ppl.ti_exam[exempt] = t
             ppl.in_course[exempt] = False
-            ppl.fined[np.setdiff1d(late, exempt, assume_unique=True)] = True
+            ppl.fined[late[fined]] = True

@@ -42,34 +42,38 @@ class Permits(Pathway):
 
     def step(self, t: int) -> None:
         ppl, p, pol = self.people, self.p, self.policy
-        res = ppl.residence
+        s = self.model.live
+        o = s.start
+        res = ppl.residence[s]
         present = (res == Residence.RECEPTION) | (res == Residence.HOUSED)
         if t >= 12 * min(pol.permanence_years, pol.naturalisation_years):
-            since = t - ppl.permit_month
-            met = (ppl.exam != Exam.PENDING) | ~ppl.obliged
+            since = t - ppl.permit_month[s]
+            exam, obliged = ppl.exam[s], ppl.obliged[s]
+            permit = ppl.permit[s]  # a view: it sees this month's grants
+            met = (exam != Exam.PENDING) | ~obliged
             # permanent residence
-            cand = present & (ppl.permit == Permit.TEMPORARY) & (since >= 12 * pol.permanence_years)
+            cand = present & (permit == Permit.TEMPORARY) & (since >= 12 * pol.permanence_years)
             if pol.permanence_requires_exam:
                 cand &= met
-            idx = np.flatnonzero(cand)
+            idx = o + np.flatnonzero(cand)
             grant = idx[self.uniform("permanent", t, idx) < p.permanent_uptake]
             ppl.permit[grant] = Permit.PERMANENT
             ppl.ti_permit[grant] = t
             # naturalisation
-            cand = present & (ppl.permit != Permit.CITIZEN) & (since >= 12 * pol.naturalisation_years)
+            cand = present & (permit != Permit.CITIZEN) & (since >= 12 * pol.naturalisation_years)
             if pol.naturalisation_requires_exam:
-                level_ok = (ppl.exam == Exam.EXEMPTED) | (
-                    (ppl.exam == Exam.PASSED) & (ppl.language >= pol.naturalisation_target - 0.5))
-                cand &= level_ok | ~ppl.obliged
-            idx = np.flatnonzero(cand)
+                level_ok = (exam == Exam.EXEMPTED) | (
+                    (exam == Exam.PASSED) & (ppl.language[s] >= pol.naturalisation_target - 0.5))
+                cand &= level_ok | ~obliged
+            idx = o + np.flatnonzero(cand)
             nat = idx[self.uniform("naturalise", t, idx) < p.naturalisation_rate * pol.naturalisation_ease]
             ppl.permit[nat] = Permit.CITIZEN
             ppl.ti_permit[nat] = t
         # leaving the country (a separate draw)
-        idx = np.flatnonzero(present)
+        idx = o + np.flatnonzero(present)
         leave = idx[self.uniform("leave", t, idx) < p.leave_rate]
         if len(leave):
-            res[leave] = Residence.LEFT
+            ppl.residence[leave] = Residence.LEFT
             ppl.ti_left[leave] = t
             # whoever leaves the country leaves every activity here
             ppl.in_course[leave] = False

@@ -137,31 +137,35 @@ class Work(Pathway):
 
     def step(self, t: int) -> None:
         ppl, p, pol = self.people, self.p, self.policy
-        res = ppl.residence
+        s = self.model.live
+        o = s.start
+        res = ppl.residence[s]
         present = (res == Residence.RECEPTION) | (res == Residence.HOUSED)
-        age = ppl.age0 + np.float32(t / 12.0)
+        age = ppl.age0[s] + np.float32(t / 12.0)
         working_age = present & (age >= 18) & (age < 65)
-        emp = ppl.employed
+        emp = ppl.employed[s]  # a view: writes through it change the state
         # 1. job loss (and everyone leaving working age or the country stops working)
         stop = emp & ~working_age
-        workers = np.flatnonzero(emp & working_age)
-        if len(workers):
+        pos = np.flatnonzero(emp & working_age)
+        if len(pos):
+            workers = o + pos
             sep = p.separation_rate * np.exp(p.separation_language_effect * (ppl.language[workers] - 2.0))
             sep = sep * np.where(ppl.good_match[workers], p.good_match_separation, 1.0)
             tenure = t - ppl.ti_employed[workers]
             sep = sep * np.where(tenure < 6, p.new_job_separation, 1.0)
             sep = sep + self.model.context.layoffs[t] * (tenure < 12)
-            stop[workers[self.uniform("job", t, workers) < sep]] = True
+            stop[pos[self.uniform("job", t, workers) < sep]] = True
         if stop.any():
             emp[stop] = False
-            ppl.hours[stop] = Hours.NONE
-            ppl.good_match[stop] = False
-            ppl.ti_employed[stop] = t
+            ppl.hours[s][stop] = Hours.NONE
+            ppl.good_match[s][stop] = False
+            ppl.ti_employed[s][stop] = t
         # 2. job finding (the same stream: a person either keeps/loses a job or looks for one)
-        seekers = np.flatnonzero(working_age & ~emp & ~stop)
-        if len(seekers) == 0:
+        pos = np.flatnonzero(working_age & ~emp & ~stop)
+        if len(pos) == 0:
             return
-        a = age[seekers]
+        seekers = o + pos
+        a = age[pos]
         lang = ppl.language[seekers]
         edu = ppl.education[seekers]
         eta = (self.fixed[seekers]
@@ -178,7 +182,7 @@ class Work(Pathway):
         eta += p.inactivity_effect * idle
         eta += p.childcare_effect * (self.mother[seekers] & (t < self.young_child_until[seekers]))
         h = p.base_rate * np.exp(eta) * (self.model.context.labour_demand[t] * self.policy_factor)
-        in_rec = res[seekers] == Residence.RECEPTION
+        in_rec = res[pos] == Residence.RECEPTION
         h *= np.where(in_rec, p.reception_factor, self.muni_factor[ppl.municipality[seekers], edu])
         busy = ppl.in_course[seekers] | (ppl.study[seekers] == Study.ENROLLED)
         h *= np.where(busy, p.dual_track_lock_in if pol.dual_track else p.course_lock_in, 1.0)
@@ -191,7 +195,7 @@ class Work(Pathway):
         found = seekers[self.uniform("job", t, seekers) < -np.expm1(-h)]
         if len(found) == 0:
             return
-        emp[found] = True
+        ppl.employed[found] = True
         ppl.ti_employed[found] = t
         first = found[ppl.ti_first_job[found] == NEVER]
         ppl.ti_first_job[first] = t
