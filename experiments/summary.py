@@ -300,7 +300,7 @@ def summarise_costs(costs: pd.DataFrame, baseline: str, order: Sequence[str] | N
 
 def months_to_half(times: pd.DataFrame) -> pd.DataFrame:
     """Per run and event, the first month since the permit at which half had reached it (NaN if
-    never within the run)."""
+    never within the horizon)."""
     def first(g: pd.DataFrame) -> float:
         hit = g.loc[g["share_reached"] >= 50.0, "month"]
         return float(hit.min()) if len(hit) else np.nan

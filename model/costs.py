@@ -92,8 +92,8 @@ class Costs:
         """Book month ``t`` (called by the income pathway after benefits are set).
 
         Args:
-            s: the persons whose permit has begun (a range of person indices).
-            pay: net pay of each person in ``s``.
+            s: the persons followed this month (a range of person indices).
+            pay: net pay of each person in work.
             hh_benefit_share: per household, the share of the full norm paid as benefit (0-1).
         """
         c, tot = self.c, self.totals

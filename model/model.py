@@ -54,10 +54,13 @@ class IntegrationModel(mesa.Model):
     Within a month each pathway sees the state the earlier ones left (the order is a modelling
     assumption: for example a person housed this month can have an intake this month).
 
-    Each person is followed from their own permit for ``population.horizon_months`` months. The
-    pathways work on :attr:`live`, the range of persons followed this month (persons are ordered by
-    permit month, so it is one slice of every array); a person past the horizon keeps their last
-    state, which still counts in their household's income (:attr:`arrived`).
+    Each person is recorded from their own permit for ``population.horizon_months`` months, and a
+    household is followed as long as any of its members is recorded, so that nobody recorded ever
+    shares a household with someone whose state has stopped. The pathways work on :attr:`live`,
+    the persons of the households followed this month (households are ordered by their last
+    member's permit month, so it is one slice of every array); afterwards a household keeps its
+    state, except that the housing queue, shared by everyone, still serves it (:attr:`arrived`).
+    So the horizon is only a window: a shorter one changes no earlier month.
 
     Args:
         config: a validated :class:`model.config.RunConfig`.
@@ -88,14 +91,16 @@ class IntegrationModel(mesa.Model):
         for pw in self.pathways:
             pw.initialise()
         self.recorder = Recorder(self.people, int(pop.horizon_months))
-        # persons are ordered by permit month (model.population), so the persons a month concerns
-        # are contiguous: those whose own permit has begun and who are within the horizon
-        pm = self.people.permit_month
+        # households are ordered by their last member's permit month (model.population), so the
+        # persons a month concerns are contiguous: from the first household whose last member is
+        # still within the horizon to the last household with a member whose permit has begun
+        last = self.households.last_permit[self.people.household]
+        lag = int((last - self.people.permit_month).max(initial=0))  # longest family delay
         months = np.arange(self.months)
-        self._arrived_end = np.searchsorted(pm, months, side="right")
-        self._live_start = np.searchsorted(pm, months - int(pop.horizon_months), side="left")
-        self.live = slice(0, 0)  #: persons followed this month (a range of indices)
-        self.arrived = slice(0, 0)  #: persons whose permit has begun, including those past the horizon
+        self._arrived_end = np.searchsorted(last, months + lag, side="right")
+        self._live_start = np.searchsorted(last, months - int(pop.horizon_months), side="left")
+        self.live = slice(0, 0)  #: persons of the households followed this month (a range)
+        self.arrived = slice(0, 0)  #: everyone whose permit may have begun, followed or not
         self.trace_ids = np.asarray(trace if trace is not None else [], dtype=np.int64)
         self.traces: dict[str, list] = {s.name: [] for s in STATES} if len(self.trace_ids) else {}
         self.t = 0
@@ -107,7 +112,7 @@ class IntegrationModel(mesa.Model):
         self.live = slice(int(self._live_start[t]), self.arrived.stop)
         for pw in self.pathways:
             pw.step(t)
-        self.recorder.record(t)
+        self.recorder.record(t, self.live)
         if self.traces:
             for name, rows in self.traces.items():
                 rows.append(getattr(self.people, name)[self.trace_ids].copy())
@@ -130,9 +135,10 @@ class RunResult:
         columns: names of the count columns in ``cube``.
         cube: counts (column, month since permit, sex, origin, education, age group).
         costs: EUR per model month, by item.
-        months_to_home: per person who went through reception, months from permit to a home.
+        months_to_home: per person who went through reception, months from permit to a home
+            (NaN if none within the horizon).
         months_to_job: per adult (18-64 at the permit), months from permit to the first job
-            (NaN if none within the run).
+            (NaN if none within the horizon).
         permit_month: per person, the model month of their own permit.
         traces: for traced persons, each state as an array (model month, traced person).
         trace_ids: the traced persons' indices.
@@ -154,17 +160,18 @@ class RunResult:
         ppl = m.people
         from model.people import NEVER, Residence
 
-        # everyone who waited in reception after their permit; NaN = not housed within the run
+        # everyone who waited in reception after their permit; NaN = not housed within the horizon
+        horizon = int(m.config.population.horizon_months)
         went = (ppl.ti_reception != NEVER) & (ppl.residence != Residence.NOT_ARRIVED)
-        to_home = np.where(ppl.ti_housed[went] == NEVER, np.nan,
-                           (ppl.ti_housed - ppl.permit_month)[went].astype(float))
+        to_home = (ppl.ti_housed - ppl.permit_month)[went].astype(float)
+        to_home[(ppl.ti_housed[went] == NEVER) | (to_home > horizon)] = np.nan
         age_at_permit = ppl.age0 + ppl.permit_month / 12.0
         adult = (age_at_permit >= 18) & (age_at_permit < 65)
-        job = np.where(ppl.ti_first_job == NEVER, np.nan,
-                       (ppl.ti_first_job - ppl.permit_month).astype(float))[adult]
+        job = (ppl.ti_first_job - ppl.permit_month)[adult].astype(float)
+        job[(ppl.ti_first_job[adult] == NEVER) | (job > horizon)] = np.nan
         return cls(config=m.config, law=m.policy.law, columns=m.recorder.columns,
                    cube=m.recorder.cube(), costs={k: v.copy() for k, v in m.costs.totals.items()},
-                   months_to_home=np.fmax(to_home, 0), months_to_job=job,
+                   months_to_home=np.maximum(to_home, 0), months_to_job=job,
                    permit_month=ppl.permit_month.copy(),
                    traces={k: np.array(v) for k, v in m.traces.items()}, trace_ids=m.trace_ids)
 

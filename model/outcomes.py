@@ -92,16 +92,14 @@ class Recorder:
         self.horizon = horizon
         self.n_static = len(SEXES) * len(ORIGINS) * len(EDUCATIONS)
         self.n_class = self.n_static * len(AGE_GROUPS)
-        pm = people.permit_month
-        if np.any(pm[1:] < pm[:-1]):
-            raise ValueError("the recorder needs persons ordered by permit month (model.population)")
-        self._pm = pm
+        self._pm = people.permit_month
         static = (people.sex.astype(np.int64) * len(ORIGINS) + people.origin) * len(EDUCATIONS) \
             + people.education
         self.static_class = static * len(AGE_GROUPS)
         size = (horizon + 1) * self.n_class
         self.columns = ("working_age", "obliged", "present", "cohort") + OUTCOME_NAMES
-        self._edges = np.array(AGE_EDGES, dtype=np.float32)
+        #: age group (index into AGE_GROUPS) of each whole year of age
+        self._group_of_year = np.searchsorted(np.array(AGE_EDGES), np.arange(256), side="right")
         # 0/1 columns are counted several at a time: weights f0 + f1 * B + f2 * B^2 + ..., with B
         # larger than any bin's count over the whole run (a bin holds one month since the permit
         # and one class, so it counts each person of that class at most once), so every column's
@@ -115,20 +113,25 @@ class Recorder:
         self._cohort = np.zeros(size)
         self._belonging_sum = np.zeros(size)
 
-    def record(self, t: int) -> None:
-        """Count month ``t`` for everyone whose own permit began at most ``horizon`` months ago."""
+    def record(self, t: int, s: slice) -> None:
+        """Count month ``t`` for the persons in ``s`` whose own permit began at most ``horizon``
+        months ago (``s``, a range of person indices, must hold all of them)."""
         ppl = self.people
-        lo = int(np.searchsorted(self._pm, t - self.horizon, side="left"))
-        hi = int(np.searchsorted(self._pm, t, side="right"))
-        if hi <= lo:
+        if s.stop <= s.start:
             return
-        s = slice(lo, hi)  # persons are ordered by permit month
-        r = t - self._pm[s].astype(np.int64)  # months since the permit, falling from r.max()
-        r0 = int(r[-1])
-        span = (int(r[0]) - r0 + 1) * self.n_class
-        age = ppl.age0[s] + np.float32(t / 12.0)
-        agegrp = sum((age >= e).view(np.int8) for e in self._edges)  # index into AGE_GROUPS
-        key = (r - r0) * self.n_class + self.static_class[s] + agegrp
+        pm = self._pm[s]
+        r = t - pm.astype(np.int64)  # months since the permit
+        recorded = (r >= 0) & (r <= self.horizon)
+        # only the months since permit that occur this month are touched (a few years' worth)
+        r0 = max(0, t - int(pm.max()))
+        span = (min(self.horizon, t - int(pm.min())) - r0 + 1) * self.n_class
+        if span <= 0:
+            return
+        # age group from whole years (age >= an edge exactly when its whole years are; nobody
+        # recorded is younger than 0)
+        agegrp = self._group_of_year[(ppl.age0[s] + np.float32(t / 12.0)).astype(np.int64)]
+        # persons not recorded this month go to an extra bin, dropped below
+        key = np.where(recorded, (r - r0) * self.n_class + self.static_class[s] + agegrp, span)
         res = ppl.residence[s]
         housed = res == Residence.HOUSED
         in_rec = res == Residence.RECEPTION
@@ -153,16 +156,15 @@ class Recorder:
             "permanent_permit": present & (permit == Permit.PERMANENT),
             "naturalised": present & (permit == Permit.CITIZEN),
         }
-        # only the months since permit present this month are touched (at most ~3 years' worth)
         out = slice(r0 * self.n_class, r0 * self.n_class + span)
-        self._cohort[out] += np.bincount(key, minlength=span)
+        self._cohort[out] += np.bincount(key, minlength=span + 1)[:span]
         self._belonging_sum[out] += np.bincount(
-            key, weights=np.where(wa, ppl.belonging[s], 0.0), minlength=span)
+            key, weights=np.where(wa, ppl.belonging[s], 0.0), minlength=span + 1)[:span]
         for g, names in enumerate(self._groups):
             w = flags[names[0]].astype(np.float64)
             for name, scale in zip(names[1:], self._scales[1:]):
                 w += flags[name] * scale
-            self._packed[g, out] += np.bincount(key, weights=w, minlength=span)
+            self._packed[g, out] += np.bincount(key, weights=w, minlength=span + 1)[:span]
 
     # ---- reading the counts -------------------------------------------------------------------
     def cube(self) -> np.ndarray:

@@ -132,6 +132,7 @@ class Households:
     kind: np.ndarray  #: SINGLE, COUPLE, COUPLE_CHILDREN or SINGLE_PARENT
     primary: np.ndarray  #: person index of the primary permit holder
     young_child_until: np.ndarray  #: model month the youngest child turns 4 (childcare need)
+    last_permit: np.ndarray  #: model month the last member's own permit begins (persons are in this order)
 
 
 def build(p, year: int, people_rng: np.random.Generator,
@@ -245,14 +246,17 @@ def build(p, year: int, people_rng: np.random.Generator,
     youngest = np.full(n_hh, np.inf)
     np.minimum.at(youngest, hh, child_age0)
     young_until = np.where(np.isfinite(youngest), np.round((4.0 - youngest) * 12.0), -1)
-    # persons in order of their own permit month (stable, so a household's members who arrive
-    # together stay together): the persons a month concerns are then one contiguous range of
-    # indices (``IntegrationModel.live``), which the pathways work on as array views
-    order = np.argsort(people.permit_month, kind="stable")
+    # households in order of their last member's permit month, members together: the persons a
+    # month concerns (households with a member followed) are then one contiguous range of indices
+    # (``IntegrationModel.live``), which the pathways work on as array views
+    last_permit = np.zeros(n_hh, np.int64)
+    np.maximum.at(last_permit, hh, pm)
+    order = np.argsort(last_permit[hh], kind="stable")
     people.reorder(order)
     position = np.empty(n, np.int64)
     position[order] = np.arange(n)
     households = Households(size=np.bincount(hh, minlength=n_hh).astype(np.int32),
                             kind=kind.astype(np.int8), primary=position[first],
-                            young_child_until=young_until.astype(np.int32))
+                            young_child_until=young_until.astype(np.int32),
+                            last_permit=last_permit.astype(np.int32))
     return people, households

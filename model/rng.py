@@ -1,8 +1,9 @@
 """Common random numbers: one random stream per decision, with stable per-person draws.
 
 Every stochastic decision (finding a job, passing an exam, ...) has a named stream. A draw is a pure
-function of (run seed, stream name, model month, person index): a 64-bit key hashed from (seed,
-stream, month) is combined with the person's index and mixed with the SplitMix64 output function,
+function of (run seed, stream name, model month, person index): a 64-bit key for (seed, stream,
+month) (a hash of seed and stream, advanced by the month with SplitMix64) is combined with the
+person's index and mixed with the SplitMix64 output function,
 so the draws a person gets for one decision never depend on how many draws other decisions, other
 months or other persons consumed, and a pathway can draw for just the persons it needs. Two scenarios
 run on the same seed therefore differ only through policy: a policy that changes who is *eligible*
@@ -26,20 +27,22 @@ def _key(seed: int, name: str) -> int:
     return int.from_bytes(digest, "little")
 
 
-_GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_MASK = 0xFFFFFFFFFFFFFFFF
+_GAMMA_INT = 0x9E3779B97F4A7C15
+_GAMMA = np.uint64(_GAMMA_INT)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _S30, _S27, _S31, _S11 = (np.uint64(k) for k in (30, 27, 31, 11))
 
 
-def _splitmix(base: int, idx: np.ndarray | None, mixed: np.ndarray) -> np.ndarray:
+def _splitmix(base: int, idx: np.ndarray | slice | None, mixed: np.ndarray) -> np.ndarray:
     """U(0,1) for each index: the SplitMix64 output function applied to ``base + idx * gamma``
     (Steele, Lea & Flood 2014), so any subset of persons can be drawn without drawing the rest.
 
-    ``mixed`` holds ``arange(n) * gamma`` precomputed, so a draw for ``idx`` (or for everyone,
-    ``idx=None``) starts from a gather. Unsigned array arithmetic wraps modulo 2**64 silently.
+    ``mixed`` holds ``arange(n) * gamma`` precomputed, so a draw for ``idx`` (indices, a slice, or
+    ``None`` for everyone) starts from a copy of part of it. Unsigned array arithmetic wraps modulo 2**64 silently.
     """
-    x = mixed.copy() if idx is None else mixed[idx]
+    x = mixed.copy() if idx is None else mixed[idx].copy() if isinstance(idx, slice) else mixed[idx]
     x += np.uint64(base)
     tmp = np.empty_like(x)
     x ^= np.right_shift(x, _S30, out=tmp)
@@ -65,21 +68,23 @@ class CommonRandom:
         self.seed = int(seed)
         self.n = int(n)
         self._mixed = np.arange(self.n, dtype=np.uint64) * _GAMMA  #: index x gamma, per person
-        self._bases: dict[tuple[str, int], int] = {}
+        self._keys: dict[str, int] = {}  #: per stream name
 
     def _base(self, name: str, t: int) -> int:
-        key = (name, t)
-        b = self._bases.get(key)
-        if b is None:
-            if len(self._bases) > 4096:
-                self._bases.clear()
-            b = _key(self.seed, f"{name}@{t}") & 0xFFFFFFFFFFFFFFFF
-            self._bases[key] = b
-        return b
+        """64-bit key of (seed, stream, month): the stream's key (a hash of seed and name, made
+        once) advanced ``t + 2`` steps of SplitMix64, in plain integers (a few operations a call)."""
+        k = self._keys.get(name)
+        if k is None:
+            k = self._keys[name] = _key(self.seed, name) & _MASK
+        x = (k + (t + 2) * _GAMMA_INT) & _MASK
+        x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+        return x ^ (x >> 31)
 
-    def uniform(self, name: str, t: int, idx: np.ndarray | None = None) -> np.ndarray:
+    def uniform(self, name: str, t: int, idx: np.ndarray | slice | None = None) -> np.ndarray:
         """U(0,1) draws for decision ``name`` at month ``t``: one per person, or one per index in
-        ``idx``. Person ``i`` gets the same draw whether it is asked for alone or with everyone.
+        ``idx`` (an array of indices or a slice). Person ``i`` gets the same draw whether it is
+        asked for alone or with everyone.
         """
         return _splitmix(self._base(name, t), idx, self._mixed)
 

@@ -7,8 +7,9 @@ A pathway is one module with
 - a :class:`Pathway` subclass with ``name``, ``initialise()`` (state at the cohort's start) and
   ``step(t)`` (one month, vectorised over people).
 
-``step`` works on the persons followed this month, ``s = self.model.live``: a slice, because persons
-are ordered by permit month. ``ppl.language[s]`` is a view (writing to it writes the state), a mask
+``step`` works on the persons followed this month, ``s = self.model.live``: a slice, because
+households are ordered by their last member's permit month (the slice also holds family members who
+have not arrived yet: every rule leaves persons who are not present alone). ``ppl.language[s]`` is a view (writing to it writes the state), a mask
 over it gives positions, and ``s.start + np.flatnonzero(mask)`` gives person indices, which are
 what random draws (:meth:`uniform`) and writes by index take.
 
@@ -41,7 +42,8 @@ class Pathway(ABC):
 
     def uniform(self, stream: str, t: int, idx=None):
         """Stable per-person U(0,1) draws for this pathway's decision ``stream`` at month ``t``,
-        for everyone or for the persons in ``idx``."""
+        for everyone or for the persons in ``idx`` (indices or a slice, such as the live range:
+        cheaper than indices when most of the range needs a draw)."""
         return self.model.streams.uniform(f"{self.name}.{stream}", t, idx)
 
     @abstractmethod

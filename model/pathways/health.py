@@ -52,15 +52,13 @@ class Health(Pathway):
         res = ppl.residence[s]
         housed = res == Residence.HOUSED
         in_rec = res == Residence.RECEPTION
-        pos = np.flatnonzero(housed | in_rec)  # positions in the live range
-        idx = s.start + pos
-        u = self.uniform("change", t, idx)
-        # one draw: onset for the healthy, recovery for the poorly
-        poor = ppl.poor_health
-        is_poor = poor[idx]
-        onset = np.where(in_rec[pos], p.limbo_onset, p.settled_onset)
-        recover = housed[pos] * (p.recovery_rate * self.policy.social_guidance) * (1.0 + ppl.employed[idx])
-        change = idx[np.where(is_poor, u < recover, u < onset)]
-        if len(change):
+        # one draw for everyone followed (most are present): onset for the healthy, recovery for
+        # the poorly; nobody changes while absent (chance 0)
+        u = self.uniform("change", t, s)
+        poor = ppl.poor_health[s]  # a view: writes through it change the state
+        recover = housed * (p.recovery_rate * self.policy.social_guidance) * (1.0 + ppl.employed[s])
+        onset = np.where(in_rec, p.limbo_onset, np.where(housed, p.settled_onset, 0.0))
+        change = u < np.where(poor, recover, onset)
+        if change.any():
             poor[change] = ~poor[change]
-            ppl.ti_poor_health[change] = t
+            ppl.ti_poor_health[s][change] = t

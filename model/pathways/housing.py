@@ -69,7 +69,8 @@ class Housing(Pathway):
 
     def step(self, t: int) -> None:
         ppl = self.people
-        s = self.model.live
+        # the queue is shared by everyone: households past the horizon still wait and take homes
+        s = self.model.arrived
         o = s.start
         res = ppl.residence[s]  # a view: writes through it change the state
         # 1. persons whose own permit begins now join the cohort: permit holders in the asylum

@@ -45,17 +45,15 @@ class Income(Pathway):
 
     def step(self, t: int) -> None:
         ppl, p = self.people, self.p
-        live = self.model.live
-        ppl.months_worked[live] += ppl.employed[live]
-        # households count everyone who has arrived: a member past the horizon keeps their last
-        # job and pay (model.model), and still counts in the household's income
-        s = self.model.arrived
-        pay = self.pay_by_hours[ppl.hours[s]] * (1.0 + p.good_match_premium * ppl.good_match[s])
+        s = self.model.live  # whole households (model.model)
+        ppl.months_worked[s] += ppl.employed[s]
         hh = ppl.household[s]
+        workers = s.start + np.flatnonzero(ppl.employed[s])
+        pay = self.pay_by_hours[ppl.hours[workers]] * (1.0 + p.good_match_premium * ppl.good_match[workers])
         housed = ppl.residence[s] == Residence.HOUSED
         adults = housed & (ppl.age0[s] >= np.float32(18 - t / 12.0))
-        income = np.bincount(hh, weights=pay, minlength=self.n_hh)
-        n_adults = np.bincount(hh, weights=adults, minlength=self.n_hh)
+        income = np.bincount(ppl.household[workers], weights=pay, minlength=self.n_hh)
+        n_adults = np.bincount(hh[adults], minlength=self.n_hh)
         norm = np.where(n_adults >= 2, p.norm_single * p.norm_couple_factor, p.norm_single)
         hh_benefit = (n_adults > 0) & (income < norm)
         ppl.on_benefit[s] = housed & hh_benefit[hh]

@@ -10,7 +10,8 @@ at ``permanent_uptake`` a month if the obligation is met or not required (D7); o
 extended and stays temporary (insecurity lowers hiring, see ``work``, and belonging). From
 ``policy.naturalisation_years``, people whose exam is passed (or exempted) at the required level
 (D7, D9) naturalise at ``naturalisation_rate x naturalisation_ease`` a month (D8). Anyone present
-leaves at ``leave_rate`` a month.
+leaves at ``leave_rate`` a month (the month is drawn once per person, a geometric number of months
+after the permit, which is the same as a monthly draw at a constant chance).
 """
 
 from __future__ import annotations
@@ -38,7 +39,14 @@ class Permits(Pathway):
     name = "permits"
 
     def initialise(self) -> None:
-        pass  # everyone starts on a temporary permit (the People default)
+        # everyone starts on a temporary permit (the People default). Leaving at a constant monthly
+        # chance from the permit on is a geometric number of months: drawn once per person
+        ppl, rate = self.people, self.p.leave_rate
+        u = self.model.streams.uniform("permits.leave", -1)
+        with np.errstate(divide="ignore"):
+            months = np.floor(np.log1p(-u) / np.log1p(-rate)) if rate > 0 else np.full(ppl.n, np.inf)
+        #: model month each person leaves the country, if still followed then
+        self.leave_month = np.minimum(ppl.permit_month + months, 2 ** 31 - 1).astype(np.int32)
 
     def step(self, t: int) -> None:
         ppl, p, pol = self.people, self.p, self.policy
@@ -69,9 +77,8 @@ class Permits(Pathway):
             nat = idx[self.uniform("naturalise", t, idx) < p.naturalisation_rate * pol.naturalisation_ease]
             ppl.permit[nat] = Permit.CITIZEN
             ppl.ti_permit[nat] = t
-        # leaving the country (a separate draw)
-        idx = o + np.flatnonzero(present)
-        leave = idx[self.uniform("leave", t, idx) < p.leave_rate]
+        # leaving the country (the month was drawn at the start)
+        leave = o + np.flatnonzero(present & (self.leave_month[s] == t))
         if len(leave):
             ppl.residence[leave] = Residence.LEFT
             ppl.ti_left[leave] = t
