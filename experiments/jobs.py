@@ -35,7 +35,7 @@ import pandas as pd
 
 from model.config import ROOT, RunConfig
 from model.model import IntegrationModel, RunResult
-from model.people import Residence, Study
+from model.people import Study
 
 #: stages in the order of the pathway (bottom to top of the stacked chart)
 STAGES = ("reception", "housed", "benefits", "learning", "education", "work", "left")
@@ -90,23 +90,23 @@ class StageModel(IntegrationModel):
         self._count_stages(t)
 
     def _count_stages(self, t: int) -> None:
-        ppl = self.people
-        rel = t - ppl.permit_month.astype(np.int64)
-        age = ppl.age0 + np.float32(t / 12.0)
-        active = (rel >= 0) & (rel <= self.horizon) & (age >= 18) & (age < 65)
+        ppl, now = self.people, self.now
+        s = now.live  # holds everyone within the horizon (model.model)
+        rel = t - ppl.permit_month[s].astype(np.int64)
+        active = (rel >= 0) & (rel <= self.horizon) & (now.age >= 18) & (now.age < 65)
         if not active.any():
             return
-        idx = np.flatnonzero(active)
-        res = ppl.residence[idx]
-        stage = np.full(len(idx), STAGES.index("housed"), dtype=np.int64)
+        pos = np.flatnonzero(active)
+        stage = np.full(len(pos), STAGES.index("housed"), dtype=np.int64)
         # assigned from the last rule to the first, so the first rule that applies wins
-        stage[(res == Residence.HOUSED) & ppl.on_benefit[idx]] = STAGES.index("benefits")
-        stage[res == Residence.RECEPTION] = STAGES.index("reception")
+        idx = s.start + pos
+        stage[now.housed[pos] & ppl.on_benefit[idx]] = STAGES.index("benefits")
+        stage[now.in_reception[pos]] = STAGES.index("reception")
         stage[ppl.in_course[idx]] = STAGES.index("learning")
         stage[ppl.study[idx] == Study.ENROLLED] = STAGES.index("education")
         stage[ppl.employed[idx]] = STAGES.index("work")
-        stage[res == Residence.LEFT] = STAGES.index("left")
-        key = stage * (self.horizon + 1) + rel[idx]
+        stage[~now.present[pos]] = STAGES.index("left")  # whose permit has begun and who is not here
+        key = stage * (self.horizon + 1) + rel[pos]
         self.stage_counts += np.bincount(key, minlength=self.stage_counts.size).reshape(
             self.stage_counts.shape)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.parameters import Param
-from model.people import Education, Residence, Route
+from model.people import Education, Route
 
 PARAMS: tuple[Param, ...] = (
     Param("reception_per_year", 28_750.0, "EUR per person-year",
@@ -88,25 +88,24 @@ class Costs:
         """Charge ``count`` assessments of foreign qualifications (an expected number)."""
         self._pending_support += count * self.c.assessment
 
-    def month(self, t: int, ppl, s: slice, pay: np.ndarray, hh_benefit_share: np.ndarray) -> None:
-        """Book month ``t`` (called by the income pathway after benefits are set).
+    def month(self, now, ppl, pay: np.ndarray, hh_benefit_share: np.ndarray) -> None:
+        """Book the month of ``now`` (a :class:`model.people.Month`; called by the income pathway
+        after benefits are set), for the persons followed in it.
 
         Args:
-            s: the persons followed this month (a range of person indices).
             pay: net pay of each person in work.
             hh_benefit_share: per household, the share of the full norm paid as benefit (0-1).
         """
-        c, tot = self.c, self.totals
-        res = ppl.residence[s]
-        tot["reception"][t] = np.count_nonzero(res == Residence.RECEPTION) * c.reception_per_year / 12
+        c, tot, t, s = self.c, self.totals, now.t, now.live
+        tot["reception"][t] = np.count_nonzero(now.in_reception) * c.reception_per_year / 12
         tot["benefits"][t] = hh_benefit_share.sum() * c.benefit_per_year / 12
         tot["courses"][t] = self._pending_courses
         self._pending_courses = 0.0
         adult = ppl.age0[s] >= np.float32(18 - t / 12)
-        early = (res == Residence.HOUSED) & (ppl.ti_housed[s] > t - 36) & adult
+        early = now.housed & (ppl.ti_housed[s] > t - 36) & adult
         n_support = np.count_nonzero(early)
         if self.policy.start_in_reception:
-            n_support += np.count_nonzero((res == Residence.RECEPTION) & adult)
+            n_support += np.count_nonzero(now.in_reception & adult)
         tot["support"][t] = n_support * self.support_rate + self._pending_support
         self._pending_support = 0.0
         if self.subsidy_rate:

@@ -20,7 +20,7 @@ from model.costs import Costs
 from model.outcomes import Recorder
 from model.pathways import PATHWAYS
 from model.policy import LEVERS, Policy
-from model.people import STATES
+from model.people import STATES, Month
 from model.rng import CommonRandom
 
 # Mesa logs every step of every model at INFO ("Step N at time N"); with hundreds of months per
@@ -100,6 +100,7 @@ class IntegrationModel(mesa.Model):
         self._arrived_end = np.searchsorted(last, months + lag, side="right")
         self._live_start = np.searchsorted(last, months - int(pop.horizon_months), side="left")
         self.live = slice(0, 0)  #: persons of the households followed this month (a range)
+        self.now: Month | None = None  #: this month's ages and residence masks of ``live``
         self.arrived = slice(0, 0)  #: everyone whose permit may have begun, followed or not
         self.trace_ids = np.asarray(trace if trace is not None else [], dtype=np.int64)
         self.traces: dict[str, list] = {s.name: [] for s in STATES} if len(self.trace_ids) else {}
@@ -110,9 +111,10 @@ class IntegrationModel(mesa.Model):
         t = self.t
         self.arrived = slice(0, int(self._arrived_end[t]))
         self.live = slice(int(self._live_start[t]), self.arrived.stop)
+        self.now = Month(self.people, t, self.live)
         for pw in self.pathways:
             pw.step(t)
-        self.recorder.record(t, self.live)
+        self.recorder.record(self.now)
         if self.traces:
             for name, rows in self.traces.items():
                 rows.append(getattr(self.people, name)[self.trace_ids].copy())

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.people import Exam, Hours, Permit, Residence, Sex, Study
+from model.people import Exam, Hours, Permit, Study
 from model.population import ORIGINS
 
 AGE_EDGES = (18, 25, 35, 45, 55, 65)
@@ -113,10 +113,10 @@ class Recorder:
         self._cohort = np.zeros(size)
         self._belonging_sum = np.zeros(size)
 
-    def record(self, t: int, s: slice) -> None:
-        """Count month ``t`` for the persons in ``s`` whose own permit began at most ``horizon``
-        months ago (``s``, a range of person indices, must hold all of them)."""
-        ppl = self.people
+    def record(self, now) -> None:
+        """Count the month of ``now`` (a :class:`model.people.Month`) for the persons whose own
+        permit began at most ``horizon`` months ago (its range ``live`` must hold all of them)."""
+        ppl, t, s = self.people, now.t, now.live
         if s.stop <= s.start:
             return
         pm = self._pm[s]
@@ -129,13 +129,10 @@ class Recorder:
             return
         # age group from whole years (age >= an edge exactly when its whole years are; nobody
         # recorded is younger than 0)
-        agegrp = self._group_of_year[(ppl.age0[s] + np.float32(t / 12.0)).astype(np.int64)]
+        agegrp = self._group_of_year[now.age.astype(np.int64)]
         # persons not recorded this month go to an extra bin, dropped below
         key = np.where(recorded, (r - r0) * self.n_class + self.static_class[s] + agegrp, span)
-        res = ppl.residence[s]
-        housed = res == Residence.HOUSED
-        in_rec = res == Residence.RECEPTION
-        present = housed | in_rec
+        housed, in_rec, present = now.housed, now.in_reception, now.present
         wa = present & (agegrp >= 1) & (agegrp <= 5)
         emp = ppl.employed[s]
         study = ppl.study[s] == Study.ENROLLED

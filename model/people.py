@@ -142,7 +142,7 @@ STATES: tuple[State, ...] = (
 class People:
     """All persons' state, as arrays of length ``n`` (one element per person).
 
-    Household-level arrays (indexed by household id) live in :attr:`hh_*`.
+    Household-level arrays (indexed by household id) are in :class:`model.population.Households`.
     """
 
     def __init__(self, n: int) -> None:
@@ -155,14 +155,49 @@ class People:
         for s in STATES:
             setattr(self, s.name, getattr(self, s.name)[order])
 
-    def age(self, t: int) -> np.ndarray:
-        """Age in years at model month ``t``."""
-        return self.age0 + np.float32(t / 12.0)
-
-    def present(self) -> np.ndarray:
-        """Arrived and not left: in reception or housed."""
-        return (self.residence == Residence.RECEPTION) | (self.residence == Residence.HOUSED)
-
     def nbytes(self) -> int:
         """Memory held by person-level arrays (bytes)."""
         return sum(getattr(self, s.name).nbytes for s in STATES)
+
+
+class Month:
+    """What most pathways read about the persons followed in month ``t`` (the range ``live``),
+    computed once a month instead of in every pathway: their age, and where they live.
+
+    The residence masks are recomputed on first use after :meth:`moved`, which a pathway that
+    changes anyone's residence must call (housing and permits do). The arrays are shared: read
+    them, never change them in place.
+    """
+
+    def __init__(self, people: People, t: int, live: slice) -> None:
+        self.t = t
+        self.live = live
+        self.age = people.age0[live] + np.float32(t / 12.0)  #: age in years
+        self._people = people
+        self._where: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def moved(self) -> None:
+        """Residence has changed: the masks are recomputed when next read."""
+        self._where = None
+
+    def _masks(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self._where is None:
+            res = self._people.residence[self.live]
+            housed, in_reception = res == Residence.HOUSED, res == Residence.RECEPTION
+            self._where = housed, in_reception, housed | in_reception
+        return self._where
+
+    @property
+    def housed(self) -> np.ndarray:
+        """Housed in a municipality."""
+        return self._masks()[0]
+
+    @property
+    def in_reception(self) -> np.ndarray:
+        """Waiting in a reception centre."""
+        return self._masks()[1]
+
+    @property
+    def present(self) -> np.ndarray:
+        """Arrived and not left: in reception or housed."""
+        return self._masks()[2]

@@ -42,7 +42,8 @@ def _splitmix(base: int, idx: np.ndarray | slice | None, mixed: np.ndarray) -> n
     ``mixed`` holds ``arange(n) * gamma`` precomputed, so a draw for ``idx`` (indices, a slice, or
     ``None`` for everyone) starts from a copy of part of it. Unsigned array arithmetic wraps modulo 2**64 silently.
     """
-    x = mixed.copy() if idx is None else mixed[idx].copy() if isinstance(idx, slice) else mixed[idx]
+    sel = slice(None) if idx is None else idx
+    x = mixed[sel].copy() if isinstance(sel, slice) else mixed[sel]  # a slice is a view: copy it
     x += np.uint64(base)
     tmp = np.empty_like(x)
     x ^= np.right_shift(x, _S30, out=tmp)

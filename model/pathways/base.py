@@ -11,7 +11,10 @@ A pathway is one module with
 households are ordered by their last member's permit month (the slice also holds family members who
 have not arrived yet: every rule leaves persons who are not present alone). ``ppl.language[s]`` is a view (writing to it writes the state), a mask
 over it gives positions, and ``s.start + np.flatnonzero(mask)`` gives person indices, which are
-what random draws (:meth:`uniform`) and writes by index take.
+what random draws (:meth:`uniform`) and writes by index take. ``self.model.now``
+(:class:`model.people.Month`) holds what most pathways read about that range, computed once a
+month: ages and the residence masks (``housed``, ``in_reception``, ``present``); a pathway that
+changes anyone's residence calls ``self.model.now.moved()``.
 
 Both methods are abstract: a pathway that forgets one fails when the model is built, not silently.
 """

@@ -19,7 +19,7 @@ import numpy as np
 
 from model.parameters import Param
 from model.pathways.base import Pathway
-from model.people import Permit, Residence, Study
+from model.people import Permit, Study
 
 PARAMS: tuple[Param, ...] = (
     Param("adjust_rate", 0.05, "per month", "assumption", "speed at which belonging follows the situation",
@@ -66,11 +66,8 @@ class Belonging(Pathway):
 
     def step(self, t: int) -> None:
         ppl, p, pol = self.people, self.p, self.policy
-        s = self.model.live
-        res = ppl.residence[s]
-        housed = res == Residence.HOUSED
-        in_rec = res == Residence.RECEPTION
-        present = housed | in_rec
+        now = self.model.now
+        s, housed, in_rec, present, age = now.live, now.housed, now.in_reception, now.present, now.age
         since = t - ppl.permit_month[s]
         temporary = ppl.permit[s] == Permit.TEMPORARY
         insecure = temporary & (since > 12 * pol.permanence_years)
@@ -86,7 +83,6 @@ class Belonging(Pathway):
         b = ppl.belonging[s]  # a view: writes through it change the state
         b += (p.adjust_rate * present * (target - b)).astype(np.float32)
         # other participation: start for the free who do not take part, stop for participants
-        age = ppl.age0[s] + np.float32(t / 12.0)
         free = housed & ~employed & (ppl.study[s] != Study.ENROLLED) & (age >= 18) & (age < 65)
         vol = ppl.volunteering[s]  # a view
         pos = np.flatnonzero(free | vol)

@@ -17,7 +17,7 @@ import numpy as np
 
 from model.parameters import Param
 from model.pathways.base import Pathway
-from model.people import Exam, Residence, Route, Study
+from model.people import Exam, Route, Study
 
 PARAMS: tuple[Param, ...] = (
     Param("enrol_young", 0.08, "per month", "set by hand to CBS 2024 (60-87% of 18-23 in education at 5 years; not in the targets file)",
@@ -58,12 +58,9 @@ class Schooling(Pathway):
 
     def step(self, t: int) -> None:
         ppl, p, pol = self.people, self.p, self.policy
-        s = self.model.live
+        now = self.model.now
+        s, housed, present, age = now.live, now.housed, now.present, now.age
         o = s.start
-        res = ppl.residence[s]
-        housed = res == Residence.HOUSED
-        present = housed | (res == Residence.RECEPTION)
-        age = ppl.age0[s] + np.float32(t / 12.0)
         study = ppl.study[s]  # a view: writes through it change the state
         ti_study = ppl.ti_study[s]
         adult = age >= 18

@@ -17,7 +17,7 @@ import numpy as np
 
 from model.parameters import Param
 from model.pathways.base import Pathway
-from model.people import NEVER, Residence
+from model.people import NEVER
 
 PARAMS: tuple[Param, ...] = (
     Param("prevalence_at_arrival", 0.28, "share", "Laban et al. 2004 (42% after < 6 months); SCP 38-42%",
@@ -48,10 +48,8 @@ class Health(Pathway):
 
     def step(self, t: int) -> None:
         ppl, p = self.people, self.p
-        s = self.model.live
-        res = ppl.residence[s]
-        housed = res == Residence.HOUSED
-        in_rec = res == Residence.RECEPTION
+        now = self.model.now
+        s, housed, in_rec = now.live, now.housed, now.in_reception
         # one draw for everyone followed (most are present): onset for the healthy, recovery for
         # the poorly; nobody changes while absent (chance 0)
         u = self.uniform("change", t, s)

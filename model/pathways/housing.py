@@ -88,6 +88,7 @@ class Housing(Pathway):
             ppl.ti_housed[to_home] = t
             ppl.residence[to_reception] = Residence.RECEPTION
             ppl.ti_reception[to_reception] = t
+            self.model.now.moved()
         # 2. the queue: households with members in reception whose sponsor has waited long enough
         capacity = self.base_capacity * self.model.context.housing_supply[t]
         in_rec = res == Residence.RECEPTION
@@ -129,3 +130,4 @@ class Housing(Pathway):
             movers = in_rec & mark[household]
             res[movers] = Residence.HOUSED
             ppl.ti_housed[s][movers] = t
+            self.model.now.moved()

@@ -17,7 +17,6 @@ import numpy as np
 
 from model.parameters import Param
 from model.pathways.base import Pathway
-from model.people import Residence
 
 PARAMS: tuple[Param, ...] = (
     Param("norm_single", 1308.0, "EUR per month (net)", "Participatiewet norm 2024 (domain brief)",
@@ -45,12 +44,12 @@ class Income(Pathway):
 
     def step(self, t: int) -> None:
         ppl, p = self.people, self.p
-        s = self.model.live  # whole households (model.model)
+        now = self.model.now
+        s, housed = now.live, now.housed  # whole households (model.model)
         ppl.months_worked[s] += ppl.employed[s]
         hh = ppl.household[s]
         workers = s.start + np.flatnonzero(ppl.employed[s])
         pay = self.pay_by_hours[ppl.hours[workers]] * (1.0 + p.good_match_premium * ppl.good_match[workers])
-        housed = ppl.residence[s] == Residence.HOUSED
         adults = housed & (ppl.age0[s] >= np.float32(18 - t / 12.0))
         income = np.bincount(ppl.household[workers], weights=pay, minlength=self.n_hh)
         n_adults = np.bincount(hh[adults], minlength=self.n_hh)
@@ -58,4 +57,4 @@ class Income(Pathway):
         hh_benefit = (n_adults > 0) & (income < norm)
         ppl.on_benefit[s] = housed & hh_benefit[hh]
         share_paid = hh_benefit * ((norm - income) / norm)
-        self.model.costs.month(t, ppl, s, pay, share_paid)
+        self.model.costs.month(now, ppl, pay, share_paid)

@@ -22,7 +22,7 @@ import numpy as np
 
 from model.parameters import Param
 from model.pathways.base import Pathway
-from model.people import NEVER, Education, Exam, Residence, Route
+from model.people import NEVER, Education, Exam, Route
 
 PARAMS: tuple[Param, ...] = (
     Param("medical_exemption", 0.12, "share of those in poor health",
@@ -53,13 +53,10 @@ class Intake(Pathway):
     def step(self, t: int) -> None:
         ppl = self.people
         pol = self.policy
-        s = self.model.live
-        res = ppl.residence[s]
-        waiting = ppl.obliged[s] & (ppl.ti_intake[s] == NEVER)
-        if pol.start_in_reception:
-            waiting &= (res == Residence.RECEPTION) | (res == Residence.HOUSED)
-        else:
-            waiting &= res == Residence.HOUSED
+        now = self.model.now
+        s = now.live
+        waiting = (ppl.obliged[s] & (ppl.ti_intake[s] == NEVER)
+                   & (now.present if pol.start_in_reception else now.housed))
         if not waiting.any():
             return
         idx = s.start + np.flatnonzero(waiting)

@@ -28,7 +28,7 @@ import numpy as np
 
 from model.parameters import Param
 from model.pathways.base import Pathway
-from model.people import NEVER, Education, Exam, Residence, Route
+from model.people import NEVER, Education, Exam, Route
 
 PARAMS: tuple[Param, ...] = (
     Param("gain_course", 0.12, "CEFR levels per month",
@@ -125,12 +125,9 @@ class Language(Pathway):
 
     def step(self, t: int) -> None:
         ppl, p, pol = self.people, self.p, self.policy
-        s = self.model.live
+        now = self.model.now
+        s, housed, present, age = now.live, now.housed, now.present, now.age
         o = s.start
-        res = ppl.residence[s]
-        housed = res == Residence.HOUSED
-        present = housed | (res == Residence.RECEPTION)
-        age = ppl.age0[s] + np.float32(t / 12.0)
         lang = ppl.language[s]  # a view: writes through it change the state
         adult = age >= 18
         # 1. children at school (whole-range arithmetic: cheaper than masked writes)

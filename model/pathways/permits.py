@@ -50,10 +50,9 @@ class Permits(Pathway):
 
     def step(self, t: int) -> None:
         ppl, p, pol = self.people, self.p, self.policy
-        s = self.model.live
+        now = self.model.now
+        s, present = now.live, now.present
         o = s.start
-        res = ppl.residence[s]
-        present = (res == Residence.RECEPTION) | (res == Residence.HOUSED)
         if t >= 12 * min(pol.permanence_years, pol.naturalisation_years):
             since = t - ppl.permit_month[s]
             exam, obliged = ppl.exam[s], ppl.obliged[s]
@@ -82,6 +81,7 @@ class Permits(Pathway):
         if len(leave):
             ppl.residence[leave] = Residence.LEFT
             ppl.ti_left[leave] = t
+            now.moved()
             # whoever leaves the country leaves every activity here
             ppl.in_course[leave] = False
             ppl.volunteering[leave] = False

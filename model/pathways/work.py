@@ -33,7 +33,7 @@ import numpy as np
 from model.parameters import Param
 from model.municipality import local_demand
 from model.pathways.base import Pathway
-from model.people import NEVER, Education, Exam, Hours, Permit, Residence, Sex, Study
+from model.people import NEVER, Education, Exam, Hours, Permit, Sex, Study
 
 PARAMS: tuple[Param, ...] = (
     Param("base_rate", 0.075, "per month", "fitted to CBS 2014 cohort employment (S-curve)",
@@ -137,12 +137,10 @@ class Work(Pathway):
 
     def step(self, t: int) -> None:
         ppl, p, pol = self.people, self.p, self.policy
-        s = self.model.live
+        now = self.model.now
+        s, age = now.live, now.age
         o = s.start
-        res = ppl.residence[s]
-        present = (res == Residence.RECEPTION) | (res == Residence.HOUSED)
-        age = ppl.age0[s] + np.float32(t / 12.0)
-        working_age = present & (age >= 18) & (age < 65)
+        working_age = now.present & (age >= 18) & (age < 65)
         emp = ppl.employed[s]  # a view: writes through it change the state
         # 1. job loss (and everyone leaving working age or the country stops working)
         stop = emp & ~working_age
@@ -182,7 +180,7 @@ class Work(Pathway):
         eta += p.inactivity_effect * idle
         eta += p.childcare_effect * (self.mother[seekers] & (t < self.young_child_until[seekers]))
         h = p.base_rate * np.exp(eta) * (self.model.context.labour_demand[t] * self.policy_factor)
-        in_rec = res[pos] == Residence.RECEPTION
+        in_rec = now.in_reception[pos]
         h *= np.where(in_rec, p.reception_factor, self.muni_factor[ppl.municipality[seekers], edu])
         busy = ppl.in_course[seekers] | (ppl.study[seekers] == Study.ENROLLED)
         h *= np.where(busy, p.dual_track_lock_in if pol.dual_track else p.course_lock_in, 1.0)
