@@ -31,7 +31,9 @@ import statistics  # noqa: E402
 import time  # noqa: E402
 import tracemalloc  # noqa: E402
 
+from experiments.cli import fail  # noqa: E402
 from experiments.compose import load  # noqa: E402
+from model.errors import ConfigError  # noqa: E402
 from model.model import IntegrationModel  # noqa: E402
 
 
@@ -72,7 +74,12 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", action="store_true", help="print one JSON line")
     a = ap.parse_args()
-    r = measure(a.size, a.repeats, a.scenario, a.seed)
+    try:
+        if a.repeats < 1:
+            raise ConfigError("--repeats", a.repeats, "a whole number of at least 1")
+        r = measure(a.size, a.repeats, a.scenario, a.seed)
+    except ConfigError as e:
+        fail(e)
     if a.json:
         print(json.dumps(r))
         return

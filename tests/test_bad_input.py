@@ -8,9 +8,11 @@ folder must be empty: no result folder and no hidden ``.partial`` folder.
 
 from __future__ import annotations
 
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from conftest import PYTHON, ROOT
 
 #: (id, arguments, text the message must contain: the key, and what is allowed); the cases of the
 #: brief and every case that reaches Hydra or the model run in a subprocess
@@ -130,3 +132,15 @@ def test_more_bad_input_in_process(monkeypatch, capsys, tmp_path, name, args, ex
     assert len(err.splitlines()) == 1, err
     _check_line(err.splitlines()[0], expect)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args, key", [(("--size", "0"), "population.size=0"),
+                                       (("--repeats", "0"), "--repeats=0"),
+                                       (("--scenario", "nope"), "scenario='nope'")])
+def test_benchmark_bad_input_gives_one_line(args, key):
+    """The speed benchmark checks its own options and the model settings it passes on."""
+    p = subprocess.run([PYTHON, "-m", "experiments.benchmark", *args], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {key} is not allowed"), p.stderr
