@@ -303,6 +303,14 @@ def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "bas
     if runs.stages is not None:
         _csv(runs.stages, out / "stages_all.csv.gz", gz=True)
     summary = S.summarise_outcomes(runs.outcomes, base, scen, sets=sets)
+    broken = S.parts_check(runs.outcomes[runs.outcomes["group"] == "all"])
+    if broken:
+        warnings.append({"en": f"in {broken} month(s) of the runs, other participation overlaps work or education: "
+                               "the parts of participation in chart (a1) do not exclude each other there "
+                               "(education without work is then misstated)",
+                         "nl": f"in {broken} maand(en) van de runs overlapt andere participatie met werk of "
+                               "onderwijs: de delen van participatie in grafiek (a1) sluiten elkaar daar niet uit "
+                               "(onderwijs zonder werk klopt dan niet)"})
     costs_summary = S.summarise_costs(runs.costs, base, scen, sets=sets)
     times_summary = S.summarise_times(runs.times, base, scen, sets=sets)
     _csv(summary, out / "summary.csv")

@@ -34,16 +34,45 @@ def _band(ax, months, value, n, color):
                     color=color, alpha=0.2, linewidth=0)
 
 
+#: labels of participation's exclusive parts in a run's chart (experiments.summary.PARTS)
+PART_LABELS = {"employed": "Paid work", "education_not_working": "Education without paid work",
+               "volunteering": "Other participation only (volunteering)"}
+
+
+def run_parts(result) -> dict[str, np.ndarray]:
+    """Participation and its three exclusive parts (percent of 18-64 year olds, every month) of one
+    run: paid work, education without paid work (participating - employed - volunteering) and
+    other participation only; the parts add up to ``participating`` (see experiments.summary)."""
+    v = {o: shares(result.cube, result.columns, o, "all")[0]
+         for o in ("participating", "employed", "volunteering")}
+    return {"participating": v["participating"], "employed": v["employed"],
+            "education_not_working": v["participating"] - v["employed"] - v["volunteering"],
+            "volunteering": v["volunteering"]}
+
+
 def run_chart(result, path) -> None:
-    """Two panels: participation and its parts; housing, civic integration and benefits."""
+    """Two panels: participation and its parts (stacked); housing, civic integration and
+    benefits."""
+    from experiments.compare_charts import PART_STYLE
+
     cfg = result.config
     year = int(cfg.population.permit_year)
     months = np.arange(result.cube.shape[1])
     fig, axes = plt.subplots(1, 2, figsize=(13, 5.6), sharex=True)
+    parts = run_parts(result)
+    ax = axes[0]
+    bottom = np.zeros(len(months))
+    for name in ("employed", "education_not_working", "volunteering"):
+        color, hatch = PART_STYLE[name]
+        v = np.nan_to_num(parts[name])
+        ax.fill_between(months, bottom, bottom + v, facecolor=color, edgecolor="#777777",
+                        hatch=hatch, linewidth=0.0, alpha=0.85, label=PART_LABELS[name])
+        bottom = bottom + v
+    value, n = shares(result.cube, result.columns, "participating", "all")
+    ax.plot(months, value, color="#1b4f72", lw=2.0, label=BY_NAME["participating"].label)
+    _band(ax, months, value, n, "#1b4f72")
     panels = [
-        ("Participation and its parts (ages 18-64)",
-         [("participating", "#1b4f72", "-"), ("employed", "#c0392b", "-"),
-          ("in_education", "#7d3c98", "--"), ("volunteering", "#7f8c8d", ":")]),
+        ("Participation and its parts, stacked (ages 18-64)", []),
         ("Housing, civic integration, benefits",
          [("own_home", "#117a65", "-"), ("exam_passed", "#b9770e", "--"),
           ("exam_exempted", "#a04000", ":"), ("benefit", "#2e4053", "-.")]),
@@ -63,7 +92,7 @@ def run_chart(result, path) -> None:
     tm, tv = cbs_targets("employed", year)
     if len(tm):
         axes[0].scatter(tm, tv, color="black", zorder=5, s=22,
-                        label=f"CBS: employed, {year} cohort")
+                        label=f"CBS: employed, {year} cohort (compare with paid work)")
     for ax in axes:
         ax.legend(loc="upper left", fontsize=8.5, frameon=False)
     fig.suptitle(f"Scenario '{cfg.scenario}': {year} permit cohort, law of {result.law}, "

@@ -8,8 +8,11 @@ told apart in greyscale.
 
 Charts:
 
-a. ``a_employment``: employment over time, one panel per scenario, with the baseline as a reference
-   and CBS's published points on the baseline's panel;
+a. ``a1_participation``: participation (paid work, education or other participation) over time, one
+   panel per scenario, its three exclusive parts stacked (they add up to the whole: see
+   :data:`experiments.summary.PARTS`; the plotted numbers are in ``a1_participation.csv``), with the
+   baseline as a reference; ``a2_employment``: employment over time, one panel per scenario, with
+   the baseline as a reference and CBS's published points on the baseline's panel;
 b. ``b_effects``: forest plot of each scenario's effect after 3 and 5 years;
 c. ``c_stages``: how the working-age cohort is spread over the stages, baseline and full position;
 d. ``d_groups`` (full position by sex, origin, age and education) and ``d_groups_all`` (every
@@ -38,7 +41,7 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from experiments import i18n  # noqa: E402
 from experiments.i18n import t  # noqa: E402
-from experiments.summary import band  # noqa: E402
+from experiments.summary import PARTS, add_parts, band  # noqa: E402
 
 plt.rcParams.update({"svg.fonttype": "none", "font.size": 9.5, "axes.titlesize": 10,
                      "figure.dpi": 110, "savefig.dpi": 110})
@@ -79,6 +82,9 @@ STAGE_STYLE = {
     "learning": ("#9ecae1", "\\\\"), "education": ("#6a51a3", "oo"), "work": ("#08519c", ""),
     "left": ("#ffffff", "--"),
 }
+#: colours and hatches of participation's parts (stacked in this order, from the bottom)
+PART_STYLE = {"employed": ("#4a90c8", ""), "education_not_working": ("#b4a7d6", "//"),
+              "volunteering": ("#fdd49e", "..")}
 COST_STYLE = {"reception": ("#bdbdbd", "xx"), "benefits": ("#f16913", "//"),
               "courses": ("#6baed6", "\\\\"), "support": ("#31a354", ".."),
               "subsidies": ("#fdd0a2", "oo")}
@@ -208,7 +214,95 @@ def _grid(n: int, ncols: int) -> tuple[int, int]:
     return int(np.ceil(n / ncols)), ncols
 
 
-# ---- (a) employment over time ----------------------------------------------------------------
+# ---- (a1) participation and its parts over time ----------------------------------------------
+def participation_data(d: ChartData) -> pd.DataFrame:
+    """What chart (a1) draws, per scenario and month: the mean over replications of participation
+    and of each exclusive part (the parts add up to participation), and participation's median and
+    90% interval over replications."""
+    need = ("participating",) + PARTS
+    df = d.tidy[(d.tidy["group"] == "all") & d.tidy["outcome"].isin(("participating", "employed",
+                                                                     "volunteering"))]
+    df = add_parts(df)
+    df = df[df["outcome"].isin(need)]
+    if not len(df) or "participating" not in set(df["outcome"]):
+        return pd.DataFrame()
+    b = band(df, ["scenario", "outcome"])
+    mean = b.pivot_table(index=["scenario", "month"], columns="outcome", values="mean")
+    whole = b[b["outcome"] == "participating"].set_index(["scenario", "month"])
+    out = pd.DataFrame({"participating_mean": mean["participating"]})
+    for p in PARTS:
+        out[p] = mean[p] if p in mean else np.nan
+    for c in ("median", "p05", "p95"):
+        out[f"participating_{c}"] = whole[c]
+    return out.reset_index()
+
+
+def participation_over_time(d: ChartData, out: Path) -> list[Path] | None:
+    data = participation_data(d)
+    if not len(data):
+        return None
+    data.round(4).to_csv(out / "a1_participation.csv", index=False)
+    scen = [s for s in d.scenarios if s in set(data["scenario"])]
+    nrows, ncols = _grid(len(scen), 5 if len(scen) > 8 else min(len(scen), 4))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.3 * ncols + 0.6, 2.7 * nrows + 1.7),
+                             sharex=True, sharey=True, squeeze=False)
+    base = data[data["scenario"] == d.baseline]
+    top = float(np.nanmax(data["participating_p95"])) if len(data) else 100.0
+    ymax = min(100.0, max(10.0, top * 1.08))
+    for ax, s in zip(axes.flat, scen):
+        st = style(s, scen)
+        g = data[data["scenario"] == s]
+        m = g["month"].to_numpy()
+        bottom = np.zeros(len(g))
+        for p in PARTS:
+            color, hatch = PART_STYLE[p]
+            v = g[p].fillna(0.0).to_numpy()
+            ax.fill_between(m, bottom, bottom + v, facecolor=color, edgecolor="#777777", hatch=hatch,
+                            linewidth=0.0, alpha=0.85)
+            bottom = bottom + v
+        ax.fill_between(m, g["participating_p05"], g["participating_p95"], color="black", alpha=0.3,
+                        linewidth=0)
+        if s != d.baseline and len(base):
+            ax.plot(base["month"], base["participating_mean"], color="#000000", lw=1.0, ls="--",
+                    alpha=0.8)
+        ax.plot(m, g["participating_mean"], color=st.color, ls="-", lw=2.0, marker=st.marker,
+                markevery=(0, 24), ms=5)
+        _panel_title(ax, d, s)
+        ax.grid(alpha=0.3)
+        ax.set_xlim(0, int(m.max()) if len(m) else 120)
+        ax.set_xticks(np.arange(0, ax.get_xlim()[1] + 1, 24))
+        ax.set_ylim(0, ymax)
+    _label_month_grid(axes, len(scen), d, t("share_working_age", d.lang))
+    nl = d.lang == "nl"
+    handles = [Patch(facecolor=PART_STYLE[p][0], hatch=PART_STYLE[p][1], edgecolor="#777777",
+                     label=i18n.part_label(p, d.lang)) for p in PARTS]
+    handles += [Line2D([], [], color="#555555", lw=2.0,
+                       label="Participatie (gemiddelde)" if nl else "Participation (mean)"),
+                Patch(color="black", alpha=0.3, label=t("band90", d.lang)),
+                Line2D([], [], color="black", lw=1.0, ls="--", alpha=0.8,
+                       label="Participatie onder de basis" if nl else "Baseline participation")]
+    _legend_top(fig, handles, len(handles))
+    if nl:
+        title = ("Participatie: aandeel 18-64-jarigen met betaald werk, onderwijs of andere participatie, "
+                 "per scenario")
+        extra = ("Vlakken: gemiddelde over herhalingen van drie delen die elkaar uitsluiten en samen de "
+                 "participatie vormen: betaald werk (CBS-definitie, gekalibreerd op CBS), onderwijs zonder "
+                 "betaald werk (met de hand afgestemd op CBS 2024), en alleen andere participatie "
+                 "(vrijwilligerswerk, participatiebaan: een aanname, geen gepubliceerd cijfer). "
+                 "Getallen: charts/a1_participation.csv.")
+    else:
+        title = ("Participation: share of 18-64 year olds in paid work, education or other "
+                 "participation, per scenario")
+        extra = ("Areas: mean over replications of three parts that exclude each other and together make "
+                 "up participation: paid work (CBS definition, calibrated to CBS), education without paid "
+                 "work (set by hand to CBS 2024), and other participation only (volunteering, a "
+                 "participation job: an assumption, no published figure). Numbers: "
+                 "charts/a1_participation.csv.")
+    _title(fig, title)
+    return _finish(fig, out, "a1_participation", _source_line(d, extra), top_in=0.62)
+
+
+# ---- (a2) employment over time ----------------------------------------------------------------
 def employment_over_time(d: ChartData, out: Path, outcome: str = "employed") -> list[Path]:
     df = d.tidy[(d.tidy["outcome"] == outcome) & (d.tidy["group"] == "all")]
     b = band(df, ["scenario"])
@@ -254,7 +348,7 @@ def employment_over_time(d: ChartData, out: Path, outcome: str = "employed") -> 
         extra = ("Employed = CBS definition (employee or self-employed, any hours, ages 18-64), counted "
                  "from each person's own permit month. CBS points: model/data/calibration_targets.csv.")
     _title(fig, title)
-    return _finish(fig, out, "a_employment", _source_line(d, extra), top_in=0.62)
+    return _finish(fig, out, "a2_employment", _source_line(d, extra), top_in=0.62)
 
 
 # ---- (b) forest plot -------------------------------------------------------------------------
@@ -659,7 +753,8 @@ def all_charts(d: ChartData, out: Path) -> dict[str, list[Path]]:
     out)."""
     out.mkdir(parents=True, exist_ok=True)
     made = {
-        "a_employment": employment_over_time(d, out),
+        "a1_participation": participation_over_time(d, out),
+        "a2_employment": employment_over_time(d, out),
         "b_effects": effects_forest(d, out) if len(d.scenarios) > 1 else None,
         "c_stages": stages_over_time(d, out),
         "d_groups": effects_by_group(d, out) if d.position and d.position != d.baseline else None,

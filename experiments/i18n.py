@@ -69,6 +69,7 @@ OUTCOMES_NL = {
     "participating": "Participeert (werk, onderwijs of anders)",
     "employed": "Werkt (CBS: betaald werk, 18-64)",
     "in_education": "Volgt onderwijs",
+    "education_not_working": "Volgt onderwijs, zonder betaald werk (deel van participatie)",
     "volunteering": "Andere participatie (vrijwilligerswerk)",
     "full_time": "Werkt voltijds",
     "benefit": "In de bijstand",
@@ -88,7 +89,8 @@ OUTCOMES_SHORT = {
     "participating": {"en": "Participating", "nl": "Participeert"},
     "employed": {"en": "Employed", "nl": "Werkt"},
     "in_education": {"en": "In education", "nl": "Volgt onderwijs"},
-    "volunteering": {"en": "Volunteering", "nl": "Vrijwilligerswerk"},
+    "education_not_working": {"en": "Education without work", "nl": "Onderwijs zonder werk"},
+    "volunteering": {"en": "Other participation", "nl": "Andere participatie"},
     "full_time": {"en": "Working full-time", "nl": "Werkt voltijds"},
     "benefit": {"en": "On bijstand", "nl": "In de bijstand"},
     "belonging": {"en": "Feeling at home", "nl": "Voelt zich thuis"},
@@ -100,6 +102,13 @@ OUTCOMES_SHORT = {
     "permanent_permit": {"en": "Permanent permit", "nl": "Vaste vergunning"},
     "naturalised": {"en": "Naturalised", "nl": "Genaturaliseerd"},
     "left": {"en": "Left the Netherlands", "nl": "Vertrokken"},
+}
+
+#: the exclusive parts of participation (experiments.summary.PARTS), as a chart's legend names them
+PART_NAMES = {
+    "employed": {"en": "Paid work", "nl": "Betaald werk"},
+    "education_not_working": {"en": "Education without work", "nl": "Onderwijs zonder werk"},
+    "volunteering": {"en": "Other participation only", "nl": "Alleen andere participatie"},
 }
 
 STAGE_NAMES = {
@@ -163,11 +172,17 @@ def cost_item(item: str, lang: str) -> str:
 
 def outcome_label(name: str, lang: str) -> str:
     """Full outcome label (the declared one in English)."""
-    from model.outcomes import BY_NAME
+    from experiments.summary import outcome_info
 
+    BY_NAME = outcome_info()
     if lang == "nl" and name in OUTCOMES_NL:
         return OUTCOMES_NL[name]
     return BY_NAME[name].label if name in BY_NAME else name
+
+
+def part_label(name: str, lang: str) -> str:
+    """Name of an exclusive part of participation (legend of the participation chart)."""
+    return PART_NAMES.get(name, {}).get(lang, name)
 
 
 def outcome_short(name: str, lang: str) -> str:

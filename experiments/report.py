@@ -198,79 +198,7 @@ def plain_summary(inp: ReportInput) -> list[str]:
             "alternatives. Every scenario was given the same random draws as the baseline, so a "
             "difference between two scenarios comes from policy, not from chance in who is in the "
             "cohort or what happens to them.")
-    b3 = _row(S, scenario=base, outcome="employed", group="all", years=3)
-    b5 = _row(S, scenario=base, outcome="employed", group="all", years=5)
-    if b3 is not None and b5 is not None:
-        paras.append(
-            (f"Onder het huidige beleid heeft na drie jaar {pct(b3['median'], L)} van de 18-64-jarigen "
-             f"betaald werk (90%-interval {interval(b3['p05'], b3['p95'], L, unit='%')}) en na vijf jaar "
-             f"{pct(b5['median'], L)} ({interval(b5['p05'], b5['p95'], L, unit='%')}).") if nl else
-            (f"Under today's policy, {pct(b3['median'], L)} of 18-64 year olds have paid work three years "
-             f"after their permit (90% interval {interval(b3['p05'], b3['p95'], L, unit='%')}) and "
-             f"{pct(b5['median'], L)} after five years ({interval(b5['p05'], b5['p95'], L, unit='%')})."))
-    if pos:
-        p5 = _row(S, scenario=pos, outcome="employed", group="all", years=5)
-        if p5 is not None and not pd.isna(p5["diff_median"]):
-            paras.append(
-                (f"Onder '{E(name(pos))}' is dat na vijf jaar {pct(p5['median'], L)}: "
-                 f"{pp(p5['diff_median'], L)} ten opzichte van de basis (90%-interval "
-                 f"{interval(p5['diff_p05'], p5['diff_p95'], L, sign=True)}); het scenario deed het beter "
-                 f"in {pct(p5['share_better'], L, 0)} van de herhalingen ({verdict(p5, L)}).") if nl else
-                (f"Under '{E(name(pos))}', the share after five years is {pct(p5['median'], L)}: "
-                 f"{pp(p5['diff_median'], L)} against the baseline (90% interval "
-                 f"{interval(p5['diff_p05'], p5['diff_p95'], L, sign=True)}); the scenario did better in "
-                 f"{pct(p5['share_better'], L, 0)} of replications ({verdict(p5, L)})."))
-            spread = spread_sentence(p5, inp)
-            if spread:
-                paras[-1] += " " + (("Van dit effect geldt: " if nl else "For this effect, ") + spread + ".")
-            extra = []
-            for o in ("participating", "benefit", "exam_passed", "in_reception"):
-                r = _row(S, scenario=pos, outcome=o, group="all", years=5 if o != "in_reception" else 1)
-                if r is None or pd.isna(r["diff_median"]):
-                    continue
-                yrs = 5 if o != "in_reception" else 1
-                when = (f"na {yrs} jaar" if nl else f"after {yrs} year{'s' if yrs > 1 else ''}")
-                extra.append(f"{E(i18n.outcome_short(o, L).lower())} {when} {pp(r['diff_median'], L)} "
-                             f"({interval(r['diff_p05'], r['diff_p95'], L, sign=True)})")
-            if extra:
-                paras.append(("Andere uitkomsten van dit scenario, als verschil met de basis (90%-interval): "
-                              if nl else "Other outcomes of this scenario, as differences from the baseline "
-                              "(90% interval): ") + "; ".join(extra) + ".")
-    # single demands ranked
-    singles = [s for s in others if s != pos]
-    rows = [(s, _row(S, scenario=s, outcome="employed", group="all", years=5)) for s in singles]
-    rows = [(s, r) for s, r in rows if r is not None and not pd.isna(r["diff_median"])]
-    if rows:
-        rows.sort(key=lambda x: -x[1]["diff_median"])
-        gain = [(s, r) for s, r in rows if r["diff_p05"] > 0]
-        loss = [(s, r) for s, r in rows if r["diff_p95"] < 0]
-        flat = [(s, r) for s, r in rows if not (r["diff_p05"] > 0 or r["diff_p95"] < 0)]
-
-        def listing(items):
-            return ", ".join(f"'{E(name(s))}' ({pp(r['diff_median'], L)}, "
-                             f"{interval(r['diff_p05'], r['diff_p95'], L, sign=True)})" for s, r in items)
-
-        txt = []
-        if gain:
-            txt.append((f"Van de afzonderlijke scenario's verhogen deze het aandeel met werk na vijf jaar "
-                        f"duidelijk (het hele 90%-interval boven nul): {listing(gain)}.") if nl else
-                       (f"Of the single scenarios, these clearly raise the share in work after five years "
-                        f"(the whole 90% interval above zero): {listing(gain)}."))
-        if loss:
-            txt.append((f"Duidelijk lager: {listing(loss)}.") if nl else (f"Clearly lower: {listing(loss)}."))
-        if flat:
-            txt.append((f"Geen effect op werk dat zich van toeval onderscheidt: "
-                        f"{', '.join(chr(39) + E(name(s)) + chr(39) for s, _ in flat)}; zij kunnen wel op "
-                        "andere uitkomsten werken (zie de tabel).") if nl else
-                       (f"No effect on work that stands out from chance: "
-                        f"{', '.join(chr(39) + E(name(s)) + chr(39) for s, _ in flat)}; they may act on "
-                        "other outcomes (see the table)."))
-        paras.append(" ".join(txt))
-        if ensemble_used(m):
-            parts = [f"'{E(name(s))}': {spread_sentence(r, inp)}" for s, r in rows if spread_sentence(r, inp)]
-            if parts:
-                paras.append(("Spreiding van het effect op werk na vijf jaar: " if nl else
-                              "Spread of each effect on work after five years: ") + "; ".join(parts) + ".")
+    paras += result_paragraphs(inp)
     # groups: losses that the average hides, then losses of scenarios that lose on average too
     hidden, open_ = group_losses(S, base)
     def items(rows):
@@ -349,6 +277,201 @@ def plain_summary(inp: ReportInput) -> list[str]:
     return paras
 
 
+# ---- the results, in the client's order: participation, feeling at home, then employment --------
+#: the summary's result paragraphs in order (ids of their <p> elements)
+RESULT_ORDER = ("r-participation", "r-belonging", "r-employment")
+
+
+def _result(pid: str, text: str) -> str:
+    return f'<p class="result" id="{pid}">{text}</p>'
+
+
+def points(x: float, lang: str, d: int = 1) -> str:
+    """A difference of an index (0-100): +1.2 points / +1,2 punten."""
+    return f"{i18n.number(x, lang, d, sign=True)} {'punten' if lang == 'nl' else 'points'}"
+
+
+def _effect(r: pd.Series, L: str, unit: str = "pp") -> str:
+    """'+3.1 pp (90% interval +2.0 to +4.2)' in the language."""
+    nl = L == "nl"
+    size = points(r["diff_median"], L) if unit == "index" else pp(r["diff_median"], L)
+    return (f"{size} ({'90%-interval' if nl else '90% interval'} "
+            f"{interval(r['diff_p05'], r['diff_p95'], L, sign=True)})")
+
+
+def _level(r: pd.Series, L: str, unit: str = "%") -> str:
+    """'38.8% (90% interval 36.7 to 39.7%)'; an index without the % sign."""
+    nl = L == "nl"
+    if unit == "index":
+        return (f"{i18n.number(r['median'], L)} ({'90%-interval' if nl else '90% interval'} "
+                f"{interval(r['p05'], r['p95'], L)})")
+    return (f"{pct(r['median'], L)} ({'90%-interval' if nl else '90% interval'} "
+            f"{interval(r['p05'], r['p95'], L, unit='%')})")
+
+
+def _tied(r) -> bool:
+    return r is not None and r.get("share_tied") == 100
+
+
+def result_paragraphs(inp: ReportInput) -> list[str]:
+    """The summary's results: participation and its parts, feeling at home, employment (the
+    best-measured part), then the other outcomes of the full position and the single demands."""
+    L, S, base, pos = inp.lang, inp.summary, inp.baseline, inp.position
+    nl = L == "nl"
+    name = lambda s: i18n.scenario_name(s, L)  # noqa: E731
+    row = lambda s, o, y: _row(S, scenario=s, outcome=o, group="all", years=y)  # noqa: E731
+    has_pos = pos is not None and pos != base and row(pos, "participating", 5) is not None
+    paras = []
+
+    # 1. participation and its parts
+    b3, b5 = row(base, "participating", 3), row(base, "participating", 5)
+    if b3 is not None and b5 is not None:
+        parts = [row(base, p, 5) for p in ("employed", "education_not_working", "volunteering")]
+        if nl:
+            txt = (f"<b>Participatie</b> (betaald werk, onderwijs of andere participatie zoals "
+                   f"vrijwilligerswerk; de eerste pijler van het standpunt): onder het huidige beleid doet "
+                   f"na drie jaar {_level(b3, L)} van de 18-64-jarigen mee en na vijf jaar {_level(b5, L)}.")
+            if all(x is not None for x in parts):
+                txt += (f" Na vijf jaar is dat {pct(parts[0]['median'], L)} met betaald werk, "
+                        f"{pct(parts[1]['median'], L)} in onderwijs zonder betaald werk en "
+                        f"{pct(parts[2]['median'], L)} alleen in andere participatie (medianen over "
+                        "herhalingen; grafiek a1 stapelt de drie delen).")
+        else:
+            txt = (f"<b>Participation</b> (paid work, education or other participation such as "
+                   f"volunteering; the first pillar of the client's position): under today's policy "
+                   f"{_level(b3, L)} of 18-64 year olds take part three years after their permit, and "
+                   f"{_level(b5, L)} after five years.")
+            if all(x is not None for x in parts):
+                txt += (f" After five years that is {pct(parts[0]['median'], L)} in paid work, "
+                        f"{pct(parts[1]['median'], L)} in education without paid work and "
+                        f"{pct(parts[2]['median'], L)} in other participation only (medians over "
+                        "replications; chart a1 stacks the three parts).")
+        if has_pos:
+            p5 = row(pos, "participating", 5)
+            if p5 is not None and not pd.isna(p5["diff_median"]):
+                eff = [(p, row(pos, p, 5)) for p in ("employed", "education_not_working", "volunteering")]
+                eff = [(p, r) for p, r in eff if r is not None and not pd.isna(r["diff_median"])]
+                split = "; ".join(f"{E(i18n.part_label(p, L).lower())} {pp(r['diff_median'], L)}" for p, r in eff)
+                if nl:
+                    txt += (f" Onder '{E(name(pos))}' doet na vijf jaar {pct(p5['median'], L)} mee: "
+                            f"{_effect(p5, L)} ten opzichte van de basis; het scenario deed het beter in "
+                            f"{pct(p5['share_better'], L, 0)} van de herhalingen ({verdict(p5, L)})."
+                            + (f" Naar deel: {split}." if split else ""))
+                else:
+                    txt += (f" Under '{E(name(pos))}', {pct(p5['median'], L)} take part after five years: "
+                            f"{_effect(p5, L)} against the baseline; the scenario did better in "
+                            f"{pct(p5['share_better'], L, 0)} of replications ({verdict(p5, L)})."
+                            + (f" By part: {split}." if split else ""))
+                spread = spread_sentence(p5, inp)
+                if spread:
+                    txt += " " + (("Van dit effect geldt: " if nl else "For this effect, ") + spread + ".")
+        txt += (" Andere participatie rust op een aanname (er is geen gepubliceerd cijfer); zie 'Wat er "
+                "gemeten wordt'." if nl else
+                " Other participation rests on an assumption (there is no published figure); see 'What is "
+                "measured'.")
+        paras.append(_result("r-participation", txt))
+
+    # 2. feeling at home
+    h5 = row(base, "belonging", 5)
+    if h5 is not None:
+        if nl:
+            txt = (f"<b>Zich thuis voelen</b> (een index van 0 tot 100 die op aannames rust en niet aan "
+                   f"enquêtecijfers is gekalibreerd: lees verschillen tussen scenario's, niet het niveau): "
+                   f"onder het huidige beleid na vijf jaar {_level(h5, L, 'index')}.")
+        else:
+            txt = (f"<b>Feeling at home</b> (an index from 0 to 100 that rests on assumptions and is not "
+                   f"calibrated to survey figures: read differences between scenarios, not the level): "
+                   f"{_level(h5, L, 'index')} after five years under today's policy.")
+        q5 = row(pos, "belonging", 5) if has_pos else None
+        if q5 is not None and not pd.isna(q5["diff_median"]):
+            txt += (f" Onder '{E(name(pos))}': {_effect(q5, L, 'index')} ({verdict(q5, L)})." if nl else
+                    f" Under '{E(name(pos))}': {_effect(q5, L, 'index')} ({verdict(q5, L)}).")
+        paras.append(_result("r-belonging", txt))
+
+    # 3. employment, the best-measured part
+    e3, e5 = row(base, "employed", 3), row(base, "employed", 5)
+    if e3 is not None and e5 is not None:
+        if nl:
+            txt = (f"<b>Betaald werk</b> is het best gemeten deel: CBS telt het voor elk vergunningcohort en "
+                   f"het model is erop gekalibreerd. Onder het huidige beleid heeft na drie jaar "
+                   f"{_level(e3, L)} van de 18-64-jarigen betaald werk en na vijf jaar {_level(e5, L)}.")
+        else:
+            txt = (f"<b>Paid work</b> is the best-measured part: CBS counts it for every permit cohort, and "
+                   f"the model is calibrated to it. Under today's policy, {_level(e3, L)} of 18-64 year olds "
+                   f"have paid work three years after their permit and {_level(e5, L)} after five years.")
+        p5 = row(pos, "employed", 5) if has_pos else None
+        if p5 is not None and not pd.isna(p5["diff_median"]):
+            txt += ((f" Onder '{E(name(pos))}' is dat na vijf jaar {pct(p5['median'], L)}: {_effect(p5, L)} "
+                     f"ten opzichte van de basis; het scenario deed het beter in "
+                     f"{pct(p5['share_better'], L, 0)} van de herhalingen ({verdict(p5, L)}).") if nl else
+                    (f" Under '{E(name(pos))}', the share after five years is {pct(p5['median'], L)}: "
+                     f"{_effect(p5, L)} against the baseline; the scenario did better in "
+                     f"{pct(p5['share_better'], L, 0)} of replications ({verdict(p5, L)})."))
+            spread = spread_sentence(p5, inp)
+            if spread:
+                txt += " " + (("Van dit effect geldt: " if nl else "For this effect, ") + spread + ".")
+        paras.append(_result("r-employment", txt))
+
+    # other outcomes of the full position
+    if has_pos:
+        extra = []
+        for o, yrs in (("benefit", 5), ("exam_passed", 5), ("in_reception", 1)):
+            r = row(pos, o, yrs)
+            if r is None or pd.isna(r["diff_median"]):
+                continue
+            when = (f"na {yrs} jaar" if nl else f"after {yrs} year{'s' if yrs > 1 else ''}")
+            extra.append(f"{E(i18n.outcome_short(o, L).lower())} {when} {pp(r['diff_median'], L)} "
+                         f"({interval(r['diff_p05'], r['diff_p95'], L, sign=True)})")
+        if extra:
+            paras.append(("Andere uitkomsten van dit scenario, als verschil met de basis (90%-interval): "
+                          if nl else "Other outcomes of this scenario, as differences from the baseline "
+                          "(90% interval): ") + "; ".join(extra) + ".")
+
+    # single demands, ranked by their effect on participation after five years
+    singles = [s for s in inp.scenarios if s not in (base, pos)]
+    rows = [(s, row(s, "participating", 5), row(s, "employed", 5)) for s in singles]
+    rows = [(s, r, e) for s, r, e in rows if r is not None and not pd.isna(r["diff_median"])]
+    if rows:
+        rows.sort(key=lambda x: -x[1]["diff_median"])
+        gain = [x for x in rows if x[1]["diff_p05"] > 0]
+        loss = [x for x in rows if x[1]["diff_p95"] < 0]
+        flat = [x for x in rows if not (x[1]["diff_p05"] > 0 or x[1]["diff_p95"] < 0)]
+
+        def listing(items):
+            out = []
+            for s, r, e in items:
+                work = ""
+                if e is not None and not pd.isna(e["diff_median"]):
+                    work = f"; {'werk' if nl else 'work'} {pp(e['diff_median'], L)}"
+                out.append(f"'{E(name(s))}' ({pp(r['diff_median'], L)}, "
+                           f"{interval(r['diff_p05'], r['diff_p95'], L, sign=True)}{work})")
+            return ", ".join(out)
+
+        txt = []
+        if gain:
+            txt.append((f"Van de afzonderlijke scenario's verhogen deze de participatie na vijf jaar duidelijk "
+                        f"(het hele 90%-interval boven nul): {listing(gain)}.") if nl else
+                       (f"Of the single scenarios, these clearly raise participation after five years (the "
+                        f"whole 90% interval above zero): {listing(gain)}."))
+        if loss:
+            txt.append((f"Duidelijk lager: {listing(loss)}.") if nl else (f"Clearly lower: {listing(loss)}."))
+        if flat:
+            txt.append((f"Geen effect op participatie dat zich van toeval onderscheidt: "
+                        f"{', '.join(chr(39) + E(name(s)) + chr(39) for s, *_ in flat)}; zij kunnen wel op "
+                        "andere uitkomsten werken (zie de tabel).") if nl else
+                       (f"No effect on participation that stands out from chance: "
+                        f"{', '.join(chr(39) + E(name(s)) + chr(39) for s, *_ in flat)}; they may act on "
+                        "other outcomes (see the table)."))
+        paras.append(" ".join(txt))
+        if ensemble_used(inp.meta):
+            parts = [f"'{E(name(s))}': {spread_sentence(r, inp)}" for s, r, _ in rows if spread_sentence(r, inp)]
+            if parts:
+                paras.append(("Spreiding van het effect op participatie na vijf jaar: " if nl else
+                              "Spread of each effect on participation after five years: ") + "; ".join(parts) + ".")
+    return paras
+
+
+
 def group_losses(S: pd.DataFrame, base: str, years: int = 5,
                  outcomes=("employed", "participating", "benefit")) -> tuple[list, list]:
     """Where a group is clearly worse off (its whole 90% interval on the losing side).
@@ -382,6 +505,118 @@ def _seeds(seeds) -> str:
     return seeds_text(seeds)
 
 
+# ---- what is measured ---------------------------------------------------------------------------
+#: participation and its parts, then feeling at home: what each is in plain words, where it is
+#: measured, how the model's measure maps onto it, and how sure it is (``assumption``: no
+#: published figure is used)
+MEASURES = (
+    {"outcome": "participating", "assumption": False,
+     "what": {"en": "Taking part in Dutch society through paid work, education or other participation such "
+                    "as volunteering: the first of the client's three pillars (participation, "
+                    "communication, emancipation).",
+              "nl": "Meedoen in de Nederlandse samenleving via betaald werk, onderwijs of andere participatie "
+                    "zoals vrijwilligerswerk: de eerste van de drie pijlers van het standpunt (participatie, "
+                    "communicatie, emancipatie)."},
+     "where": {"en": "No single published figure: its parts are measured separately (below).",
+               "nl": "Geen enkelvoudig gepubliceerd cijfer: de delen worden apart gemeten (hieronder)."},
+     "model": {"en": "<code>participating</code>: 18-64 year olds living in the Netherlands who, at the "
+                     "measurement date, are in paid work, in education or in other participation; someone in "
+                     "two of them counts once. Chart a1 splits it into three parts that exclude each other.",
+               "nl": "<code>participating</code>: 18-64-jarigen in Nederland die op het meetmoment betaald "
+                     "werk hebben, onderwijs volgen of anders participeren; wie twee daarvan doet, telt één "
+                     "keer. Grafiek a1 deelt het op in drie delen die elkaar uitsluiten."},
+     "sure": {"en": "As sure as its parts: paid work is calibrated, education set by hand, other "
+                    "participation assumed.",
+              "nl": "Zo zeker als de delen: werk is gekalibreerd, onderwijs met de hand afgesteld, andere "
+                    "participatie aangenomen."}},
+    {"outcome": "employed", "assumption": False,
+     "what": {"en": "Paid work: employee or self-employed at the measurement date, any number of hours, "
+                    "ages 18-64.",
+              "nl": "Betaald werk: werknemer of zelfstandige op het meetmoment, elk aantal uren, 18-64 jaar."},
+     "where": {"en": "CBS, 'Asiel en integratie' cohort tables (from registers), by months since the permit.",
+               "nl": "CBS, cohortcijfers 'Asiel en integratie' (uit registers), naar maanden sinds de "
+                     "vergunning."},
+     "model": {"en": "<code>employed</code>, the same definition, counted from each person's own permit "
+                     "month. In the stacked chart: the part 'paid work' (whoever also studies counts here).",
+               "nl": "<code>employed</code>, dezelfde definitie, geteld vanaf de eigen vergunningsmaand. In de "
+                     "gestapelde grafiek: het deel 'betaald werk' (wie ook studeert, telt hier)."},
+     "sure": {"en": "Calibrated: the model's parameters are fitted to CBS's employment of the 2014 permit "
+                    "cohort (model/data/calibration_targets.csv).",
+              "nl": "Gekalibreerd: de parameters van het model zijn geschat op CBS' werkcijfers van het "
+                    "vergunningcohort 2014 (model/data/calibration_targets.csv)."}},
+    {"outcome": "in_education", "assumption": False,
+     "what": {"en": "Education: enrolled in regular education (mostly MBO, also HBO or university); the "
+                    "civic integration course does not count.",
+              "nl": "Onderwijs: ingeschreven in regulier onderwijs (vooral mbo, ook hbo of universiteit); de "
+                    "inburgeringscursus telt niet."},
+     "where": {"en": "CBS (enrolment registers): five years after the permit 60-87% of 18-23 year olds and "
+                     "12-14% of those over 23 were in education (CBS 2024).",
+               "nl": "CBS (inschrijvingsregisters): vijf jaar na de vergunning volgde 60-87% van de "
+                     "18-23-jarigen en 12-14% van de ouderen onderwijs (CBS 2024)."},
+     "model": {"en": "<code>in_education</code>: enrolled at the measurement date. The part 'education without "
+                     "work' in chart a1 is <code>education_not_working</code> = participating - employed - "
+                     "other participation: students without paid work.",
+               "nl": "<code>in_education</code>: ingeschreven op het meetmoment. Het deel 'onderwijs zonder "
+                     "werk' in grafiek a1 is <code>education_not_working</code> = participatie - werk - "
+                     "andere participatie: studenten zonder betaald werk."},
+     "sure": {"en": "Set by hand to those CBS figures, not fitted, and not checked automatically.",
+              "nl": "Met de hand afgesteld op die CBS-cijfers, niet geschat en niet automatisch gecontroleerd."}},
+    {"outcome": "volunteering", "assumption": True,
+     "what": {"en": "Other participation: volunteering, a participation job or similar unpaid activity.",
+              "nl": "Andere participatie: vrijwilligerswerk, een participatiebaan of vergelijkbare onbetaalde "
+                    "activiteit."},
+     "where": {"en": "Surveys only (for example SCP's surveys of Syrian and Eritrean status holders ask about "
+                     "volunteer work); CBS's register tables do not count it.",
+               "nl": "Alleen enquêtes (bijvoorbeeld de SCP-onderzoeken onder Syrische en Eritrese "
+                     "statushouders vragen naar vrijwilligerswerk); de registercijfers van CBS tellen het niet."},
+     "model": {"en": "<code>volunteering</code>: housed 18-64 year olds who neither work nor study take it up "
+                     "at a monthly rate that rises with municipal support and feeling at home, and stop as "
+                     "soon as they start work or education, so this part never overlaps the other two.",
+               "nl": "<code>volunteering</code>: gehuisveste 18-64-jarigen zonder werk of opleiding beginnen "
+                     "eraan met een maandkans die stijgt met gemeentelijke begeleiding en zich thuis voelen, "
+                     "en stoppen zodra ze gaan werken of leren; dit deel overlapt de andere twee dus nooit."},
+     "sure": {"en": "No published figure is used: take-up and stop rates are assumptions "
+                    "(params.belonging.volunteer_start, volunteer_stop).",
+              "nl": "Er wordt geen gepubliceerd cijfer gebruikt: de kansen om te beginnen en te stoppen zijn "
+                    "aannames (params.belonging.volunteer_start, volunteer_stop)."}},
+    {"outcome": "belonging", "assumption": True,
+     "what": {"en": "Feeling at home in the Netherlands.",
+              "nl": "Zich thuis voelen in Nederland."},
+     "where": {"en": "Surveys (for example SCP's surveys of Syrian and Eritrean status holders ask whether "
+                     "people feel at home in the Netherlands); no register counts it.",
+               "nl": "Enquêtes (bijvoorbeeld de SCP-onderzoeken onder Syrische en Eritrese statushouders "
+                     "vragen of mensen zich thuis voelen in Nederland); geen register telt het."},
+     "model": {"en": "<code>belonging</code>: an index from 0 to 100, the mean over 18-64 year olds; it moves "
+                     "towards a level set by a home, work, Dutch, a secure permit and contact, against waiting, "
+                     "discrimination and extra conditions.",
+               "nl": "<code>belonging</code>: een index van 0 tot 100, het gemiddelde over 18-64-jarigen; hij "
+                     "beweegt naar een niveau dat bepaald wordt door een woning, werk, Nederlands, een zekere "
+                     "vergunning en contact, tegenover wachten, discriminatie en extra voorwaarden."},
+     "sure": {"en": "Every weight is an assumption; the index is not calibrated to the surveys, so its level "
+                    "has no published counterpart: read differences between scenarios.",
+              "nl": "Elk gewicht is een aanname; de index is niet aan de enquêtes gekalibreerd, dus het niveau "
+                    "heeft geen gepubliceerde tegenhanger: lees verschillen tussen scenario's."}},
+)
+
+
+def measures_html(inp: ReportInput) -> str:
+    """What participation, its parts and feeling at home are, where they are measured, how the model
+    maps onto them and how sure each is (a tag where a part rests on an assumption)."""
+    L = inp.lang
+    nl = L == "nl"
+    rows = []
+    for m in MEASURES:
+        tag = (" <span class='ass'>" + ("aanname, geen gepubliceerd cijfer" if nl else
+                                         "assumption, no published figure") + "</span>") if m["assumption"] else ""
+        rows.append(f"<tr><th class='sc'>{E(i18n.outcome_short(m['outcome'], L))}</th>"
+                    f"<td>{E(m['what'][L])}</td><td>{E(m['where'][L])}</td><td>{m['model'][L]}</td>"
+                    f"<td>{E(m['sure'][L])}{tag}</td></tr>")
+    head = (("Uitkomst", "In gewone woorden", "Waar het gemeten wordt", "In het model", "Hoe zeker") if nl else
+            ("Outcome", "In plain words", "Where it is measured", "In the model", "How sure"))
+    return ("<table class='t scen measures'><thead><tr>" + "".join(f"<th>{E(h)}</th>" for h in head)
+            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
 # ---- tables -------------------------------------------------------------------------------------
 def _swatch(s: str, scenarios) -> str:
     st = style(s, scenarios)
@@ -391,7 +626,8 @@ def _swatch(s: str, scenarios) -> str:
 def effects_table(inp: ReportInput) -> str:
     L, S = inp.lang, inp.summary
     nl = L == "nl"
-    cols = [("employed", 3), ("employed", 5), ("participating", 5), ("benefit", 5), ("exam_passed", 5)]
+    cols = [("participating", 3), ("participating", 5), ("belonging", 5), ("employed", 3), ("employed", 5),
+            ("benefit", 5), ("exam_passed", 5)]
     head = "".join(f"<th>{E(i18n.outcome_short(o, L))}<br><small>{'na' if nl else 'after'} {y} "
                    f"{'jaar' if nl else 'years'}</small></th>" for o, y in cols)
     body = []
@@ -402,7 +638,9 @@ def effects_table(inp: ReportInput) -> str:
             if r is None:
                 cells.append("<td>-</td>")
             elif s == inp.baseline:
-                cells.append(f"<td><b>{pct(r['median'], L)}</b><br><small>{interval(r['p05'], r['p95'], L, unit='%')}"
+                unit = "" if r["unit"] == "index" else "%"
+                lvl = i18n.number(r["median"], L) + unit
+                cells.append(f"<td><b>{lvl}</b><br><small>{interval(r['p05'], r['p95'], L, unit=unit)}"
                              f"</small></td>")
             elif r["share_tied"] == 100:
                 cells.append(f"<td><b>0</b><br><small>{'gelijk in elke herhaling' if nl else 'identical in every replication'}"
@@ -415,18 +653,22 @@ def effects_table(inp: ReportInput) -> str:
                 sp = r.get("share_parameter")
                 par = (f"<br>{'parameters' if not nl else 'parameters'} {pct(100 * sp, L, 0)}"
                        if ensemble_used(inp.meta) and sp is not None and not pd.isna(sp) else "")
-                cells.append(f'<td class="{cls}"><b>{pp_short(r["diff_median"], L)}</b><br><small>'
+                size = (i18n.number(r["diff_median"], L, 1, sign=True) if r["unit"] == "index"
+                        else pp_short(r["diff_median"], L))
+                cells.append(f'<td class="{cls}"><b>{size}</b><br><small>'
                              f'{interval(r["diff_p05"], r["diff_p95"], L, sign=True)}<br>{win}{par}</small></td>')
         body.append(f"<tr><th class='sc'>{_swatch(s, inp.scenarios)}{E(i18n.scenario_name(s, L))}</th>"
                     + "".join(cells) + "</tr>")
     note = ("Eerste rij: het niveau onder de basis (mediaan, 90%-interval over herhalingen). Overige rijen: "
             "verschil met de basis op dezelfde seeds (mediaan, 90%-interval) en hoe vaak het scenario beter "
-            "deed. Groen/rood: het hele interval aan de goede/slechte kant. Bijstand: lager is beter."
+            "deed. Groen/rood: het hele interval aan de goede/slechte kant. Bijstand: lager is beter. "
+            "Zich thuis voelen: een index van 0 tot 100 (verschillen in indexpunten)."
             + (" 'Parameters x%': het deel van de spreiding (variantie) van het verschil dat door onzekerheid "
                "in de geschatte parameters komt; de rest is toeval." if ensemble_used(inp.meta) else "")) if nl else (
             "First row: the level under the baseline (median, 90% interval over replications). Other rows: "
             "difference from the baseline on the same seeds (median, 90% interval) and how often the scenario "
-            "did better. Green/red: the whole interval on the good/bad side. Bijstand: lower is better."
+            "did better. Green/red: the whole interval on the good/bad side. Bijstand: lower is better. "
+            "Feeling at home: an index from 0 to 100 (differences in index points)."
             + (" 'Parameters x%': the share of the spread (variance) of the difference that comes from "
                "uncertainty in the fitted parameters; the rest is chance." if ensemble_used(inp.meta) else ""))
     return (f"<table class='t'><thead><tr><th>{'Scenario'}</th>{head}</tr></thead><tbody>"
@@ -523,8 +765,10 @@ def scenarios_table(inp: ReportInput) -> str:
 
 # ---- charts, stories, provenance ---------------------------------------------------------------
 CAPTIONS = {
-    "a_employment": {"en": "(a) Employment over time per scenario, with the baseline as a thin line and CBS's published points for reference.",
-                     "nl": "(a) Werk in de tijd per scenario, met de basis als dunne lijn en gepubliceerde CBS-cijfers ter vergelijking."},
+    "a1_participation": {"en": "(a1) Participation over ten years per scenario: paid work, education without work and other participation, stacked, against the baseline.",
+                         "nl": "(a1) Participatie over tien jaar per scenario: betaald werk, onderwijs zonder werk en andere participatie, gestapeld, tegenover de basis."},
+    "a2_employment": {"en": "(a2) Employment, the best-measured part, over time per scenario, with the baseline as a thin line and CBS's published points for reference.",
+                      "nl": "(a2) Werk, het best gemeten deel, in de tijd per scenario, met de basis als dunne lijn en gepubliceerde CBS-cijfers ter vergelijking."},
     "b_effects": {"en": "(b) Each scenario's effect after 3 and 5 years against the baseline (paired by seed).",
                   "nl": "(b) Effect van elk scenario na 3 en 5 jaar ten opzichte van de basis (gepaard per seed)."},
     "c_stages": {"en": "(c) How the working-age cohort is spread over the stages, baseline and full position.",
@@ -671,8 +915,9 @@ def methods_html(inp: ReportInput) -> str:
                 "van de uitkomst (meer werk is beter, minder bijstand is beter); gelijke uitkomsten tellen niet als "
                 "beter.</li>"
                 "<li><b>Definities.</b> Werk volgens CBS (werknemer of zelfstandige, elk aantal uren, 18-64 jaar), "
-                "gemeten vanaf de eigen vergunningsmaand, zoals CBS' cohortcijfers. Participatie = werk, onderwijs of "
-                "vrijwilligerswerk. Zie docs/ODD.md voor het model.</li></ul>")
+                "gemeten vanaf de eigen vergunningsmaand, zoals CBS' cohortcijfers. Participatie = betaald werk, onderwijs "
+                "of andere participatie (vrijwilligerswerk); zie 'Wat er gemeten wordt'. Zie docs/ODD.md voor het "
+                "model.</li></ul>")
     return ("<ul>" + methods_ensemble(inp) +
             "<li><b>Replications and seeds.</b> Every scenario runs on the same seeds. A seed sets who is in the "
             "cohort and every random draw per person, month and decision; a policy changes only who uses a draw, "
@@ -686,8 +931,9 @@ def methods_html(inp: ReportInput) -> str:
             "those differences. 'Better in x%': the share of seeds in which the scenario does better, by the "
             "outcome's direction (more work is better, less bijstand is better); ties do not count as better.</li>"
             "<li><b>Definitions.</b> Employed as CBS defines it (employee or self-employed, any hours, ages 18-64), "
-            "counted from each person's own permit month, as in CBS's cohort tables. Participating = work, "
-            "education or volunteering. See docs/ODD.md for the model.</li></ul>")
+            "counted from each person's own permit month, as in CBS's cohort tables. Participating = paid work, "
+            "education or other participation (volunteering); see 'What is measured'. See docs/ODD.md for the "
+            "model.</li></ul>")
 
 
 CSS = """
@@ -698,7 +944,7 @@ figure{margin:1.4em 0} figure img{max-width:100%;height:auto;border:1px solid #d
 figcaption{font-size:.9em;color:#333}
 table.t{border-collapse:collapse;font-family:Arial,Helvetica,sans-serif;font-size:.82em;margin:.6em 0;width:100%}
 table.t th,table.t td{border-bottom:1px solid #ddd;padding:.3em .45em;text-align:right;vertical-align:top}
-table.t th.sc,table.t thead th:first-child,table.scen td,table.prov td,table.prov th{text-align:left}
+table.t th.sc,table.t thead th:first-child,table.scen td,table.scen th,table.prov td,table.prov th{text-align:left}
 table.t thead th{background:#f2f2f2} table.small{font-size:.78em}
 td.good{background:#e5f2e5} td.bad{background:#f8e1e1}
 .sw{display:inline-block;width:.9em;height:.9em;margin-right:.4em;vertical-align:-.1em;border:1px solid #666}
@@ -727,7 +973,7 @@ def write_report(path: Path, inp: ReportInput) -> Path:
            f"\u00b7 {min(m['replications_per_scenario'].values())} replications per scenario \u00b7 "
            f"{len(inp.scenarios)} scenarios \u00b7 made {E(str(m.get('created', ''))[:10])}")
     H = lambda en, nl_: nl_ if nl else en  # noqa: E731
-    summary_paras = "".join(f"<p>{p}</p>" for p in plain_summary(inp))
+    summary_paras = "".join(p if p.startswith("<p") else f"<p>{p}</p>" for p in plain_summary(inp))
     warn = "".join(f"<p class='warn'>{E(w[L])}</p>" for w in inp.warnings or [])
     if m.get("failures"):
         warn += "<p class='warn'>" + E(H(f"{len(m['failures'])} run(s) failed and were left out (see comparison.json).",
@@ -738,6 +984,7 @@ def write_report(path: Path, inp: ReportInput) -> Path:
 <h1>{E(title)}</h1><p class="sub">{sub}</p>
 {warn}
 <h2>{H('Summary', 'Samenvatting')}</h2><div class="lead">{summary_paras}</div>
+<h2 id="measures">{H('What is measured', 'Wat er gemeten wordt')}</h2>{measures_html(inp)}
 <h2>{H('Effects at a glance', 'Effecten in één oogopslag')}</h2>{effects_table(inp)}
 <h2>{H('Charts', 'Grafieken')}</h2>{charts_html(inp)}
 <h2>{H('Waiting and first jobs', 'Wachten en eerste baan')}</h2>{times_table(inp)}

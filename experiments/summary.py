@@ -25,6 +25,15 @@ Definitions (tested against a hand computation in ``tests/test_summary.py``):
   seed per set, or with fewer than two sets (the split is not identifiable).
 
 The baseline's own rows carry no difference (NaN).
+
+Participation and its parts: ``participating`` (the client's headline) is paid work, education or
+other participation, and a person can be in more than one (a working student). The summary adds one
+derived outcome, ``education_not_working`` = participating - employed - volunteering, so that three
+exclusive parts add up to the whole (:data:`PARTS`): paid work (``employed``), education without
+paid work, and other participation only (``volunteering``). This rests on a rule of the model, that
+other participation is held only by those neither in work nor in education (``model/pathways/
+belonging.py`` ends it at once when a person starts either; it is the last pathway of the month, so
+the recorder sees the rule hold); :func:`parts_check` tests the rule on every row.
 """
 
 from __future__ import annotations
@@ -42,6 +51,80 @@ LOW, HIGH = 5.0, 95.0
 
 SUMMARY_COLUMNS = ["median", "p05", "p95", "n_runs", "diff_median", "diff_p05", "diff_p95",
                    "n_pairs", "share_better", "share_tied", "share_parameter"]
+
+
+#: the exclusive parts of participation, in the order they are stacked; they add up to ``participating``
+PARTS: tuple[str, ...] = ("employed", "education_not_working", "volunteering")
+#: the derived part (not recorded by the model; computed from recorded outcomes by :func:`add_parts`)
+DERIVED = "education_not_working"
+
+
+def _derived_outcome():
+    from model.outcomes import Outcome
+
+    return Outcome(DERIVED, "In education, not in paid work (part of participation)", "working_age",
+                   "maximise")
+
+
+def outcome_info() -> dict:
+    """Every outcome the summary knows, in report order: the model's declared outcomes with the
+    derived part of participation placed after ``in_education``."""
+    from model.outcomes import BY_NAME
+
+    out = {}
+    for name, o in BY_NAME.items():
+        out[name] = o
+        if name == "in_education":
+            out[DERIVED] = _derived_outcome()
+    out.setdefault(DERIVED, _derived_outcome())
+    return out
+
+
+def add_parts(tidy: pd.DataFrame) -> pd.DataFrame:
+    """``tidy`` with rows of the derived part ``education_not_working`` added (participating -
+    employed - volunteering, for every scenario, seed, month and group that has all three).
+
+    The value is rounded to 4 decimals, as the recorded shares are, so the three parts add up to
+    ``participating`` to within floating-point error. Rows that already hold the part are kept and
+    not derived again.
+    """
+    if DERIVED in set(tidy["outcome"]):
+        return tidy
+    need = ("participating", "employed", "volunteering")
+    sub = tidy[tidy["outcome"].isin(need)]
+    if not len(sub):
+        return tidy
+    keys = [c for c in tidy.columns if c not in ("outcome", "value", "n")]
+    if sub.duplicated(keys + ["outcome"]).any():
+        return tidy  # refused by paired_summary, with its own message
+    cols = ["value"] + (["n"] if "n" in tidy.columns else [])
+    wide = sub.set_index(keys + ["outcome"])[cols].unstack("outcome")
+    if any(o not in wide["value"].columns for o in need):
+        return tidy
+    v = wide["value"]
+    part = (v["participating"] - v["employed"] - v["volunteering"]).round(4) + 0.0  # no -0.0
+    rows = part.rename("value").reset_index()
+    rows["outcome"] = DERIVED
+    if "n" in cols:
+        rows["n"] = wide["n"]["participating"].to_numpy()
+    return pd.concat([tidy, rows[list(tidy.columns)]], ignore_index=True)
+
+
+def parts_check(tidy: pd.DataFrame, tolerance: float = 5e-4) -> int:
+    """How many rows break the rule behind the exclusive parts (0 when it holds): the derived
+    education-without-work share must lie between 0 and the share in education (percent, with
+    ``tolerance`` for the rounding of recorded shares)."""
+    t = add_parts(tidy)
+    keys = [c for c in t.columns if c not in ("outcome", "value", "n")]
+    sub = t[t["outcome"].isin([DERIVED, "in_education"])]
+    if not len(sub):
+        return 0
+    w = sub.set_index(keys + ["outcome"])["value"].unstack("outcome")
+    if DERIVED not in w or "in_education" not in w:
+        return 0
+    d, e = w[DERIVED], w["in_education"]
+    bad = (d < -tolerance) | (d > e + tolerance)
+    return int(bad.fillna(False).sum())
 
 
 def variance_split(values: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -209,7 +292,8 @@ def paired_summary(df: pd.DataFrame, keys: Sequence[str], baseline: str,
 def summarise_outcomes(tidy: pd.DataFrame, baseline: str, order: Sequence[str] | None = None,
                        years: Sequence[int] = YEARS, groups: Sequence[str] | None = None,
                        sets: Mapping[int, int] | None = None) -> pd.DataFrame:
-    """The summary table: per scenario, outcome, group and year since the permit.
+    """The summary table: per scenario, outcome, group and year since the permit, with the derived
+    part of participation (:func:`add_parts`).
 
     Args:
         tidy: tidy table of all runs (scenario, seed, month, group, outcome, value[, n]).
@@ -217,12 +301,13 @@ def summarise_outcomes(tidy: pd.DataFrame, baseline: str, order: Sequence[str] |
         years: years since the permit (month = 12 x years); years beyond the horizon are left out.
         groups: groups to keep (all by default).
     """
-    from model.outcomes import BY_NAME
+    BY_NAME = outcome_info()
 
     months = {12 * y: y for y in years}
     sel = tidy[tidy["month"].isin(list(months))]
     if groups is not None:
         sel = sel[sel["group"].isin(list(groups))]
+    sel = add_parts(sel)
     df = sel[["scenario", "seed", "outcome", "group", "month", "value"]]
     direction = {name: o.direction for name, o in BY_NAME.items()}
     out = paired_summary(df, ["outcome", "group", "month"], baseline, direction, order, sets)

@@ -109,7 +109,8 @@ def test_comparison_writes_a_self_describing_folder(comparison):
     for f in ("summary.csv", "costs_summary.csv", "times_summary.csv", "outcomes_all.csv.gz",
               "comparison.json", "report.html", "stories/stories.json"):
         assert (out / f).is_file(), f
-    for chart in ("a_employment", "b_effects", "c_stages", "d_groups_all", "e_costs", "f_first_job"):
+    for chart in ("a1_participation", "a2_employment", "b_effects", "c_stages", "d_groups_all", "e_costs",
+                  "f_first_job"):
         assert (out / "charts" / f"{chart}.png").is_file() and (out / "charts" / f"{chart}.svg").is_file()
     meta = json.loads((out / "comparison.json").read_text())
     assert meta["seeds"] == [0, 1] and meta["scenarios"] == ["baseline", "d3_labour_guidance"]
@@ -190,6 +191,65 @@ def test_rerun_reuses_finished_runs_and_recomputes_a_missing_one(comparison):
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "Samenvatting" in html and "procentpunt" in html and '<html lang="nl">' in html
     assert "Summary</h2>" not in html
+
+
+# ---- participation leads the report ------------------------------------------------------------
+@pytest.fixture(scope="module")
+def reports(comparison, tmp_path_factory) -> dict[str, Path]:
+    """The comparison's runs aggregated again in process, in English and in Dutch (no stories)."""
+    from experiments.aggregate import aggregate, find_run_folders
+
+    folders = find_run_folders(comparison / "runs")
+    out = {}
+    for lang in ("en", "nl"):
+        target = tmp_path_factory.mktemp(f"report_{lang}")
+        aggregate(target, folders, language=lang, stories=False,
+                  order=["baseline", "d3_labour_guidance"])
+        out[lang] = target
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_participation_comes_first_in_charts_and_summary(reports, lang):
+    html = (reports[lang] / "report.html").read_text(encoding="utf-8")
+    # the first chart is participation
+    figures = re.findall(r"<figure id='([^']+)'>.*?<figcaption>(.*?)</figcaption>", html, flags=re.S)
+    assert figures[0][0] == "a1_participation"
+    assert ("Participatie" if lang == "nl" else "Participation") in figures[0][1]
+    assert [f for f, _ in figures].index("a1_participation") < [f for f, _ in figures].index("a2_employment")
+    # the first result sentence is about participation, then feeling at home, then employment
+    summary = html.split("<div class=\"lead\">", 1)[1].split("</div>", 1)[0]
+    results = re.findall(r'<p class="result" id="([^"]+)">(.*?)</p>', summary, flags=re.S)
+    assert [r for r, _ in results] == ["r-participation", "r-belonging", "r-employment"]
+    first = re.sub(r"<[^>]+>", "", results[0][1])
+    assert first.startswith("Participatie" if lang == "nl" else "Participation"), first
+    words = {"en": ("Participation", "Feeling at home", "Paid work is the best-measured part"),
+             "nl": ("Participatie", "Zich thuis voelen", "Betaald werk is het best gemeten deel")}[lang]
+    plain = re.sub(r"<[^>]+>", "", summary)
+    where = [plain.index(w) for w in words]
+    assert where == sorted(where)
+    # nothing before the participation paragraph states a result (only the caveat and the set-up)
+    before = summary[:summary.index('id="r-participation"')]
+    assert before.count("<p") == 3 and "%" not in re.sub(r"<[^>]+>", "", before)
+    # each part of participation is defined, with where it is measured and any assumption beside it
+    measures = html.split('id="measures"', 1)[1].split("<h2", 1)[0]
+    for code in ("participating", "employed", "in_education", "volunteering", "belonging"):
+        assert f"<code>{code}</code>" in measures
+    assert "CBS" in measures and "SCP" in measures
+    assert measures.count("class='ass'") == 2  # other participation and feeling at home
+
+
+def test_parts_of_participation_add_up_in_the_chart(comparison, reports):
+    for folder in (comparison, reports["en"]):
+        data = pd.read_csv(folder / "charts" / "a1_participation.csv")
+        assert set(data["scenario"]) == {"baseline", "d3_labour_guidance"}
+        assert data["month"].nunique() == 121
+        parts = data[["employed", "education_not_working", "volunteering"]]
+        assert (parts >= -1e-3).all().all()
+        assert np.allclose(parts.sum(axis=1), data["participating_mean"], atol=1e-3)
+        # the whole lies within its own 90% interval
+        assert ((data["participating_p05"] <= data["participating_mean"] + 1e-3)
+                & (data["participating_mean"] <= data["participating_p95"] + 1e-3)).all()
 
 
 # ---- a sweep gives the same summary --------------------------------------------------------

@@ -202,3 +202,25 @@ def test_variance_split_is_floored_at_zero_and_nan_when_not_identifiable():
     chance, param = S.variance_split(np.array([[1.0, 3.0, np.nan, 10.0]]), np.array([0, 0, 1, 1]))
     assert chance[0] == pytest.approx(2.0)
     assert param[0] == pytest.approx(max(((10 - 2) ** 2) / 2 - 2.0 / 1.5, 0.0))
+
+
+# ---- participation's exclusive parts ---------------------------------------------------------------
+def test_parts_of_participation_add_up_to_the_whole():
+    # participating 50 = employed 30 + education without work 15 + other participation 5
+    t = tidy({("baseline", "participating", 12): [50.0, 40.0], ("baseline", "employed", 12): [30.0, 20.0],
+              ("baseline", "volunteering", 12): [5.0, 6.0], ("baseline", "in_education", 12): [18.0, 15.0]})
+    with_parts = S.add_parts(t)
+    part = with_parts[with_parts.outcome == S.DERIVED].sort_values("seed")["value"].tolist()
+    assert part == [15.0, 14.0]
+    wide = with_parts.pivot_table(index="seed", columns="outcome", values="value")
+    assert np.allclose(wide[list(S.PARTS)].sum(axis=1), wide["participating"])
+    assert S.parts_check(t) == 0
+    s = S.summarise_outcomes(t, "baseline")
+    assert row(s, scenario="baseline", outcome=S.DERIVED, years=1)["median"] == pytest.approx(14.5)
+    # the summary keeps the declared order, with the derived part after in_education
+    order = list(dict.fromkeys(s["outcome"]))
+    assert order.index(S.DERIVED) == order.index("in_education") + 1
+    # a row where the rule behind the parts fails (more students without work than students) is counted
+    broken = t.copy()
+    broken.loc[(broken.outcome == "in_education") & (broken.seed == 0), "value"] = 10.0
+    assert S.parts_check(broken) == 1
