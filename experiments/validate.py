@@ -1,5 +1,9 @@
 """Does the baseline reproduce what happened? Hold the model against a targets file, fitting nothing.
 
+Two modes: ``targets=FILE`` (published levels, below) and ``effects=FILE`` (published intervention
+effects, each held against a paired treatment-control experiment: :mod:`experiments.effects`,
+schema in ``docs/effects_schema.md``). The two cannot be combined.
+
 Run::
 
     python -m experiments.validate targets=model/data/calibration_targets.csv
@@ -117,7 +121,9 @@ def parse_args(argv: list[str]) -> dict:
     """
     mine, kv = split_args(argv, OWN)
     if "targets" not in mine:
-        raise ConfigError("targets", None, "targets=PATH to a CSV that follows the targets schema")
+        raise ConfigError("targets", None, "targets=PATH to a CSV that follows the targets schema "
+                                           "(or effects=PATH to a file of published effects, "
+                                           "docs/effects_schema.md)")
     settings = {"targets": mine["targets"], "out": mine.get("out"),
                 "replications": mine.get("replications", DEFAULTS["replications"]),
                 "seed": int(kv.pop("seed", DEFAULTS["seed"])),
@@ -282,6 +288,10 @@ def _unique(folder: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> Path:
     argv = sys.argv[1:] if argv is None else argv
+    if any(a.split("=", 1)[0].strip() == "effects" for a in argv if "=" in a):
+        from experiments import effects  # published intervention effects (refuses targets=)
+
+        return effects.main(argv)
     try:
         s = parse_args(argv)
         targets = read_targets(s["targets"])
