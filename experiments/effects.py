@@ -285,7 +285,8 @@ def read_effects(path: str | Path) -> list[Effect]:
     if len(raw_header) == 1 and ";" in raw_header[0]:
         parts = [p.strip().strip('"') for p in raw_header[0].split(";")]
         if set(parts) & set(COLUMNS):
-            raise _fail(f"{name} line {first + 1}", textwrap.shorten(header_line, 60),
+            shown = header_line if len(header_line) <= 60 else header_line[:57] + "..."
+            raise _fail(f"{name} line {first + 1}", shown,
                         "columns separated by commas, with a point as decimal separator: this "
                         "file has semicolons between columns (and probably decimal commas), as a "
                         "spreadsheet set to Dutch or another European locale saves CSV; save it as "
@@ -322,7 +323,9 @@ def read_effects(path: str | Path) -> list[Effect]:
     for line, raw in rows:
         if None in raw:  # more cells than header columns
             extra = raw[None]
-            raise _fail(f"{name} line {line} (extra cells)", ",".join(map(str, extra)),
+            rid = (raw.get("id") or "").strip()
+            raise _fail(f"{name} line {line}" + (f" ({rid})" if rid else "")
+                        + f" column {header[-1]} (and cells beyond it)", ",".join(map(str, extra)),
                         f"{len(header)} cells, as in the header; quote a cell that holds a comma "
                         "(a decimal comma or an unquoted list of overrides splits a cell)")
         r = {k: (v or "").strip() for k, v in raw.items()}
