@@ -12,7 +12,6 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -210,3 +209,15 @@ def test_an_unseen_file_runs_and_identical_arms_give_exactly_zero(tmp_path):
     assert (placebo.effect_pp == 0.0).all() and placebo.treatment_value.notna().all()
     assert table.loc["placebo_same_config", "model_effect_pp"] == 0.0
     assert table.loc["placebo_same_config", "within"] == "yes"
+
+
+@pytest.mark.slow
+def test_parallel_runs_give_the_same_numbers_as_serial(tmp_path):
+    """n_jobs changes where runs go, not what they give."""
+    tables = []
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}"
+        effects.main([f"effects={UNSEEN}", "replications=3", "population.size=1200",
+                      f"n_jobs={jobs}", f"out={out}"])
+        tables.append(pd.read_csv(out / "effects_by_seed.csv"))
+    pd.testing.assert_frame_equal(tables[0], tables[1])
