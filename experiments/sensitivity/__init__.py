@@ -1,0 +1,4 @@
+"""Which assumptions drive the answer: ``python -m experiments.sensitivity [key=value ...]``.
+
+(Draft docstring; completed below.)
+"""

@@ -1,0 +1,183 @@
+"""Points: the sensitivity analysis's unit of work, kept in resumable folders.
+
+A *point* is one set of values of the uncertain parameters. It is evaluated by running the
+baseline and every scenario of the analysis on the same replicate seeds (``seed``, ``seed + 1``,
+..., the same for every point: common random numbers), so that each scenario's effect is a paired
+difference on the same persons, and the difference between two points is the parameters' doing,
+not the draw's. Each point writes ``runs/<stage>/p<index>/point.json``:
+
+- ``point_hash``: SHA-256 (:func:`experiments.jobs.config_hash`) of what determines the runs:
+  each scenario's composed configuration (by its hash), the values and the seeds; ``model_hash``
+  (:func:`experiments.jobs.model_hash`): the model's code and tables. A point is reused only if
+  both are unchanged (as the comparison reuses a run folder), so a killed analysis computes only
+  what is missing and a changed model is never mixed with an old one;
+- the values, and for every run (scenario, seed) the shares participating and employed (%) at each
+  whole year since the permit, and the cumulative public costs and earnings per simulated person
+  (EUR) by model year, the same quantities as the comparison's ``summary.csv`` (group ``all``) and
+  ``costs_summary.csv`` (``public_total``: every item of ``model/costs.py`` but earnings).
+
+The file holds no timings or dates, so the same point gives the same bytes whichever process,
+machine or Hydra launcher computed it. A point that fails writes ``failed.json`` instead
+(:func:`experiments.jobs.record_failure`) and is tried again next time.
+
+Why a point and not one comparison run folder per run: a comparison run folder holds every monthly
+outcome by group (about 250 KB, written in about twice the time of the run itself); an analysis
+makes thousands of runs and needs some forty numbers of each.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from experiments.jobs import FAILED_FILE, config_hash, model_hash, record_failure
+
+POINT_FILE = "point.json"
+#: years since the permit at which outcomes are kept
+YEARS = tuple(range(1, 11))
+#: the measures kept per run (participation and employment: % of the cohort's adults; costs: EUR per
+#: simulated person, cumulative over the cohort's first model years)
+MEASURES = ("participating", "employed", "public_costs", "earnings")
+
+
+def point_hash(base_hashes: dict[str, str], values: dict, seeds: list[int]) -> str:
+    """What determines a point's runs: each scenario's configuration, the values, the seeds."""
+    return config_hash({"scenarios": base_hashes, "values": {k: float(v) for k, v in values.items()},
+                        "seeds": [int(s) for s in seeds]})
+
+
+def point_dir(out: Path, stage: str, index: int) -> Path:
+    return Path(out) / "runs" / stage / f"p{index:06d}"
+
+
+def read_point(folder: Path) -> dict | None:
+    try:
+        return json.loads((Path(folder) / POINT_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def is_done(folder: Path, expected_hash: str) -> bool:
+    """True if ``folder`` holds this point, computed with the current model code."""
+    d = read_point(folder)
+    return bool(d) and d.get("point_hash") == expected_hash and d.get("model_hash") == model_hash()
+
+
+def extract(result) -> dict:
+    """The numbers the analysis keeps from one run (see the module docstring)."""
+    from model.costs import ITEMS
+
+    n = float(result.config.population.size)
+    out = {}
+    for o in ("participating", "employed"):
+        share = result.share(o)
+        out[o] = [round(float(share[12 * y]), 6) if 12 * y < len(share) else None for y in YEARS]
+    public = sum(result.costs[i] for i in ITEMS if i != "earnings")
+    for name, monthly in (("public_costs", public), ("earnings", result.costs["earnings"])):
+        cum = np.cumsum(monthly)
+        out[name] = [round(float(cum[12 * y - 1]) / n, 4) if 12 * y <= len(cum) else None for y in YEARS]
+    return out
+
+
+_BUILT: dict[str, object] = {}
+
+
+def _base(config: dict, key: str):
+    """A scenario's validated configuration (built once per worker process)."""
+    from model.config import build
+
+    if key not in _BUILT:
+        _BUILT.clear() if len(_BUILT) > 64 else None
+        _BUILT[key] = build(config)
+    return _BUILT[key]
+
+
+def evaluate(task: dict) -> dict:
+    """Run one point (in a worker process) and write its folder. Never raises.
+
+    ``task``: ``target``, ``point_hash``, ``stage``, ``index``, ``scenarios`` (name -> composed
+    configuration dict), ``base_hashes`` (name -> its hash), ``values``, ``seeds``.
+    """
+    import logging
+    import time
+
+    logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
+    from model.model import simulate
+
+    start = time.perf_counter()
+    target = Path(task["target"])
+    scenario, seed = None, None
+    try:
+        runs = []
+        for scenario, cfg in task["scenarios"].items():
+            config = _base(cfg, task["base_hashes"][scenario]).with_values(task["values"])
+            for seed in task["seeds"]:
+                runs.append({"scenario": scenario, "seed": int(seed),
+                             **extract(simulate(replace(config, seed=int(seed))))})
+        doc = {"stage": task["stage"], "point": task["index"], "point_hash": task["point_hash"],
+               "model_hash": model_hash(), "values": task["values"], "runs": runs}
+        write_point(target, doc)
+        return {"index": task["index"], "ok": True, "seconds": time.perf_counter() - start}
+    except Exception as e:  # recorded as data; the analysis reports it
+        record_failure(target, str(scenario), seed, e)
+        return {"index": task["index"], "ok": False, "error": f"{type(e).__name__}: {e}",
+                "seconds": time.perf_counter() - start}
+
+
+def write_point(target: Path, doc: dict) -> Path:
+    """Write ``point.json`` atomically (a temporary file moved into place)."""
+    target.mkdir(parents=True, exist_ok=True)
+    path = target / POINT_FILE
+    tmp = target / f".{POINT_FILE}.partial-{os.getpid()}"
+    tmp.write_text(json.dumps(doc, sort_keys=True, separators=(",", ":")) + "\n")
+    os.replace(tmp, path)
+    (target / FAILED_FILE).unlink(missing_ok=True)
+    return path
+
+
+def run_tasks(tasks: list[dict], n_jobs: int, progress: bool, desc: str) -> list[dict]:
+    """Evaluate ``tasks`` (in parallel when ``n_jobs`` > 1), with a progress bar; return results."""
+    import sys
+
+    from tqdm import tqdm
+
+    results = []
+    if not tasks:
+        return results
+    bar = tqdm(total=len(tasks), unit="point", desc=desc, disable=not progress, file=sys.stderr,
+               dynamic_ncols=True, mininterval=1.0)
+    try:
+        if n_jobs > 1 and len(tasks) > 1:
+            from joblib import Parallel, delayed
+
+            gen = Parallel(n_jobs=min(n_jobs, len(tasks)), return_as="generator_unordered",
+                           batch_size=1)(delayed(evaluate)(t) for t in tasks)
+        else:
+            gen = (evaluate(t) for t in tasks)
+        for r in gen:
+            results.append(r)
+            bar.update(1)
+            if not r["ok"]:
+                bar.write(f"warning: point {r['index']} failed: {r['error']}")
+    finally:
+        bar.close()
+    return results
+
+
+def clean_partials(folder: Path) -> None:
+    """Remove temporary files left by a killed analysis (their process is gone)."""
+    for p in Path(folder).glob(f"runs/*/p*/.{POINT_FILE}.partial-*"):
+        try:
+            pid = int(p.name.rsplit("-", 1)[-1])
+            os.kill(pid, 0)
+            alive = pid != os.getpid()
+        except (ValueError, ProcessLookupError):
+            alive = False
+        except PermissionError:
+            alive = True
+        if not alive:
+            p.unlink(missing_ok=True)
