@@ -210,17 +210,144 @@ def test_parts_of_participation_add_up_to_the_whole():
     t = tidy({("baseline", "participating", 12): [50.0, 40.0], ("baseline", "employed", 12): [30.0, 20.0],
               ("baseline", "volunteering", 12): [5.0, 6.0], ("baseline", "in_education", 12): [18.0, 15.0]})
     with_parts = S.add_parts(t)
-    part = with_parts[with_parts.outcome == S.DERIVED].sort_values("seed")["value"].tolist()
+    part = with_parts[with_parts.outcome == "education_only"].sort_values("seed")["value"].tolist()
     assert part == [15.0, 14.0]
+    other = with_parts[with_parts.outcome == "other_only"].sort_values("seed")["value"].tolist()
+    assert other == [5.0, 6.0]
     wide = with_parts.pivot_table(index="seed", columns="outcome", values="value")
     assert np.allclose(wide[list(S.PARTS)].sum(axis=1), wide["participating"])
     assert S.parts_check(t) == 0
     s = S.summarise_outcomes(t, "baseline")
-    assert row(s, scenario="baseline", outcome=S.DERIVED, years=1)["median"] == pytest.approx(14.5)
-    # the summary keeps the declared order, with the derived part after in_education
+    assert row(s, scenario="baseline", outcome="education_only", years=1)["median"] == pytest.approx(14.5)
+    # the summary keeps the declared order, with the parts after the outcomes they are parts of
     order = list(dict.fromkeys(s["outcome"]))
-    assert order.index(S.DERIVED) == order.index("in_education") + 1
+    assert order.index("education_only") > order.index("in_education")
     # a row where the rule behind the parts fails (more students without work than students) is counted
     broken = t.copy()
     broken.loc[(broken.outcome == "in_education") & (broken.seed == 0), "value"] = 10.0
     assert S.parts_check(broken) == 1
+
+
+def test_recorded_parts_are_used_as_they_are():
+    # a recorder that counts the parts: a working volunteer (the rule broken) is counted rightly
+    t = tidy({("baseline", "participating", 12): [50.0], ("baseline", "employed", 12): [30.0],
+              ("baseline", "volunteering", 12): [8.0], ("baseline", "in_education", 12): [18.0],
+              ("baseline", "education_only", 12): [16.0], ("baseline", "other_only", 12): [4.0]})
+    with_parts = S.add_parts(t)
+    assert len(with_parts) == len(t)
+    assert S.parts_check(t) == 0
+    # parts that do not add up are counted
+    bad = t.copy()
+    bad.loc[bad.outcome == "other_only", "value"] = 6.0
+    assert S.parts_check(bad) == 1
+
+
+# ---- three sources: chance, calibrated parameters, lever strength (nested design) -----------------
+def test_nested_variance_split_matches_hand_computation():
+    # 2 lever draws x 2 parameter sets x 2 seeds; paired differences by (draw, set):
+    # draw 0: set 0 (1, 3), set 1 (5, 7); draw 1: set 2 (10, 14), set 3 (12, 12)
+    diffs = np.array([[1.0, 3.0, 5.0, 7.0, 10.0, 14.0, 12.0, 12.0]])
+    sets = np.array([0, 0, 1, 1, 2, 2, 3, 3])
+    levers = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    chance, param, lever = S.variance_components(diffs, sets, levers)
+    # within-set variances 2, 2, 8, 0 -> chance = 3 (= MS_seed, 12 / 4 degrees of freedom)
+    assert chance[0] == pytest.approx(3.0)
+    # set means 2, 6 | 12, 12: variance within draw 8 and 0 -> V_PL = 4; parameter = 4 - 3 / 2
+    # (= (MS_set - MS_seed) / n = (8 - 3) / 2)
+    assert param[0] == pytest.approx(2.5)
+    # draw means 4 and 12 -> V_L = 32; lever = 32 - 4 / 2 (= (MS_draw - MS_set) / (n b) = (128 - 8) / 4)
+    assert lever[0] == pytest.approx(30.0)
+    shares = S.variance_shares(diffs, sets, levers)
+    assert shares["share_chance"][0] == pytest.approx(3.0 / 35.5)
+    assert shares["share_parameter"][0] == pytest.approx(2.5 / 35.5)
+    assert shares["share_lever"][0] == pytest.approx(30.0 / 35.5)
+    # through the summary, from each seed's set and draw (as aggregate reads them from run.json)
+    base = [0.0] * 8
+    df = tidy({("baseline", "employed", 12): base, ("a", "employed", 12): diffs[0].tolist()})
+    s = S.summarise_outcomes(df, "baseline", sets=dict(enumerate(sets.tolist())),
+                             levers=dict(enumerate(levers.tolist())))
+    a = row(s, scenario="a", outcome="employed", years=1)
+    assert a["share_lever"] == pytest.approx(30.0 / 35.5, abs=1e-4)
+    assert a["share_chance"] + a["share_parameter"] + a["share_lever"] == pytest.approx(1.0, abs=1e-3)
+    b = row(s, scenario="baseline", outcome="employed", years=1)
+    assert np.isnan(b[["share_chance", "share_parameter", "share_lever"]].astype(float)).all()
+
+
+def test_nested_split_without_lever_draws_is_the_one_way_split():
+    diffs = np.array([[1.0, 3.0, 6.0, 10.0]])
+    shares = S.variance_shares(diffs, np.array([0, 0, 1, 1]), None)
+    assert shares["share_parameter"][0] == pytest.approx(15.5 / 20.5)
+    assert shares["share_chance"][0] == pytest.approx(5.0 / 20.5)
+    assert np.isnan(shares["share_lever"][0])
+    # lever draws recorded as missing (None) are the same as none
+    same = S.variance_shares(diffs, np.array([0, 0, 1, 1]), np.full(4, np.nan))
+    assert same["share_parameter"][0] == pytest.approx(15.5 / 20.5) and np.isnan(same["share_lever"][0])
+    # only lever draws (a single calibration): chance and lever strength
+    only = S.variance_shares(diffs, None, np.array([0, 0, 1, 1]))
+    assert only["share_lever"][0] == pytest.approx(15.5 / 20.5) and np.isnan(only["share_parameter"][0])
+    # nothing varies but the seed: no split (the spread is all chance, said in words by the report)
+    none = S.variance_shares(diffs, None, None)
+    assert all(np.isnan(v[0]) for v in none.values())
+
+
+def test_nested_split_when_sources_cannot_be_told_apart():
+    diffs = np.array([[1.0, 3.0, 6.0, 10.0]])
+    # one set per draw: parameters and lever strength are confounded; chance's share is still known
+    shares = S.variance_shares(diffs, np.array([0, 0, 1, 1]), np.array([0, 0, 1, 1]))
+    assert np.isnan(shares["share_parameter"][0]) and np.isnan(shares["share_lever"][0])
+    assert shares["share_chance"][0] == pytest.approx(5.0 / 20.5)
+    # one seed per set: chance cannot be estimated, so nothing is split
+    one = S.variance_shares(diffs, np.array([0, 1, 2, 3]), np.array([0, 0, 1, 1]))
+    assert all(np.isnan(v[0]) for v in one.values())
+    # no variance at all: no shares
+    flat = S.variance_shares(np.array([[2.0] * 8]), np.repeat([0, 1, 2, 3], 2), np.repeat([0, 1], 4))
+    assert all(np.isnan(v[0]) for v in flat.values())
+
+
+# ---- every year; the whole against the sum of its parts; the model against the evidence -----------
+def test_the_summary_reports_every_year_one_to_ten():
+    assert S.YEARS == tuple(range(1, 11))
+    t = tidy({("baseline", "employed", 12 * y): [1.0, 2.0] for y in range(0, 11)})
+    s = S.summarise_outcomes(t, "baseline")
+    assert sorted(s["years"].unique()) == list(range(1, 11))
+
+
+def test_sum_of_singles_is_paired_seed_by_seed():
+    # effects per seed: a (1, 2, 3), b (10, 0, 5), full (12, 1, 6) -> sum (11, 2, 8), full - sum (1, -1, -2)
+    base = [10.0, 20.0, 30.0]
+    t = tidy({("baseline", "employed", 12): base,
+              ("a", "employed", 12): [11.0, 22.0, 33.0],
+              ("b", "employed", 12): [20.0, 20.0, 35.0],
+              ("full", "employed", 12): [22.0, 21.0, 36.0]})
+    f = S.sum_of_singles(t, "baseline", "full", ["a", "b"], outcomes=("employed",), years=(1,))
+    got = f.set_index("series")
+    assert got.loc["full", "median"] == pytest.approx(6.0)
+    assert got.loc["sum", "median"] == pytest.approx(8.0)
+    assert got.loc["sum", "p05"] == pytest.approx(2 + 0.1 * (8 - 2))  # sorted 2, 8, 11
+    assert got.loc["full_minus_sum", "median"] == pytest.approx(-1.0)
+    assert got.loc["full_minus_sum", "p95"] == pytest.approx(-1 + 0.9 * 2)  # sorted -2, -1, 1
+    assert (got["n_pairs"] == 3).all()
+    # a seed missing in one single is left out of every series
+    short = t[~((t.scenario == "b") & (t.seed == 2))]
+    assert (S.sum_of_singles(short, "baseline", "full", ["a", "b"], ("employed",), (1,))["n_pairs"] == 2).all()
+    # without the full position or a single there is nothing to compare
+    assert S.sum_of_singles(t, "baseline", "nope", ["a"], ("employed",), (1,)).empty
+
+
+def test_evidence_check_sets_the_model_beside_the_range():
+    t = tidy({("baseline", "employed", 36): [10.0, 20.0, 30.0],
+              ("d1", "employed", 36): [12.0, 22.0, 32.0],        # +2: within 0..3
+              ("d3", "employed", 36): [20.0, 30.0, 40.0],        # +10: above 0..3
+              ("d5", "employed", 36): [9.0, 21.0, 27.5],         # median -1, interval reaches 0: overlaps
+              ("full", "employed", 36): [5.0, 15.0, 25.0]})      # -5: below
+    s = S.summarise_outcomes(t, "baseline")
+    ev = pd.DataFrame({"demand": ["D1", "D3", "D5", "full", "D9"], "horizon_years": [3] * 5,
+                       "low_pp": [0.0] * 5, "central_pp": [1.0] * 5, "high_pp": [3.0] * 5,
+                       "basis": ["x"] * 5, "evidence_ids": ["E1"] * 5})
+    demands = {"D1": "d1", "D3": "d3", "D5": "d5", "D9": "d9", "full": "full"}
+    c = S.evidence_check(s, ev, demands).set_index("demand")
+    assert c.loc["D1", "verdict"] == "within" and c.loc["D1", "diff_median"] == pytest.approx(2.0)
+    assert c.loc["D3", "verdict"] == "above"
+    assert c.loc["D5", "verdict"] == "overlaps"
+    assert c.loc["full", "verdict"] == "below"
+    assert c.loc["D9", "verdict"] == "not run" and np.isnan(c.loc["D9", "diff_median"])
