@@ -127,7 +127,8 @@ def load(folders: Sequence[Path], n_jobs: int = 1) -> Runs:
                "ok": p["ok"], "error": m.get("error")}
         if p["ok"]:
             for k in ("law", "permit_year", "population_size", "wall_seconds", "git_sha",
-                      "uncommitted_changes", "config_hash", "model_hash", "created", "parameter_set"):
+                      "uncommitted_changes", "config_hash", "model_hash", "created", "parameter_set",
+                      "lever_draw"):
                 row[k] = m.get(k)
             row["horizon"] = int(p["outcomes"]["month"].max())
             key = {"scenario": row["scenario"], "seed": row["seed"]}
@@ -140,7 +141,7 @@ def load(folders: Sequence[Path], n_jobs: int = 1) -> Runs:
     index = pd.DataFrame(rows, columns=["scenario", "seed", "folder", "ok", "error", "law",
                                         "permit_year", "population_size", "wall_seconds", "git_sha",
                                         "uncommitted_changes", "config_hash", "model_hash",
-                                        "created", "horizon", "parameter_set"])
+                                        "created", "horizon", "parameter_set", "lever_draw"])
     ok = index[index["ok"]]
     dup = ok[ok.duplicated(["scenario", "seed"], keep=False)]
     if len(dup):
@@ -168,19 +169,34 @@ def load(folders: Sequence[Path], n_jobs: int = 1) -> Runs:
 
 
 # ---- helpers -----------------------------------------------------------------------------------
+def seed_groups(index: pd.DataFrame, column: str, share: str) -> tuple[dict[int, int] | None, str]:
+    """The group of each seed recorded in the runs' ``column`` (``parameter_set``, ``lever_draw``),
+    or None when no run records one; and a note (naming ``share``) when the groups cannot be used
+    (a seed with two groups, or some runs without one)."""
+    if column not in index:
+        return None, ""
+    ps = index[["seed", column]].dropna()
+    if not len(ps):
+        return None, ""
+    ps = ps.astype({"seed": int, column: int})
+    per_seed = ps.groupby("seed")[column].nunique()
+    if (per_seed > 1).any() or len(ps) < len(index):
+        what = column.replace("_", " ")
+        return None, f"the runs do not share one {what} per seed: {share} is left out (NaN)"
+    return {int(k): int(v) for k, v in ps.drop_duplicates("seed").itertuples(index=False)}, ""
+
+
 def seed_sets(index: pd.DataFrame) -> tuple[dict[int, int] | None, str]:
     """The ensemble parameter set of each seed (from the runs' ``parameter_set``), or None when the
     runs used no ensemble; and a note when the sets cannot be used (a seed with two sets)."""
-    if "parameter_set" not in index:
-        return None, ""
-    ps = index[["seed", "parameter_set"]].dropna()
-    if not len(ps):
-        return None, ""
-    ps = ps.astype({"seed": int, "parameter_set": int})
-    per_seed = ps.groupby("seed")["parameter_set"].nunique()
-    if (per_seed > 1).any() or len(ps) < len(index):
-        return None, "the runs do not share one parameter set per seed: share_parameter is left out (NaN)"
-    return {int(k): int(v) for k, v in ps.drop_duplicates("seed").itertuples(index=False)}, ""
+    return seed_groups(index, "parameter_set", "share_parameter")
+
+
+def seed_levers(index: pd.DataFrame) -> tuple[dict[int, int] | None, str]:
+    """The lever-strength draw of each seed (from the runs' ``lever_draw``), or None when the runs
+    drew no strengths (or were made before draws were recorded); and a note when the draws cannot
+    be used."""
+    return seed_groups(index, "lever_draw", "share_lever")
 
 
 def _atomic_write(path: Path, write) -> Path:
@@ -243,6 +259,73 @@ def cbs_points(permit_year: int) -> dict:
     return {"employed": (*cbs_targets("employed", c), c)}
 
 
+#: the demands' evidence ranges (read when the comparison is aggregated; see experiments.summary)
+DEMAND_EVIDENCE = Path(__file__).resolve().parents[1] / "model" / "data" / "demand_evidence.csv"
+
+
+def demand_evidence(path: Path | None = None) -> tuple[pd.DataFrame | None, dict]:
+    """The per-demand evidence ranges (``model/data/demand_evidence.csv``), or None and a note
+    (``{"en", "nl"}``) saying why not: the file is missing, unreadable or lacks a column."""
+    path = Path(path) if path is not None else DEMAND_EVIDENCE
+    if not path.is_file():
+        return None, {"en": f"the evidence file {path.name} is not there (model/data/), so the model's "
+                            "effects cannot be set beside the evidence in this report",
+                      "nl": f"het bestand met bewijs {path.name} ontbreekt (model/data/), dus de effecten "
+                            "van het model kunnen in dit rapport niet naast het bewijs worden gezet"}
+    try:
+        ev = pd.read_csv(path, comment=None)
+        missing = [c for c in S.EVIDENCE_COLUMNS[:5] if c not in ev.columns]
+        if missing:
+            raise ValueError(f"no column {', '.join(missing)}")
+        ev = ev.dropna(subset=["demand", "horizon_years", "low_pp", "high_pp"])
+        for c in ("horizon_years", "low_pp", "central_pp", "high_pp"):
+            ev[c] = pd.to_numeric(ev[c], errors="raise")
+        for c in ("basis", "evidence_ids"):
+            if c not in ev.columns:
+                ev[c] = ""
+        ev[["basis", "evidence_ids"]] = ev[["basis", "evidence_ids"]].fillna("")
+        ev["demand"] = ev["demand"].astype(str).str.strip()
+    except (OSError, ValueError, pd.errors.ParserError) as e:
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        return None, {"en": f"the evidence file {path.name} could not be read ({first}): the model's "
+                            "effects are not set beside the evidence",
+                      "nl": f"het bestand met bewijs {path.name} kon niet worden gelezen ({first}): de "
+                            "effecten van het model staan niet naast het bewijs"}
+    return ev.reset_index(drop=True), {}
+
+
+def demand_scenarios(position: str | None, configs: dict | None = None,
+                     folder: Path | None = None) -> dict[str, str]:
+    """Which scenario expresses each demand: ``D1`` ... ``D11`` from each scenario file's
+    ``scenario_info.demand`` (``scenarios/*.yaml``; a scenario that was run counts too, from its
+    config), and ``full`` for the full position. Where two scenarios name the same demand, one
+    that was run (in ``configs``) wins, else the first by name."""
+    import re
+
+    from model.config import SCENARIO_DIR
+
+    found: dict[str, list[str]] = {}
+    for p in sorted(Path(folder or SCENARIO_DIR).glob("*.yaml")):
+        try:
+            info = (yaml.safe_load(p.read_text()) or {}).get("scenario_info") or {}
+        except (OSError, yaml.YAMLError):
+            continue
+        found.setdefault(str(info.get("demand", "")).strip(), []).append(p.stem)
+    for name, cfg in (configs or {}).items():
+        d = str(((cfg or {}).get("scenario_info") or {}).get("demand", "")).strip()
+        if name not in found.get(d, []):
+            found.setdefault(d, []).append(name)
+    run = set(configs or {})
+    out = {}
+    for d, names in found.items():
+        if re.fullmatch(r"D\d+", d):
+            ran = [n for n in names if n in run]
+            out[d] = (ran or names)[0]
+    if position:
+        out["full"] = position
+    return dict(sorted(out.items(), key=lambda kv: (kv[0] == "full", int(kv[0][1:]) if kv[0] != "full" else 0)))
+
+
 def stored_share(runs: Runs, scenario: str, seed: int, outcome: str = "employed") -> np.ndarray:
     o = runs.outcomes
     sel = o[(o.scenario == scenario) & (o.seed == seed) & (o.group == "all") & (o.outcome == outcome)]
@@ -295,14 +378,21 @@ def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "bas
     if sets_note:
         warnings.append({"en": sets_note, "nl": "de runs hebben niet één parameterset per seed: "
                                                 "share_parameter is weggelaten (NaN)"})
-    tidy_all = runs.outcomes if sets is None else runs.outcomes.assign(
-        parameter_set=runs.outcomes["seed"].map(sets).astype("Int64"))
+    levers, levers_note = seed_levers(runs.ok)
+    if levers_note:
+        warnings.append({"en": levers_note, "nl": "de runs hebben niet één trekking van de sterktes van "
+                                                  "de beleidsknoppen per seed: share_lever is weggelaten (NaN)"})
+    tidy_all = runs.outcomes
+    if sets is not None:
+        tidy_all = tidy_all.assign(parameter_set=tidy_all["seed"].map(sets).astype("Int64"))
+    if levers is not None:
+        tidy_all = tidy_all.assign(lever_draw=tidy_all["seed"].map(levers).astype("Int64"))
     _csv(tidy_all, out / "outcomes_all.csv.gz", gz=True)
     _csv(runs.times, out / "times_all.csv.gz", gz=True)
     _csv(runs.costs, out / "costs_all.csv")
     if runs.stages is not None:
         _csv(runs.stages, out / "stages_all.csv.gz", gz=True)
-    summary = S.summarise_outcomes(runs.outcomes, base, scen, sets=sets)
+    summary = S.summarise_outcomes(runs.outcomes, base, scen, sets=sets, levers=levers)
     broken = S.parts_check(runs.outcomes[runs.outcomes["group"] == "all"])
     if broken:
         warnings.append({"en": f"in {broken} month(s) of the runs, other participation overlaps work or education: "
@@ -311,8 +401,8 @@ def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "bas
                          "nl": f"in {broken} maand(en) van de runs overlapt andere participatie met werk of "
                                "onderwijs: de delen van participatie in grafiek (a1) sluiten elkaar daar niet uit "
                                "(onderwijs zonder werk klopt dan niet)"})
-    costs_summary = S.summarise_costs(runs.costs, base, scen, sets=sets)
-    times_summary = S.summarise_times(runs.times, base, scen, sets=sets)
+    costs_summary = S.summarise_costs(runs.costs, base, scen, sets=sets, levers=levers)
+    times_summary = S.summarise_times(runs.times, base, scen, sets=sets, levers=levers)
     _csv(summary, out / "summary.csv")
     _csv(costs_summary, out / "costs_summary.csv")
     _csv(times_summary, out / "times_summary.csv")
@@ -334,19 +424,31 @@ def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "bas
         warnings.append({"en": "the runs were made with different model code (model_hash differs)",
                          "nl": "de runs zijn gemaakt met verschillende modelcode (model_hash verschilt)"})
     n_reps = int(ok.groupby("scenario")["seed"].nunique().min())
+    configs = run_configs(runs)
+    demands = demand_scenarios(pos, configs)
+    singles = [s for d, s in demands.items() if d != "full" and s in scen]
+    evidence, evidence_note = demand_evidence()
+    checked = None
+    if evidence is not None:
+        checked = S.evidence_check(summary, evidence, demands)
+        _csv(checked.drop(columns=["basis"]), out / "model_and_evidence.csv")
+    whole = S.sum_of_singles(runs.outcomes, base, pos, singles) if pos and singles else None
+    if whole is not None and len(whole):
+        _csv(whole, out / "full_vs_sum.csv")
     src = f"integration-sim {sha_txt}, {time.strftime('%Y-%m-%d')}"
     data = C.ChartData(tidy=runs.outcomes, summary=summary, costs_summary=costs_summary,
                        times=runs.times, stages=runs.stages, scenarios=scen, baseline=base,
                        position=pos, lang=language, n_runs=n_reps, population_size=size,
                        permit_year=year, source=src, seeds=seeds_text(seeds),
-                       cbs_points=cbs_points(year))
+                       cbs_points=cbs_points(year), evidence=checked, evidence_note=evidence_note,
+                       demands=demands, singles=singles, full_vs_sum=whole,
+                       uncertainty=_uncertainty(sets, levers))
     charts = C.all_charts(data, out / "charts")
     if runs.stages is None:
         warnings.append({"en": "the runs have no stages.csv (made by an older experiments.run): chart (c) is left out",
                          "nl": "de runs hebben geen stages.csv (gemaakt door een oudere experiments.run): "
                                "grafiek (c) ontbreekt"})
 
-    configs = run_configs(runs)
     story_list: list[dict] = []
     if stories and base in configs:
         story_list = _stories(runs, configs, base, pos, out / "stories", language, data, warnings)
@@ -360,9 +462,11 @@ def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "bas
         "population_size": size, "permit_year": year, "language": language,
         "runs": [{"scenario": r.scenario, "seed": int(r.seed), "folder": os.path.relpath(r.folder, out),
                   "config_hash": r.config_hash, "git_sha": r.git_sha, "wall_seconds": r.wall_seconds,
-                  "parameter_set": None if pd.isna(r.parameter_set) else int(r.parameter_set)}
+                  "parameter_set": None if pd.isna(r.parameter_set) else int(r.parameter_set),
+                  "lever_draw": None if pd.isna(r.lever_draw) else int(r.lever_draw)}
                  for r in ok.itertuples()],
         "parameter_sets": ({str(k): v for k, v in sets.items()} if sets else None),
+        "lever_draws": ({str(k): v for k, v in levers.items()} if levers else None),
         "failures": [{"scenario": r.scenario, "seed": r.seed, "folder": os.path.relpath(r.folder, out),
                       "error": r.error} for r in failures.itertuples()],
         "warnings": [w["en"] for w in warnings],
@@ -374,6 +478,11 @@ def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "bas
         meta["ensemble"] = {"used": bool(sets), "note": "" if sets else
                             "the runs use a single calibration (no ensemble of parameter sets): the "
                             "intervals show chance only"}
+    if "levers" not in meta:  # as for the ensemble: from what the runs recorded
+        n_draws = len(set(levers.values())) if levers else 0
+        meta["levers"] = {"used": bool(levers), "draws": n_draws,
+                          "note": "" if levers else "the runs record no lever-strength draws: every "
+                                                    "lever strength is at its declared value"}
     meta["aggregation_seconds"] = round(time.perf_counter() - started, 2)
     _atomic_write(out / "comparison.json", lambda p: p.write_text(json.dumps(meta, indent=2, default=str)))
 
@@ -385,6 +494,11 @@ def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "bas
         configs=configs, meta=meta, chart_data=data, folder=out, warnings=warnings))
     return {"out": out, "report": report_path, "charts": charts, "failures": failures,
             "warnings": warnings, "summary": summary, "stories": story_list}
+
+
+def _uncertainty(sets, levers) -> str:
+    """What the runs' spread covers: ``chance``, ``parameters`` and/or ``levers``, joined by '+'."""
+    return "+".join(["chance"] + (["parameters"] if sets else []) + (["levers"] if levers else []))
 
 
 def _stories(runs: Runs, configs: dict, base: str, pos: str | None, out: Path, lang: str, data,

@@ -35,19 +35,25 @@ def _band(ax, months, value, n, color):
 
 
 #: labels of participation's exclusive parts in a run's chart (experiments.summary.PARTS)
-PART_LABELS = {"employed": "Paid work", "education_not_working": "Education without paid work",
-               "volunteering": "Other participation only (volunteering)"}
+PART_LABELS = {"employed": "Paid work", "education_only": "Education without paid work",
+               "other_only": "Other participation only (volunteering)"}
 
 
 def run_parts(result) -> dict[str, np.ndarray]:
     """Participation and its three exclusive parts (percent of 18-64 year olds, every month) of one
-    run: paid work, education without paid work (participating - employed - volunteering) and
-    other participation only; the parts add up to ``participating`` (see experiments.summary)."""
+    run: paid work, education without paid work and other participation only, as the recorder
+    counts them (or, for a recorder without them, derived as in experiments.summary.add_parts);
+    the parts add up to ``participating``."""
     v = {o: shares(result.cube, result.columns, o, "all")[0]
          for o in ("participating", "employed", "volunteering")}
-    return {"participating": v["participating"], "employed": v["employed"],
-            "education_not_working": v["participating"] - v["employed"] - v["volunteering"],
-            "volunteering": v["volunteering"]}
+    out = {"participating": v["participating"], "employed": v["employed"]}
+    if all(p in result.columns and p in BY_NAME for p in ("education_only", "other_only")):
+        for p in ("education_only", "other_only"):
+            out[p] = shares(result.cube, result.columns, p, "all")[0]
+    else:
+        out["education_only"] = v["participating"] - v["employed"] - v["volunteering"]
+        out["other_only"] = v["volunteering"]
+    return out
 
 
 def run_chart(result, path) -> None:
@@ -62,7 +68,7 @@ def run_chart(result, path) -> None:
     parts = run_parts(result)
     ax = axes[0]
     bottom = np.zeros(len(months))
-    for name in ("employed", "education_not_working", "volunteering"):
+    for name in ("employed", "education_only", "other_only"):
         color, hatch = PART_STYLE[name]
         v = np.nan_to_num(parts[name])
         ax.fill_between(months, bottom, bottom + v, facecolor=color, edgecolor="#777777",

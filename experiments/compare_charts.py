@@ -83,8 +83,8 @@ STAGE_STYLE = {
     "left": ("#ffffff", "--"),
 }
 #: colours and hatches of participation's parts (stacked in this order, from the bottom)
-PART_STYLE = {"employed": ("#4a90c8", ""), "education_not_working": ("#b4a7d6", "//"),
-              "volunteering": ("#fdd49e", "..")}
+PART_STYLE = {"employed": ("#4a90c8", ""), "education_only": ("#b4a7d6", "//"),
+              "other_only": ("#fdd49e", "..")}
 COST_STYLE = {"reception": ("#bdbdbd", "xx"), "benefits": ("#f16913", "//"),
               "courses": ("#6baed6", "\\\\"), "support": ("#31a354", ".."),
               "subsidies": ("#fdd0a2", "oo")}
@@ -132,6 +132,14 @@ class ChartData:
     source: str  #: "integration-sim <sha>, <date>" for the source line
     seeds: str
     cbs_points: dict = field(default_factory=dict)  #: group -> (months, values, cohort)
+    #: experiments.summary.evidence_check (None: no evidence file) and why it is missing
+    evidence: pd.DataFrame | None = None
+    evidence_note: dict = field(default_factory=dict)
+    demands: dict = field(default_factory=dict)  #: demand (D1..D11, full) -> scenario
+    singles: list = field(default_factory=list)  #: the single-demand scenarios in the comparison
+    full_vs_sum: pd.DataFrame | None = None  #: experiments.summary.sum_of_singles
+    #: what the bands cover: "chance", plus "+parameters" (ensemble) and "+levers" (strength draws)
+    uncertainty: str = "chance"
 
 
 def _name(d: ChartData, s: str) -> str:
@@ -143,13 +151,23 @@ def _source_line(d: ChartData, extra: str) -> str:
         head = (f"Bron: {d.source}; {d.n_runs} herhalingen (seeds {d.seeds}) met elk "
                 f"{i18n.number(d.population_size, 'nl', 0)} gesimuleerde personen, vergunningcohort "
                 f"{d.permit_year}. ")
-        unc = ("Banden en strepen: 90%-interval over herhalingen (toeval in de simulatie, niet de "
-               "onzekerheid over de aannames van het model). ")
+        unc = {"chance": "toeval in de simulatie",
+               "chance+parameters": "toeval en de onzekerheid in de geschatte parameters",
+               "chance+levers": "toeval en hoe sterk de beleidsknoppen werken",
+               "chance+parameters+levers": "toeval, de geschatte parameters en hoe sterk de "
+                                           "beleidsknoppen werken"}.get(d.uncertainty, "toeval")
+        unc = (f"Banden en strepen: 90%-interval over herhalingen ({unc}; niet de overige aannames "
+               "van het model). ")
     else:
         head = (f"Source: {d.source}; {d.n_runs} replications (seeds {d.seeds}) of "
                 f"{d.population_size:,} simulated persons each, {d.permit_year} permit cohort. ")
-        unc = ("Bands and whiskers: 90% interval over replications (chance in the simulation, not "
-               "uncertainty about the model's assumptions). ")
+        unc = {"chance": "chance in the simulation",
+               "chance+parameters": "chance and the uncertainty in the fitted parameters",
+               "chance+levers": "chance and how strongly the policy levers work",
+               "chance+parameters+levers": "chance, the fitted parameters and how strongly the "
+                                           "policy levers work"}.get(d.uncertainty, "chance")
+        unc = (f"Bands and whiskers: 90% interval over replications ({unc}; not the model's other "
+               "assumptions). ")
     return head + unc + extra
 
 
@@ -221,7 +239,7 @@ def participation_data(d: ChartData) -> pd.DataFrame:
     90% interval over replications."""
     need = ("participating",) + PARTS
     df = d.tidy[(d.tidy["group"] == "all") & d.tidy["outcome"].isin(("participating", "employed",
-                                                                     "volunteering"))]
+                                                                     "volunteering") + PARTS)]
     df = add_parts(df)
     df = df[df["outcome"].isin(need)]
     if not len(df) or "participating" not in set(df["outcome"]):
@@ -748,6 +766,287 @@ def first_job_survival(d: ChartData, out: Path) -> list[Path]:
     return _finish(fig, out, "f_first_job", _source_line(d, extra), top_in=0.62)
 
 
+# ---- (b2) effects year by year ------------------------------------------------------------------
+#: the two outcomes of chart (b2) and their look: colour, line style, marker
+YEAR_SERIES = {"participating": ("#1f4e79", "-", "o"), "employed": ("#b35806", "--", "s")}
+
+
+def effects_by_year(d: ChartData, out: Path, outcomes: Sequence[str] = ("participating", "employed")
+                    ) -> list[Path] | None:
+    s = d.summary[(d.summary["group"] == "all") & d.summary["outcome"].isin(outcomes)]
+    others = [x for x in d.scenarios if x != d.baseline and x in set(s["scenario"])]
+    if not others or s["years"].nunique() < 2:
+        return None
+    nrows, ncols = _grid(len(others), 5 if len(others) > 8 else min(len(others), 4))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.3 * ncols + 0.6, 2.6 * nrows + 1.7),
+                             sharex=True, sharey=True, squeeze=False)
+    years = sorted(s["years"].unique())
+    for ax, sc in zip(axes.flat, others):
+        for o in outcomes:
+            color, ls, mk = YEAR_SERIES.get(o, ("#555555", "-", "o"))
+            g = s[(s["scenario"] == sc) & (s["outcome"] == o)].sort_values("years")
+            ax.fill_between(g["years"], g["diff_p05"], g["diff_p95"], color=color, alpha=0.2, lw=0)
+            ax.plot(g["years"], g["diff_median"], color=color, ls=ls, marker=mk, ms=4, lw=1.6)
+        ax.axhline(0, color="black", lw=0.8)
+        _panel_title(ax, d, sc)
+        ax.grid(alpha=0.3)
+        ax.set_xticks(years)
+        ax.set_xlim(min(years) - 0.3, max(years) + 0.3)
+    for a in axes.flat[len(others):]:
+        a.set_visible(False)
+    for a in axes[-1, :]:
+        a.set_xlabel(t("years_since_permit", d.lang))
+        a.tick_params(labelbottom=True)
+    for a in axes[:, 0]:
+        a.set_ylabel("Verschil met de basis (%-punt)" if d.lang == "nl" else "Difference from baseline (pp)")
+    handles = []
+    for o in outcomes:
+        color, ls, mk = YEAR_SERIES.get(o, ("#555555", "-", "o"))
+        handles.append(Line2D([], [], color=color, ls=ls, marker=mk, ms=4, lw=1.6,
+                              label=i18n.outcome_short(o, d.lang) + (" (mediaan)" if d.lang == "nl" else " (median)")))
+    handles.append(Patch(color="#777777", alpha=0.3, label=t("band90", d.lang)))
+    _legend_top(fig, handles, len(handles))
+    if d.lang == "nl":
+        title = "Effect op participatie en werk, jaar voor jaar (verschil met de basis, per seed gepaard)"
+        extra = ("Lijn: mediaan van het verschil met de basis op dezelfde seeds, in elk jaar 1-10 na de "
+                 "vergunning; band: 90%-interval van dat verschil. Zo blijft een effect zichtbaar dat pas na "
+                 "vijf jaar begint of na een paar jaar verdwijnt. Voorbij vijf jaar is het model niet gekalibreerd.")
+    else:
+        title = "Effect on participation and employment, year by year (difference from the baseline, paired by seed)"
+        extra = ("Line: median of the difference from the baseline on the same seeds, in every year 1-10 after "
+                 "the permit; band: its 90% interval. An effect that starts after five years, or fades after a "
+                 "few, shows here. Beyond five years the model is not calibrated.")
+    _title(fig, title)
+    return _finish(fig, out, "b2_effects_by_year", _source_line(d, extra), top_in=0.62)
+
+
+# ---- (b3) every outcome ---------------------------------------------------------------------------
+def all_outcomes(d: ChartData, out: Path, years: Sequence[int] = (5, 10)) -> list[Path] | None:
+    from experiments.summary import outcome_info
+
+    info = outcome_info()
+    s = d.summary[(d.summary["group"] == "all") & d.summary["years"].isin(years)]
+    others = [x for x in d.scenarios if x != d.baseline and x in set(s["scenario"])]
+    years = [y for y in years if y in set(s["years"])]
+    if not others or not years:
+        return None
+    outcomes = [o for o in info if o in set(s["outcome"])]
+    idx = s.set_index(["scenario", "outcome", "years"])
+    # colour: the effect's size on the good (+) or bad (-) side of the outcome's direction, capped
+    sign = {o: {"maximise": 1.0, "minimise": -1.0}.get(info[o].direction, 0.0) for o in outcomes}
+    single = [x for x in others if x != d.position] or others
+    vals = [abs(idx.loc[(x, o, y), "diff_median"]) for x in single for o in outcomes for y in years
+            if (x, o, y) in idx.index and sign[o] != 0]
+    vals = [v for v in vals if np.isfinite(v)]
+    lim = max(1.0, float(np.percentile(vals, 95))) if vals else 1.0
+    fig, axes = plt.subplots(len(years), 1, figsize=(0.78 * len(outcomes) + 3.8,
+                                                     (0.36 * len(others) + 0.9) * len(years) + 2.4),
+                             squeeze=False, sharex=True)
+    cmap = plt.get_cmap("BrBG")
+    for ax, y in zip(axes[:, 0], years):
+        good = np.full((len(others), len(outcomes)), np.nan)
+        for i, x in enumerate(others):
+            for j, o in enumerate(outcomes):
+                if (x, o, y) not in idx.index:
+                    continue
+                r = idx.loc[(x, o, y)]
+                good[i, j] = r["diff_median"] * sign[o] if sign[o] else 0.0
+                tied = r["share_tied"] == 100
+                clear = (r["diff_p05"] > 0 or r["diff_p95"] < 0) and not tied
+                txt = "0" if tied else i18n.number(r["diff_median"], d.lang, 1, sign=True)
+                dark = abs(good[i, j]) > 0.65 * lim
+                ax.text(j, i, txt, ha="center", va="center", fontsize=7.2,
+                        fontweight="bold" if clear else "normal",
+                        color="white" if dark else ("black" if clear else "#777777"))
+        ax.imshow(good, cmap=cmap, vmin=-lim, vmax=lim, aspect="auto")
+        ax.set_yticks(range(len(others)))
+        ax.set_yticklabels([_name(d, x) for x in others])
+        ax.set_title(("Na %d jaar" if d.lang == "nl" else "After %d years") % y, fontsize=10, loc="left")
+        for j in range(1, len(outcomes)):
+            ax.axvline(j - 0.5, color="white", lw=1.0)
+    ax = axes[-1, 0]
+    ax.set_xticks(range(len(outcomes)))
+    ax.set_xticklabels([i18n.outcome_short(o, d.lang) for o in outcomes], rotation=40, ha="right")
+    sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(-lim, lim))
+    if d.lang == "nl":
+        title = "Waar werkt elk scenario op? Verschil met de basis op elke uitkomst"
+        extra = ("Getal: mediaan van het gepaarde verschil (procentpunten; 'voelt zich thuis': indexpunten). "
+                 "Kleur: groen is beter, bruin slechter, volgens de richting van de uitkomst (grijs: geen "
+                 "richting, zoals vertrek). Vet: het 90%-interval sluit nul uit; '0': gelijk in elke herhaling. "
+                 "Vergunning en naturalisatie: van het hele cohort; werk en participatie: van 18-64-jarigen. Wie "
+                 "naturaliseert, heeft geen vaste vergunning meer: meer naturalisatie kan die dus verlagen.")
+    else:
+        title = "Where does each scenario act? Difference from the baseline on every outcome"
+        extra = ("Number: median of the paired difference (percentage points; 'feeling at home': index points). "
+                 "Colour: green is better, brown worse, by the outcome's direction (grey: no direction, such as "
+                 "leaving). Bold: the 90% interval excludes zero; '0': identical in every replication. Permits "
+                 "and naturalisation: of the whole cohort; work and participation: of 18-64 year olds. Whoever "
+                 "naturalises no longer holds a permanent permit, so more naturalisation can lower it.")
+    _title(fig, title)
+    fig.text(0.01, 0.012, "\n".join(textwrap.wrap(_source_line(d, extra), int(fig.get_figwidth() * 14.5))),
+             fontsize=7.5, color="#333333", va="bottom", ha="left", linespacing=1.3)
+    h = fig.get_figheight()
+    n_lines = len(textwrap.wrap(_source_line(d, extra), int(fig.get_figwidth() * 14.5)))
+    left = min(0.35, 2.4 / fig.get_figwidth())
+    longest = max(len(i18n.outcome_short(o, d.lang)) for o in outcomes)
+    bottom = (0.12 + 0.15 * n_lines + 0.35 + 0.075 * longest * np.sin(np.radians(40))) / h
+    fig.subplots_adjust(left=left, right=0.9, top=1 - 0.6 / h, bottom=bottom, hspace=0.25)
+    cax = fig.add_axes((0.915, bottom, 0.012, 1 - 0.6 / h - bottom))
+    cb = fig.colorbar(sm, cax=cax, extend="both")
+    cb.set_label("slechter  \u2190  procentpunt  \u2192  beter" if d.lang == "nl" else
+                 "worse  \u2190  percentage points  \u2192  better", fontsize=8.5)
+    paths = []
+    for ext in ("png", "svg"):
+        p = out / f"b3_all_outcomes.{ext}"
+        fig.savefig(p, metadata={"Date": None} if ext == "svg" else None)
+        paths.append(p)
+    plt.close(fig)
+    return paths
+
+
+# ---- (g) the model against the evidence -------------------------------------------------------------
+VERDICT = {"within": {"en": "within the range", "nl": "binnen de bandbreedte"},
+           "above": {"en": "above the range", "nl": "boven de bandbreedte"},
+           "below": {"en": "below the range", "nl": "onder de bandbreedte"},
+           "overlaps": {"en": "partly overlapping", "nl": "deels overlappend"},
+           "not run": {"en": "not in this comparison", "nl": "niet in deze vergelijking"}}
+
+
+def evidence_chart(d: ChartData, out: Path) -> list[Path] | None:
+    ev = d.evidence
+    if ev is None or not len(ev):
+        return None
+    horizons = sorted(ev["horizon_years"].unique())
+    demands = list(dict.fromkeys(ev["demand"]))
+    nl = d.lang == "nl"
+
+    def label(dem):
+        sc = d.demands.get(dem)
+        if sc is not None and sc in d.scenarios:
+            return _name(d, sc)
+        if dem == "full":
+            return "Volledig standpunt" if nl else "Full position"
+        return f"{dem} ({'niet gedraaid' if nl else 'not run'})"
+
+    fig, axes = plt.subplots(1, len(horizons), figsize=(4.3 * len(horizons) + 2.6, 0.42 * len(demands) + 2.9),
+                             sharey=True, squeeze=False)
+    y = np.arange(len(demands))[::-1]
+    run = ev[ev["verdict"] != "not run"]
+    lo = float(np.nanmin([ev["low_pp"].min(), run["diff_p05"].min() if len(run) else 0, 0]))
+    hi = float(np.nanmax([ev["high_pp"].max(), run["diff_p95"].max() if len(run) else 0, 0]))
+    pad = 0.06 * max(hi - lo, 1.0)
+    room = 0.42 * max(hi - lo, 1.0)  # for the words 'above the range' beside a whisker
+    above_any, below_any = (ev["verdict"] == "above").any(), (ev["verdict"] == "below").any()
+    for ax, hzn in zip(axes[0], horizons):
+        e = ev[ev["horizon_years"] == hzn].set_index("demand")
+        for yi, dem in zip(y, demands):
+            if dem not in e.index:
+                continue
+            r = e.loc[dem]
+            ax.barh(yi, r["high_pp"] - r["low_pp"], left=r["low_pp"], height=0.56, color="#d9d9d9",
+                    edgecolor="#8c8c8c", lw=0.6, zorder=1)
+            ax.plot([r["central_pp"]] * 2, [yi - 0.28, yi + 0.28], color="#404040", lw=1.6, zorder=2)
+            if r["verdict"] == "not run":
+                continue
+            sc = d.demands.get(dem)
+            st = style(sc, d.scenarios)
+            ax.plot([r["diff_p05"], r["diff_p95"]], [yi, yi], color=st.color, lw=1.8, zorder=3)
+            ax.plot(r["diff_median"], yi, marker=st.marker, color=st.color, ms=7, ls="", zorder=4,
+                    mec="black", mew=0.6)
+            if r["verdict"] in ("above", "below"):
+                above = r["verdict"] == "above"
+                ax.annotate(VERDICT[r["verdict"]][d.lang], (r["diff_p95"] if above else r["diff_p05"], yi),
+                            xytext=(5 if above else -5, 0), textcoords="offset points",
+                            ha="left" if above else "right", va="center", fontsize=7.5, color="#b2182b")
+        ax.axvline(0, color="black", lw=0.8)
+        ax.set_xlim(lo - pad - (room if below_any else 0), hi + pad + (room if above_any else 0))
+        ax.grid(axis="x", alpha=0.3)
+        ax.set_title(("Na %d jaar" if nl else "After %d years") % hzn, fontsize=10.5)
+        ax.set_xlabel("Effect op werk (procentpunt)" if nl else "Effect on employment (percentage points)")
+    axes[0, 0].set_yticks(y)
+    axes[0, 0].set_yticklabels([label(x) for x in demands])
+    axes[0, 0].set_ylim(-0.7, len(demands) - 0.3)
+    handles = [Patch(facecolor="#d9d9d9", edgecolor="#8c8c8c",
+                     label="Bandbreedte volgens het bewijs" if nl else "Range the evidence supports"),
+               Line2D([], [], color="#404040", lw=1.6, ls="-", marker="|", ms=0,
+                      label="Centrale schatting" if nl else "Central estimate"),
+               Line2D([], [], color="#555555", marker="o", ms=6, lw=1.8,
+                      label="Model: mediaan en 90%-interval" if nl else "Model: median and 90% interval")]
+    _legend_top(fig, handles, len(handles))
+    if nl:
+        title = "Model en bewijs: effect van elke eis op werk na 3 en 5 jaar, naast wat het bewijs toelaat"
+        extra = ("Grijs: de bandbreedte van het effect op werk (procentpunten) die gepubliceerde evaluaties "
+                 "ondersteunen, met de centrale schatting (model/data/demand_evidence.csv, met bronnen). "
+                 "Punt en streep: het gepaarde verschil met de basis in het model, mediaan en 90%-interval; in "
+                 "rood waar het hele interval boven of onder de bandbreedte ligt. Volledig standpunt: alle eisen samen.")
+    else:
+        title = "Model and evidence: each demand's effect on employment after 3 and 5 years, beside what the evidence supports"
+        extra = ("Grey: the range of the effect on employment (percentage points) that published evaluations "
+                 "support, with the central estimate (model/data/demand_evidence.csv, with sources). Point and "
+                 "whisker: the model's paired difference from the baseline, median and 90% interval; in red where "
+                 "the whole interval lies above or below the range. Full position: all demands together.")
+    _title(fig, title)
+    return _finish(fig, out, "g_evidence", _source_line(d, extra), top_in=0.62)
+
+
+# ---- (h) the whole against the sum of its parts ---------------------------------------------------
+def full_vs_sum_chart(d: ChartData, out: Path) -> list[Path] | None:
+    f = d.full_vs_sum
+    if f is None or not len(f) or not d.position:
+        return None
+    outcomes = list(dict.fromkeys(f["outcome"]))
+    nl = d.lang == "nl"
+    fig, axes = plt.subplots(2, len(outcomes), figsize=(5.6 * len(outcomes) + 0.8, 7.4), sharex=True,
+                             squeeze=False, gridspec_kw={"height_ratios": [1.6, 1]})
+    st = style(d.position, d.scenarios)
+    looks = {"full": (st.color, "-", st.marker), "sum": ("#555555", "--", "o")}
+    for j, o in enumerate(outcomes):
+        g = f[f["outcome"] == o]
+        ax = axes[0, j]
+        for series, (c, ls, mk) in looks.items():
+            h = g[g["series"] == series].sort_values("years")
+            ax.fill_between(h["years"], h["p05"], h["p95"], color=c, alpha=0.18, lw=0)
+            ax.plot(h["years"], h["median"], color=c, ls=ls, marker=mk, ms=4.5, lw=1.8)
+        ax.axhline(0, color="black", lw=0.8)
+        ax.set_title(i18n.outcome_short(o, d.lang), fontsize=10.5)
+        ax.grid(alpha=0.3)
+        ax2 = axes[1, j]
+        h = g[g["series"] == "full_minus_sum"].sort_values("years")
+        ax2.fill_between(h["years"], h["p05"], h["p95"], color="#7b3294", alpha=0.2, lw=0)
+        ax2.plot(h["years"], h["median"], color="#7b3294", marker="D", ms=4, lw=1.6)
+        ax2.axhline(0, color="black", lw=0.8)
+        ax2.grid(alpha=0.3)
+        ax2.set_xlabel(t("years_since_permit", d.lang))
+        ax2.set_xticks(sorted(g["years"].unique()))
+    axes[0, 0].set_ylabel("Effect (procentpunt)" if nl else "Effect (percentage points)")
+    axes[1, 0].set_ylabel("Geheel min som (%-punt)" if nl else "Whole minus sum (pp)")
+    n = len(d.singles)
+    handles = [Line2D([], [], color=st.color, marker=st.marker, lw=1.8,
+                      label=(f"Volledig standpunt ('{_name(d, d.position)}')" if nl else
+                             f"Full position ('{_name(d, d.position)}')")),
+               Line2D([], [], color="#555555", ls="--", marker="o", lw=1.8,
+                      label=(f"Som van de {n} losse eisen" if nl else f"Sum of the {n} single demands")),
+               Line2D([], [], color="#7b3294", marker="D", lw=1.6,
+                      label="Geheel min som" if nl else "Whole minus sum"),
+               Patch(color="#777777", alpha=0.3, label=t("band90", d.lang))]
+    _legend_top(fig, handles, len(handles))
+    names = ", ".join(_name(d, s).split(" ")[0] for s in d.singles)
+    if nl:
+        title = "Is het geheel de som van de delen? Alle eisen samen tegenover de som van de losse effecten"
+        extra = (f"Per seed: het effect van het volledige standpunt (verschil met de basis) en de som over de "
+                 f"losse eisen ({names}) van hun effect op dezelfde seed; lijn: mediaan, band: 90%-interval. "
+                 "Onder nul in het onderste paneel: samen minder dan de som (overlap, afnemende meeropbrengst)."
+                 + ("" if n >= 11 else f" Alleen de {n} eisen in deze vergelijking tellen mee."))
+    else:
+        title = "Is the whole the sum of its parts? All demands together against the sum of the single effects"
+        extra = (f"Per seed: the full position's effect (difference from the baseline) and the sum over the single "
+                 f"demands ({names}) of their effects on the same seed; line: median, band: 90% interval. Below "
+                 "zero in the lower panels: together less than the sum (overlap, diminishing returns)."
+                 + ("" if n >= 11 else f" Only the {n} demands in this comparison are summed."))
+    _title(fig, title)
+    return _finish(fig, out, "h_full_vs_sum", _source_line(d, extra), top_in=0.62)
+
+
 def all_charts(d: ChartData, out: Path) -> dict[str, list[Path]]:
     """Draw every chart into ``out``; returns chart name -> files (charts without data are left
     out)."""
@@ -756,10 +1055,14 @@ def all_charts(d: ChartData, out: Path) -> dict[str, list[Path]]:
         "a1_participation": participation_over_time(d, out),
         "a2_employment": employment_over_time(d, out),
         "b_effects": effects_forest(d, out) if len(d.scenarios) > 1 else None,
+        "b2_effects_by_year": effects_by_year(d, out) if len(d.scenarios) > 1 else None,
+        "b3_all_outcomes": all_outcomes(d, out) if len(d.scenarios) > 1 else None,
         "c_stages": stages_over_time(d, out),
         "d_groups": effects_by_group(d, out) if d.position and d.position != d.baseline else None,
         "d_groups_all": effects_by_group_all(d, out) if len(d.scenarios) > 1 else None,
         "e_costs": costs_chart(d, out),
         "f_first_job": first_job_survival(d, out),
+        "g_evidence": evidence_chart(d, out),
+        "h_full_vs_sum": full_vs_sum_chart(d, out),
     }
     return {k: v for k, v in made.items() if v}

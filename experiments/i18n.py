@@ -69,7 +69,8 @@ OUTCOMES_NL = {
     "participating": "Participeert (werk, onderwijs of anders)",
     "employed": "Werkt (CBS: betaald werk, 18-64)",
     "in_education": "Volgt onderwijs",
-    "education_not_working": "Volgt onderwijs, zonder betaald werk (deel van participatie)",
+    "education_only": "Volgt onderwijs, zonder betaald werk",
+    "other_only": "Alleen andere participatie (geen werk, geen onderwijs)",
     "volunteering": "Andere participatie (vrijwilligerswerk)",
     "full_time": "Werkt voltijds",
     "benefit": "In de bijstand",
@@ -79,7 +80,8 @@ OUTCOMES_NL = {
     "exam_exempted": "Vrijgesteld van inburgering",
     "own_home": "Woont in een gemeente",
     "in_reception": "Wacht in de opvang (azc)",
-    "permanent_permit": "Vaste verblijfsvergunning",
+    "residence_secure": "Zeker verblijf (vaste vergunning of Nederlander)",
+    "permanent_permit": "Vaste verblijfsvergunning (niet genaturaliseerd)",
     "naturalised": "Genaturaliseerd",
     "left": "Vertrokken uit Nederland",
 }
@@ -89,8 +91,9 @@ OUTCOMES_SHORT = {
     "participating": {"en": "Participating", "nl": "Participeert"},
     "employed": {"en": "Employed", "nl": "Werkt"},
     "in_education": {"en": "In education", "nl": "Volgt onderwijs"},
-    "education_not_working": {"en": "Education without work", "nl": "Onderwijs zonder werk"},
+    "education_only": {"en": "Education without work", "nl": "Onderwijs zonder werk"},
     "volunteering": {"en": "Other participation", "nl": "Andere participatie"},
+    "other_only": {"en": "Other participation only", "nl": "Alleen andere participatie"},
     "full_time": {"en": "Working full-time", "nl": "Werkt voltijds"},
     "benefit": {"en": "On bijstand", "nl": "In de bijstand"},
     "belonging": {"en": "Feeling at home", "nl": "Voelt zich thuis"},
@@ -99,6 +102,7 @@ OUTCOMES_SHORT = {
     "exam_exempted": {"en": "Exempted", "nl": "Vrijgesteld"},
     "own_home": {"en": "Housed", "nl": "Gehuisvest"},
     "in_reception": {"en": "In reception", "nl": "In de opvang"},
+    "residence_secure": {"en": "Secure residence", "nl": "Zeker verblijf"},
     "permanent_permit": {"en": "Permanent permit", "nl": "Vaste vergunning"},
     "naturalised": {"en": "Naturalised", "nl": "Genaturaliseerd"},
     "left": {"en": "Left the Netherlands", "nl": "Vertrokken"},
@@ -107,8 +111,37 @@ OUTCOMES_SHORT = {
 #: the exclusive parts of participation (experiments.summary.PARTS), as a chart's legend names them
 PART_NAMES = {
     "employed": {"en": "Paid work", "nl": "Betaald werk"},
-    "education_not_working": {"en": "Education without work", "nl": "Onderwijs zonder werk"},
-    "volunteering": {"en": "Other participation only", "nl": "Alleen andere participatie"},
+    "education_only": {"en": "Education without work", "nl": "Onderwijs zonder werk"},
+    "other_only": {"en": "Other participation only", "nl": "Alleen andere participatie"},
+}
+
+#: policy levers (model/policy.py LEVERS) in plain words, for "how strongly ... work(s)"
+LEVER_WORDS = {
+    "support_level": {"en": "municipal support", "nl": "gemeentelijke begeleiding"},
+    "start_in_reception": {"en": "starting in reception", "nl": "beginnen in de opvang"},
+    "dual_track": {"en": "the dual track", "nl": "het duale traject"},
+    "social_guidance": {"en": "social guidance", "nl": "maatschappelijke begeleiding"},
+    "job_coaching": {"en": "job coaching", "nl": "jobcoaching"},
+    "job_matching": {"en": "matching jobs to education", "nl": "banen die bij de opleiding passen"},
+    "pip_delay_months": {"en": "an early personal plan", "nl": "een vroeg persoonlijk plan"},
+    "competence_assessment": {"en": "recognising qualifications", "nl": "het erkennen van diploma's"},
+    "employer_openness": {"en": "employers' openness", "nl": "de openheid van werkgevers"},
+    "wage_subsidy": {"en": "wage subsidies", "nl": "loonkostensubsidies"},
+    "course_quality": {"en": "course quality", "nl": "de kwaliteit van cursussen"},
+    "route_information": {"en": "placing people on the right route", "nl": "plaatsing op de juiste leerroute"},
+    "permanence_requires_exam": {"en": "the exam condition for a permanent permit",
+                                 "nl": "de examenvoorwaarde voor een vaste vergunning"},
+    "naturalisation_requires_exam": {"en": "the exam condition for naturalisation",
+                                     "nl": "de examenvoorwaarde voor naturalisatie"},
+    "naturalisation_ease": {"en": "easier naturalisation", "nl": "makkelijker naturaliseren"},
+    "naturalisation_years": {"en": "the years before naturalisation", "nl": "de jaren voor naturalisatie"},
+    "extra_conditions": {"en": "extra conditions", "nl": "extra voorwaarden"},
+    "permanence_years": {"en": "the years before a permanent permit", "nl": "de jaren voor een vaste vergunning"},
+    "implementation_quality": {"en": "implementation quality", "nl": "de kwaliteit van de uitvoering"},
+    "placement": {"en": "placement by labour market", "nl": "plaatsing naar arbeidsmarkt"},
+    "discrimination": {"en": "less discrimination", "nl": "minder discriminatie"},
+    "social_contact": {"en": "contact with Dutch people", "nl": "contact met Nederlanders"},
+    "exam_level": {"en": "the exam level", "nl": "het examenniveau"},
 }
 
 STAGE_NAMES = {
@@ -185,6 +218,19 @@ def part_label(name: str, lang: str) -> str:
     return PART_NAMES.get(name, {}).get(lang, name)
 
 
+def lever_words(name: str, lang: str) -> str:
+    """A policy lever in plain words (its name if none is kept here)."""
+    return LEVER_WORDS.get(name, {}).get(lang, name.replace("_", " "))
+
+
+def join_words(items: list[str], lang: str) -> str:
+    """'a', 'a and b', 'a, b and c' (Dutch: 'en')."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + (" en " if lang == "nl" else " and ") + items[-1]
+
+
 def outcome_short(name: str, lang: str) -> str:
     return OUTCOMES_SHORT.get(name, {}).get(lang, name)
 
@@ -229,20 +275,32 @@ TEXT = {
     "baseline_median": {"en": "baseline (median)", "nl": "basis (mediaan)"},
     "after_3y": {"en": "after 3 years", "nl": "na 3 jaar"},
     "after_5y": {"en": "after 5 years", "nl": "na 5 jaar"},
-    # parameter uncertainty against chance ({p}, {c}: whole percentages)
-    "spread_split": {"en": "about {p}% of the spread comes from uncertainty in the fitted parameters, "
-                           "{c}% from chance",
-                     "nl": "ongeveer {p}% van de spreiding komt door onzekerheid in de geschatte "
-                           "parameters, {c}% door toeval"},
-    "spread_unidentified": {"en": "how much of the spread comes from the fitted parameters cannot be told "
-                                  "apart from chance here (it needs at least two parameter sets with two "
-                                  "or more seeds each)",
-                            "nl": "hoeveel van de spreiding door de geschatte parameters komt, is hier niet "
-                                  "van toeval te scheiden (daarvoor zijn minstens twee parametersets met "
-                                  "elk twee of meer seeds nodig)"},
-    "spread_none": {"en": "the spread is chance only: every replication uses the same fitted parameters",
+    # where the spread of an effect comes from (experiments.report.spread_sentence)
+    "spread_unidentified": {"en": "how much of the spread comes from the fitted parameters or the lever "
+                                  "strengths cannot be told apart from chance here (it needs at least two "
+                                  "groups, each with two or more seeds)",
+                            "nl": "hoeveel van de spreiding door de geschatte parameters of de sterkte van de "
+                                  "beleidsknoppen komt, is hier niet van toeval te scheiden (daarvoor zijn "
+                                  "minstens twee groepen met elk twee of meer seeds nodig)"},
+    "spread_none": {"en": "the spread is chance only: every replication uses the same fitted parameters "
+                          "and lever strengths",
                     "nl": "de spreiding is alleen toeval: elke herhaling gebruikt dezelfde geschatte "
-                          "parameters"},
+                          "parameters en sterktes van de beleidsknoppen"},
+    # the three sources of an effect's spread, as they follow "... of the spread comes from"
+    "src_parameter": {"en": "uncertainty in the fitted parameters",
+                      "nl": "onzekerheid in de geschatte parameters"},
+    "src_lever": {"en": "how strongly the policy levers work", "nl": "hoe sterk de beleidsknoppen werken"},
+    "src_lever_short": {"en": "lever strength", "nl": "de sterkte van de beleidsknoppen"},
+    "src_lever_named": {"en": "how strongly {levers} {verb}", "nl": "hoe sterk {levers} {verb}"},
+    "src_chance": {"en": "chance", "nl": "toeval"},
+    "spread_most": {"en": "most of the uncertainty in this effect comes from {source}",
+                    "nl": "de meeste onzekerheid in dit effect komt door {source}"},
+    "spread_confounded": {"en": "about {c}% of the spread comes from chance; the rest from the fitted parameters "
+                                "and the lever strengths together (they cannot be told apart here: each lever "
+                                "draw used one parameter set)",
+                          "nl": "ongeveer {c}% van de spreiding komt door toeval; de rest door de geschatte "
+                                "parameters en de sterkte van de beleidsknoppen samen (die zijn hier niet te "
+                                "scheiden: elke trekking gebruikte één parameterset)"},
     "ensemble": {"en": "Parameter ensemble", "nl": "Parameterensemble"},
     "ensemble_line": {"en": "{file}, {date}, {n} parameter sets (sets {used} used, {spp} seed(s) per set)",
                       "nl": "{file}, {date}, {n} parametersets (sets {used} gebruikt, {spp} seed(s) per set)"},

@@ -24,6 +24,7 @@ import pandas as pd
 
 from experiments import i18n
 from experiments.compare_charts import style
+from experiments.summary import PARTS
 
 E = html.escape
 
@@ -100,19 +101,84 @@ def ensemble_used(meta: dict) -> bool:
     return bool((meta.get("ensemble") or {}).get("used"))
 
 
-def spread_sentence(r: pd.Series | None, inp: "ReportInput") -> str:
-    """How much of an effect's spread is parameter uncertainty and how much chance (plain words),
-    from the summary's ``share_parameter``; "" for the baseline or without a difference."""
+def levers_used(meta: dict) -> bool:
+    return bool((meta.get("levers") or {}).get("used"))
+
+
+def _whole_percents(shares: dict[str, float]) -> dict[str, int]:
+    """Shares (0-1) as whole percentages that add up to 100 (largest remainders)."""
+    raw = {k: 100.0 * v for k, v in shares.items()}
+    out = {k: int(v) for k, v in raw.items()}
+    left = 100 - sum(out.values())
+    for k in sorted(raw, key=lambda k: -(raw[k] - int(raw[k])))[:max(left, 0)]:
+        out[k] += 1
+    return out
+
+
+def scenario_levers(inp: "ReportInput", scenario: str | None) -> list[str]:
+    """The policy levers a scenario sets differently from the baseline whose strength is drawn
+    (all it sets, where the strengths are not declared)."""
+    if not scenario:
+        return []
+    names = [c["key"].split(".", 1)[1] for c in lever_changes(inp.configs, scenario, inp.baseline)
+             if c["key"].startswith("policy.")]
+    try:
+        from model.strengths import levers_of, strength_params
+
+        drawn = {x for _, p in strength_params() for x in levers_of(p)}
+        if drawn and "all" not in drawn:
+            names = [n for n in names if n in drawn]
+        elif drawn:
+            names = [n for n in names if n in drawn] or names
+    except ImportError:
+        pass
+    return names
+
+
+def lever_source(inp: "ReportInput", scenario: str | None) -> str:
+    """'how strongly job coaching and matching jobs to education work' (at most three levers named;
+    more, or none known: 'how strongly the policy levers work')."""
+    L = inp.lang
+    names = scenario_levers(inp, scenario)
+    if not names or len(names) > 3:
+        return i18n.t("src_lever", L)
+    words = [i18n.lever_words(n, L) for n in names]
+    plural = len(words) > 1
+    verb = ("werken" if plural else "werkt") if L == "nl" else ("work" if plural else "works")
+    return i18n.t("src_lever_named", L).format(levers=i18n.join_words(words, L), verb=verb)
+
+
+def spread_sentence(r: pd.Series | None, inp: "ReportInput", scenario: str | None = None) -> str:
+    """Where an effect's spread comes from, in plain words: lever strength, the calibrated
+    parameters and chance (the summary's ``share_lever``, ``share_parameter``, ``share_chance``);
+    "" for the baseline or without a difference."""
     L = inp.lang
     if r is None or pd.isna(r.get("diff_median")) or r.get("share_tied") == 100:
         return ""
-    if not ensemble_used(inp.meta):
+    if not ensemble_used(inp.meta) and not levers_used(inp.meta):
         return i18n.t("spread_none", L)
-    share = r.get("share_parameter")
-    if share is None or pd.isna(share):
+    scenario = scenario if scenario is not None else r.get("scenario")
+    known = {k: float(r.get(k)) for k in ("share_parameter", "share_lever", "share_chance")
+             if r.get(k) is not None and not pd.isna(r.get(k))}
+    if not known:
         return i18n.t("spread_unidentified", L)
-    p = int(round(float(share) * 100))
-    return i18n.t("spread_split", L).format(p=p, c=100 - p)
+    if set(known) == {"share_chance"}:
+        return i18n.t("spread_confounded", L).format(c=int(round(100 * known["share_chance"])))
+    # short names in the list of shares; the lead names the levers when they are the main source
+    words = {"share_parameter": i18n.t("src_parameter", L), "share_lever": i18n.t("src_lever_short", L),
+             "share_chance": i18n.t("src_chance", L)}
+    lead = dict(words, share_lever=lever_source(inp, scenario))
+    whole = _whole_percents(known)
+    order = list(known)
+    nl = L == "nl"
+    head = (f"ongeveer {whole[order[0]]}% van de spreiding komt door {words[order[0]]}" if nl else
+            f"about {whole[order[0]]}% of the spread comes from {words[order[0]]}")
+    rest = [f"{whole[k]}% {'door' if nl else 'from'} {words[k]}" for k in order[1:]]
+    text = i18n.join_words([head] + rest, L)
+    top = max(known, key=known.get)
+    if known[top] >= 0.5:
+        text = i18n.t("spread_most", L).format(source=lead[top]) + ": " + text
+    return text
 
 
 # ---- assumptions --------------------------------------------------------------------------------
@@ -249,7 +315,25 @@ def plain_summary(inp: ReportInput) -> list[str]:
     if pos:
         ch = lever_changes(inp.configs, pos, base)
         n_ass = sum(c["assumption"] for c in ch)
-        if ch and ensemble_used(m):
+        if ch and levers_used(m):
+            both = ensemble_used(m)
+            paras.append(
+                (f"Waar deze effecten op rusten: '{E(name(pos))}' verandert {len(ch)} instellingen van het "
+                 f"model; voor {n_ass} daarvan is de sterkte van het effect een aanname, niet gemeten in "
+                 "onderzoek (zie 'Scenario's en aannames'). Hoe sterk elke beleidsknop werkt is daarom per "
+                 "herhaling getrokken uit de bandbreedte die het bewijs toelaat, dus de intervallen tonen het "
+                 "toeval in de simulatie, " + ("de onzekerheid in de aan CBS-cijfers geschatte parameters " if both
+                                               else "") +
+                 "en die onzekerheid over de sterkte van de knoppen (zie 'Waar de onzekerheid vandaan komt'); "
+                 "niet de overige aannames van het model.") if nl else
+                (f"What drives these effects: '{E(name(pos))}' changes {len(ch)} settings of the model; "
+                 f"for {n_ass} of them the strength of the effect is an assumption, not measured in research "
+                 "(see 'Scenarios and assumptions'). How strongly each lever works is therefore drawn, replication "
+                 "by replication, from the range the evidence allows, so the intervals show chance in the "
+                 "simulation, " + ("the uncertainty in the parameters fitted to CBS data " if both else "") +
+                 "and that uncertainty about lever strength (see 'Where the uncertainty comes from'); not the "
+                 "model's other assumptions."))
+        elif ch and ensemble_used(m):
             paras.append(
                 (f"Waar deze effecten op rusten: '{E(name(pos))}' verandert {len(ch)} instellingen van het "
                  f"model; voor {n_ass} daarvan is de sterkte van het effect een aanname, niet gemeten in "
@@ -326,7 +410,7 @@ def result_paragraphs(inp: ReportInput) -> list[str]:
     # 1. participation and its parts
     b3, b5 = row(base, "participating", 3), row(base, "participating", 5)
     if b3 is not None and b5 is not None:
-        parts = [row(base, p, 5) for p in ("employed", "education_not_working", "volunteering")]
+        parts = [row(base, p, 5) for p in PARTS]
         if nl:
             txt = (f"<b>Participatie</b> (betaald werk, onderwijs of andere participatie zoals "
                    f"vrijwilligerswerk; de eerste pijler van het standpunt): onder het huidige beleid doet "
@@ -349,7 +433,7 @@ def result_paragraphs(inp: ReportInput) -> list[str]:
         if has_pos:
             p5 = row(pos, "participating", 5)
             if p5 is not None and not pd.isna(p5["diff_median"]):
-                eff = [(p, row(pos, p, 5)) for p in ("employed", "education_not_working", "volunteering")]
+                eff = [(p, row(pos, p, 5)) for p in PARTS]
                 eff = [(p, r) for p, r in eff if r is not None and not pd.isna(r["diff_median"])]
                 split = "; ".join(f"{E(i18n.part_label(p, L).lower())} {pp(r['diff_median'], L)}" for p, r in eff)
                 if nl:
@@ -362,9 +446,9 @@ def result_paragraphs(inp: ReportInput) -> list[str]:
                             f"{_effect(p5, L)} against the baseline; the scenario did better in "
                             f"{pct(p5['share_better'], L, 0)} of replications ({verdict(p5, L)})."
                             + (f" By part: {split}." if split else ""))
-                spread = spread_sentence(p5, inp)
+                spread = spread_sentence(p5, inp, pos)
                 if spread:
-                    txt += " " + (("Van dit effect geldt: " if nl else "For this effect, ") + spread + ".")
+                    txt += " " + spread[:1].upper() + spread[1:] + "."
         txt += (" Andere participatie rust op een aanname (er is geen gepubliceerd cijfer); zie 'Wat er "
                 "gemeten wordt'." if nl else
                 " Other participation rests on an assumption (there is no published figure); see 'What is "
@@ -407,9 +491,9 @@ def result_paragraphs(inp: ReportInput) -> list[str]:
                     (f" Under '{E(name(pos))}', the share after five years is {pct(p5['median'], L)}: "
                      f"{_effect(p5, L)} against the baseline; the scenario did better in "
                      f"{pct(p5['share_better'], L, 0)} of replications ({verdict(p5, L)})."))
-            spread = spread_sentence(p5, inp)
+            spread = spread_sentence(p5, inp, pos)
             if spread:
-                txt += " " + (("Van dit effect geldt: " if nl else "For this effect, ") + spread + ".")
+                txt += " " + spread[:1].upper() + spread[1:] + "."
         paras.append(_result("r-employment", txt))
 
     # other outcomes of the full position
@@ -463,8 +547,9 @@ def result_paragraphs(inp: ReportInput) -> list[str]:
                         f"{', '.join(chr(39) + E(name(s)) + chr(39) for s, *_ in flat)}; they may act on "
                         "other outcomes (see the table)."))
         paras.append(" ".join(txt))
-        if ensemble_used(inp.meta):
-            parts = [f"'{E(name(s))}': {spread_sentence(r, inp)}" for s, r, _ in rows if spread_sentence(r, inp)]
+        if ensemble_used(inp.meta) or levers_used(inp.meta):
+            parts = [f"'{E(name(s))}': {spread_sentence(r, inp, s)}" for s, r, _ in rows
+                     if spread_sentence(r, inp, s)]
             if parts:
                 paras.append(("Spreiding van het effect op participatie na vijf jaar: " if nl else
                               "Spread of each effect on participation after five years: ") + "; ".join(parts) + ".")
@@ -554,11 +639,11 @@ MEASURES = (
                "nl": "CBS (inschrijvingsregisters): vijf jaar na de vergunning volgde 60-87% van de "
                      "18-23-jarigen en 12-14% van de ouderen onderwijs (CBS 2024)."},
      "model": {"en": "<code>in_education</code>: enrolled at the measurement date. The part 'education without "
-                     "work' in chart a1 is <code>education_not_working</code> = participating - employed - "
-                     "other participation: students without paid work.",
+                     "work' in chart a1 is <code>education_only</code>: students without paid work (a working "
+                     "student counts under paid work).",
                "nl": "<code>in_education</code>: ingeschreven op het meetmoment. Het deel 'onderwijs zonder "
-                     "werk' in grafiek a1 is <code>education_not_working</code> = participatie - werk - "
-                     "andere participatie: studenten zonder betaald werk."},
+                     "werk' in grafiek a1 is <code>education_only</code>: studenten zonder betaald werk (een "
+                     "werkende student telt bij betaald werk)."},
      "sure": {"en": "Set by hand to those CBS figures, not fitted, and not checked automatically.",
               "nl": "Met de hand afgesteld op die CBS-cijfers, niet geschat en niet automatisch gecontroleerd."}},
     {"outcome": "volunteering", "assumption": True,
@@ -571,10 +656,12 @@ MEASURES = (
                      "statushouders vragen naar vrijwilligerswerk); de registercijfers van CBS tellen het niet."},
      "model": {"en": "<code>volunteering</code>: housed 18-64 year olds who neither work nor study take it up "
                      "at a monthly rate that rises with municipal support and feeling at home, and stop as "
-                     "soon as they start work or education, so this part never overlaps the other two.",
+                     "soon as they start work or education; the part in chart a1 is <code>other_only</code>, "
+                     "those in other participation and neither in work nor in education.",
                "nl": "<code>volunteering</code>: gehuisveste 18-64-jarigen zonder werk of opleiding beginnen "
                      "eraan met een maandkans die stijgt met gemeentelijke begeleiding en zich thuis voelen, "
-                     "en stoppen zodra ze gaan werken of leren; dit deel overlapt de andere twee dus nooit."},
+                     "en stoppen zodra ze gaan werken of leren; het deel in grafiek a1 is <code>other_only</code>: wie "
+                     "anders participeert en geen werk heeft en geen onderwijs volgt."},
      "sure": {"en": "No published figure is used: take-up and stop rates are assumptions "
                     "(params.belonging.volunteer_start, volunteer_stop).",
               "nl": "Er wordt geen gepubliceerd cijfer gebruikt: de kansen om te beginnen en te stoppen zijn "
@@ -623,56 +710,293 @@ def _swatch(s: str, scenarios) -> str:
     return f'<span class="sw" style="background:{st.color}"></span>'
 
 
+def _effect_cell(r: pd.Series | None, s: str, inp: ReportInput, wins: bool = True) -> str:
+    """A table cell: the level (baseline) or the paired difference with its 90% interval."""
+    L = inp.lang
+    nl = L == "nl"
+    if r is None:
+        return "<td>-</td>"
+    if s == inp.baseline:
+        unit = "" if r["unit"] == "index" else "%"
+        lvl = i18n.number(r["median"], L) + unit
+        return f"<td><b>{lvl}</b><br><small>{interval(r['p05'], r['p95'], L, unit=unit)}</small></td>"
+    if r["share_tied"] == 100:
+        return (f"<td><b>0</b><br><small>{'gelijk in elke herhaling' if nl else 'identical in every replication'}"
+                "</small></td>")
+    cls = {"clearly better": "good", "duidelijk beter": "good", "clearly worse": "bad",
+           "duidelijk slechter": "bad"}.get(verdict(r, L), "")
+    win = (f"<br>{'beter in' if nl else 'better in'} {pct(r['share_better'], L, 0)}"
+           if wins and not pd.isna(r["share_better"]) else "")
+    size = (i18n.number(r["diff_median"], L, 1, sign=True) if r["unit"] == "index"
+            else pp_short(r["diff_median"], L))
+    return (f'<td class="{cls}"><b>{size}</b><br><small>'
+            f'{interval(r["diff_p05"], r["diff_p95"], L, sign=True)}{win}</small></td>')
+
+
+def _scenario_cell(s: str, inp: ReportInput) -> str:
+    return f"<th class='sc'>{_swatch(s, inp.scenarios)}{E(i18n.scenario_name(s, inp.lang))}</th>"
+
+
 def effects_table(inp: ReportInput) -> str:
+    """Participation and employment after 1, 3, 5 and 10 years (every year is in chart b2 and in
+    summary.csv), then the other headline outcomes after 5 years."""
+    from experiments.summary import TABLE_YEARS
+
     L, S = inp.lang, inp.summary
     nl = L == "nl"
-    cols = [("participating", 3), ("participating", 5), ("belonging", 5), ("employed", 3), ("employed", 5),
-            ("benefit", 5), ("exam_passed", 5)]
-    head = "".join(f"<th>{E(i18n.outcome_short(o, L))}<br><small>{'na' if nl else 'after'} {y} "
-                   f"{'jaar' if nl else 'years'}</small></th>" for o, y in cols)
+    years = [y for y in TABLE_YEARS if y in set(S["years"])]
+    groups = [("participating", years), ("employed", years)]
+    top = "".join(f"<th colspan='{len(ys)}'>{E(i18n.outcome_short(o, L))}</th>" for o, ys in groups)
+    sub = "".join(f"<th><small>{'na' if nl else 'after'} {y} {'jaar' if nl else ('year' if y == 1 else 'years')}"
+                  "</small></th>" for _, ys in groups for y in ys)
     body = []
     for s in inp.scenarios:
-        cells = []
-        for o, y in cols:
-            r = _row(S, scenario=s, outcome=o, group="all", years=y)
-            if r is None:
-                cells.append("<td>-</td>")
-            elif s == inp.baseline:
-                unit = "" if r["unit"] == "index" else "%"
-                lvl = i18n.number(r["median"], L) + unit
-                cells.append(f"<td><b>{lvl}</b><br><small>{interval(r['p05'], r['p95'], L, unit=unit)}"
-                             f"</small></td>")
-            elif r["share_tied"] == 100:
-                cells.append(f"<td><b>0</b><br><small>{'gelijk in elke herhaling' if nl else 'identical in every replication'}"
-                             "</small></td>")
-            else:
-                cls = {"clearly better": "good", "duidelijk beter": "good", "clearly worse": "bad",
-                       "duidelijk slechter": "bad"}.get(verdict(r, L), "")
-                win = (f"{'beter in' if nl else 'better in'} {pct(r['share_better'], L, 0)}"
-                       if not pd.isna(r["share_better"]) else "")
-                sp = r.get("share_parameter")
-                par = (f"<br>{'parameters' if not nl else 'parameters'} {pct(100 * sp, L, 0)}"
-                       if ensemble_used(inp.meta) and sp is not None and not pd.isna(sp) else "")
-                size = (i18n.number(r["diff_median"], L, 1, sign=True) if r["unit"] == "index"
-                        else pp_short(r["diff_median"], L))
-                cells.append(f'<td class="{cls}"><b>{size}</b><br><small>'
-                             f'{interval(r["diff_p05"], r["diff_p95"], L, sign=True)}<br>{win}{par}</small></td>')
-        body.append(f"<tr><th class='sc'>{_swatch(s, inp.scenarios)}{E(i18n.scenario_name(s, L))}</th>"
-                    + "".join(cells) + "</tr>")
+        cells = [_effect_cell(_row(S, scenario=s, outcome=o, group="all", years=y), s, inp)
+                 for o, ys in groups for y in ys]
+        body.append("<tr>" + _scenario_cell(s, inp) + "".join(cells) + "</tr>")
+    first = (f"<table class='t'><thead><tr><th rowspan='2'>Scenario</th>{top}</tr><tr>{sub}</tr></thead>"
+             f"<tbody>{''.join(body)}</tbody></table>")
+    others = [o for o in ("belonging", "benefit", "exam_passed", "residence_secure", "naturalised")
+              if o in set(S["outcome"])]
+    head = "".join(f"<th>{E(i18n.outcome_short(o, L))}<br><small>{'na 5 jaar' if nl else 'after 5 years'}"
+                   "</small></th>" for o in others)
+    body = []
+    for s in inp.scenarios:
+        cells = [_effect_cell(_row(S, scenario=s, outcome=o, group="all", years=5), s, inp, wins=False)
+                 for o in others]
+        body.append("<tr>" + _scenario_cell(s, inp) + "".join(cells) + "</tr>")
+    second = (f"<table class='t'><thead><tr><th>Scenario</th>{head}</tr></thead><tbody>{''.join(body)}"
+              "</tbody></table>")
     note = ("Eerste rij: het niveau onder de basis (mediaan, 90%-interval over herhalingen). Overige rijen: "
             "verschil met de basis op dezelfde seeds (mediaan, 90%-interval) en hoe vaak het scenario beter "
             "deed. Groen/rood: het hele interval aan de goede/slechte kant. Bijstand: lager is beter. "
-            "Zich thuis voelen: een index van 0 tot 100 (verschillen in indexpunten)."
-            + (" 'Parameters x%': het deel van de spreiding (variantie) van het verschil dat door onzekerheid "
-               "in de geschatte parameters komt; de rest is toeval." if ensemble_used(inp.meta) else "")) if nl else (
+            "Zich thuis voelen: een index van 0 tot 100 (verschillen in indexpunten). Elk jaar 1-10 staat in "
+            "grafiek b2 en in summary.csv; waar de spreiding vandaan komt: 'Waar de onzekerheid vandaan komt'.") if nl else (
             "First row: the level under the baseline (median, 90% interval over replications). Other rows: "
             "difference from the baseline on the same seeds (median, 90% interval) and how often the scenario "
             "did better. Green/red: the whole interval on the good/bad side. Bijstand: lower is better. "
-            "Feeling at home: an index from 0 to 100 (differences in index points)."
-            + (" 'Parameters x%': the share of the spread (variance) of the difference that comes from "
-               "uncertainty in the fitted parameters; the rest is chance." if ensemble_used(inp.meta) else ""))
-    return (f"<table class='t'><thead><tr><th>{'Scenario'}</th>{head}</tr></thead><tbody>"
-            + "".join(body) + f"</tbody></table><p class='note'>{note}</p>")
+            "Feeling at home: an index from 0 to 100 (differences in index points). Every year 1-10 is in "
+            "chart b2 and in summary.csv; where the spread comes from: 'Where the uncertainty comes from'.")
+    return first + second + f"<p class='note'>{note}</p>"
+
+
+# ---- where each demand acts -----------------------------------------------------------------------
+def acting_outcomes(S: pd.DataFrame, scenario: str) -> list[tuple[str, int, pd.Series | None, pd.Series | None]]:
+    """The outcomes on which ``scenario`` has a clear effect (the 90% interval of the paired
+    difference excludes zero, and the median is at least 0.05 in size) in any year: (outcome, first
+    such year, row after 5 years, row after 10 years), in the summary's outcome order; in education
+    and other participation are left out where their exclusive parts are there."""
+    s = S[(S["scenario"] == scenario) & (S["group"] == "all")]
+    out = []
+    names = list(dict.fromkeys(s["outcome"]))
+    if all(p in names for p in PARTS):  # the exclusive parts say it; their overlapping wholes would repeat it
+        names = [o for o in names if o not in ("in_education", "volunteering")]
+    for o in names:
+        g = s[s["outcome"] == o].sort_values("years")
+        # clear: the 90% interval excludes zero, and the effect is at least 0.1 as the report rounds it
+        clear = g[((g["diff_p05"] > 0) | (g["diff_p95"] < 0)) & (g["share_tied"] < 100)
+                  & (g["diff_median"].abs() >= 0.05)]
+        if not len(clear):
+            continue
+        at = {y: (g[g["years"] == y].iloc[0] if (g["years"] == y).any() else None) for y in (5, 10)}
+        out.append((o, int(clear["years"].iloc[0]), at[5], at[10]))
+    return out
+
+
+def acting_html(inp: ReportInput) -> str:
+    L, S = inp.lang, inp.summary
+    nl = L == "nl"
+    rows = []
+    for s in inp.scenarios:
+        if s == inp.baseline:
+            continue
+        items = []
+        for o, first, r5, r10 in acting_outcomes(S, s):
+            unit = "index" if (r5 is not None and r5["unit"] == "index") else "pp"
+            parts = []
+            for yrs, r in ((5, r5), (10, r10)):
+                if r is None or pd.isna(r["diff_median"]):
+                    continue
+                if r["share_tied"] == 100:
+                    parts.append(f"{'na' if nl else 'after'} {yrs} {'jaar' if nl else 'years'} "
+                                 f"{'geen verschil' if nl else 'no difference'}")
+                    continue
+                size = points(r["diff_median"], L) if unit == "index" else pp(r["diff_median"], L)
+                parts.append(f"{'na' if nl else 'after'} {yrs} {'jaar' if nl else 'years'} {size} "
+                             f"<small>({interval(r['diff_p05'], r['diff_p95'], L, sign=True)})</small>")
+            since = (f"duidelijk vanaf jaar {first}" if nl else f"clear from year {first}")
+            items.append(f"<li><b>{E(i18n.outcome_short(o, L))}</b>: {'; '.join(parts)} <small>({since})</small></li>")
+        cell = (f"<ul>{''.join(items)}</ul>" if items else
+                ("<i>geen duidelijk effect op enige uitkomst in jaar 1-10</i>" if nl else
+                 "<i>no clear effect on any outcome in years 1-10</i>"))
+        rows.append(f"<tr>{_scenario_cell(s, inp)}<td>{cell}</td></tr>")
+    intro = ("Elke uitkomst waarop een scenario in enig jaar 1-10 een duidelijk effect heeft (het 90%-interval van "
+             "het gepaarde verschil sluit nul uit), met het effect na 5 en 10 jaar. Zo blijven effecten zichtbaar "
+             "die niet via werk lopen, zoals die van D7 en D8 op vergunningen en naturalisatie. Grafiek b3 toont "
+             "elke uitkomst.") if nl else (
+             "Every outcome on which a scenario has a clear effect in any year 1-10 (the 90% interval of the paired "
+             "difference excludes zero), with the effect after 5 and 10 years. Effects that do not run through "
+             "work stay visible this way, such as those of D7 and D8 on permits and naturalisation. Chart b3 shows "
+             "every outcome.")
+    head = ("Scenario", "Duidelijke effecten (verschil met de basis, 90%-interval)" if nl else
+            "Clear effects (difference from the baseline, 90% interval)")
+    return (f"<p>{intro}</p>{_figure(inp, 'b3_all_outcomes')}<table class='t scen'><thead><tr><th>{head[0]}</th>"
+            f"<th>{E(head[1])}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+# ---- model and evidence -----------------------------------------------------------------------------
+def evidence_html(inp: ReportInput) -> str:
+    L = inp.lang
+    nl = L == "nl"
+    d = inp.chart_data
+    ev = getattr(d, "evidence", None)
+    if ev is None:
+        note = (getattr(d, "evidence_note", None) or {}).get(L) or (
+            "er is geen bestand met bewijs" if nl else "there is no evidence file")
+        return f"<p class='warn'>{E(note[0].upper() + note[1:])}.</p>"
+    from experiments.compare_charts import VERDICT
+
+    counts = ev[ev["verdict"] != "not run"]["verdict"].value_counts()
+    n = int(counts.sum())
+    intro = ("Voor elke eis D1-D11 en het volledige standpunt: het effect van het model op werk na 3 en 5 jaar "
+             "(mediaan en 90%-interval van het gepaarde verschil), naast de bandbreedte die gepubliceerde "
+             "evaluaties ondersteunen (<code>model/data/demand_evidence.csv</code>, met de onderbouwing en de "
+             "bronnen per regel). ") if nl else (
+             "For each demand D1-D11 and the full position: the model's effect on employment after 3 and 5 years "
+             "(median and 90% interval of the paired difference), beside the range that published evaluations "
+             "support (<code>model/data/demand_evidence.csv</code>, with the reasoning and the sources of each "
+             "row). ")
+    if n:
+        parts = [f"{int(counts.get(k, 0))} {VERDICT[k][L]}" for k in ("within", "overlaps", "above", "below")
+                 if counts.get(k, 0)]
+        intro += (f"Van de {n} vergelijkingen: " if nl else f"Of the {n} comparisons: ") + ", ".join(parts) + "."
+    rows = []
+    for r in ev.itertuples(index=False):
+        sc = r.scenario if isinstance(r.scenario, str) else None
+        who = E(i18n.scenario_name(sc, L)) if sc else E(r.demand)
+        if r.verdict == "not run":
+            model = "<i>" + ("niet gedraaid" if nl else "not run") + "</i>"
+        else:
+            model = (f"<b>{pp_short(r.diff_median, L)}</b><br><small>"
+                     f"{interval(r.diff_p05, r.diff_p95, L, sign=True)}</small>")
+        cls = {"above": "bad", "below": "bad", "within": "good"}.get(r.verdict, "")
+        evid = (f"{interval(r.low_pp, r.high_pp, L, sign=True)} <small>({'centraal' if nl else 'central'} "
+                f"{i18n.number(r.central_pp, L, 1, sign=True)})</small>")
+        rows.append(f"<tr><th class='sc'>{who}</th><td>{r.horizon_years}</td><td>{model}</td><td>{evid}</td>"
+                    f"<td class='{cls}'>{E(VERDICT[r.verdict][L])}</td><td class='basis'><small>{E(str(r.basis))}"
+                    f"<br><code>{E(str(r.evidence_ids))}</code></small></td></tr>")
+    head = (("Eis", "Jaar", "Model (procentpunt)", "Bewijs (procentpunt)", "Oordeel", "Onderbouwing en bronnen")
+            if nl else ("Demand", "Years", "Model (pp)", "Evidence (pp)", "Verdict", "Reasoning and sources"))
+    note = ("'Binnen': de mediaan van het model ligt in de bandbreedte; 'boven'/'onder': het hele 90%-interval "
+            "ligt erboven/eronder; 'deels overlappend': de mediaan ligt erbuiten maar het interval raakt de "
+            "bandbreedte. De bandbreedtes gelden voor werk van 18-64-jarigen, in procentpunten.") if nl else (
+            "'Within': the model's median lies in the range; 'above'/'below': its whole 90% interval lies above/"
+            "below; 'partly overlapping': the median lies outside but the interval reaches the range. The ranges "
+            "are for employment of 18-64 year olds, in percentage points.")
+    return (f"<p>{intro}</p>{_figure(inp, 'g_evidence')}<table class='t scen evidence'><thead><tr>"
+            + "".join(f"<th>{E(h)}</th>" for h in head) + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"<p class='note'>{note}</p>")
+
+
+# ---- the whole and its parts ----------------------------------------------------------------------
+def whole_html(inp: ReportInput) -> str:
+    L = inp.lang
+    nl = L == "nl"
+    d = inp.chart_data
+    f = getattr(d, "full_vs_sum", None)
+    singles = list(getattr(d, "singles", []) or [])
+    if f is None or not len(f):
+        return "<p>" + ("Niet te berekenen: daarvoor zijn het volledige standpunt en minstens één losse eis "
+                        "in de vergelijking nodig." if nl else
+                        "Not available: it needs the full position and at least one single demand in the "
+                        "comparison.") + "</p>"
+    paras = []
+    for o in dict.fromkeys(f["outcome"]):
+        g = f[(f["outcome"] == o) & (f["years"] == 5)].set_index("series")
+        if not {"full", "sum", "full_minus_sum"} <= set(g.index):
+            continue
+        a, b, c = g.loc["full"], g.loc["sum"], g.loc["full_minus_sum"]
+        rng = lambda r: interval(r["p05"], r["p95"], L, sign=True)  # noqa: E731
+        word = i18n.outcome_short(o, L).lower()
+        if c["p95"] < 0:
+            how = "minder dan de som" if nl else "less than the sum"
+        elif c["p05"] > 0:
+            how = "meer dan de som" if nl else "more than the sum"
+        else:
+            how = "niet te onderscheiden van de som" if nl else "not distinguishable from the sum"
+        paras.append(
+            (f"{word.capitalize()} na vijf jaar: alle eisen samen {pp(a['median'], L)} ({rng(a)}), de som van de "
+             f"{len(singles)} losse effecten {pp(b['median'], L)} ({rng(b)}); het geheel min de som "
+             f"{pp(c['median'], L)} ({rng(c)}): {how}.") if nl else
+            (f"{word.capitalize()} after five years: all demands together {pp(a['median'], L)} ({rng(a)}), the sum "
+             f"of the {len(singles)} single effects {pp(b['median'], L)} ({rng(b)}); the whole minus the sum "
+             f"{pp(c['median'], L)} ({rng(c)}): {how}."))
+    intro = ("Per seed: het effect van alle eisen samen, en de som van de effecten van de losse eisen op dezelfde "
+             "seed (elk als verschil met de basis); intervallen over de seeds. Een geheel dat kleiner is dan de "
+             "som wijst op overlap: maatregelen die op dezelfde mensen werken delen dezelfde ruimte.") if nl else (
+             "Per seed: the effect of all demands together, and the sum of the single demands' effects on the same "
+             "seed (each a difference from the baseline); intervals over the seeds. A whole smaller than the sum "
+             "points to overlap: measures acting on the same people share the same headroom.")
+    missing = ""
+    if len(singles) < 11:
+        missing = ("<p class='warn'>" + (f"Alleen {len(singles)} van de elf losse eisen zitten in deze vergelijking; "
+                                          "de som laat de andere weg, dus het geheel hoort groter uit te vallen." if nl else
+                                          f"Only {len(singles)} of the eleven single demands are in this comparison; "
+                                          "the sum leaves the others out, so the whole should come out larger.") + "</p>")
+    return (f"<p>{intro}</p>{missing}" + "".join(f"<p>{p}</p>" for p in paras) + _figure(inp, "h_full_vs_sum"))
+
+
+# ---- where the uncertainty comes from --------------------------------------------------------------
+def uncertainty_html(inp: ReportInput) -> str:
+    L, S = inp.lang, inp.summary
+    nl = L == "nl"
+    m = inp.meta
+    lev = m.get("levers") or {}
+    ens = m.get("ensemble") or {}
+    if nl:
+        design = ("Elke herhaling gebruikt een eigen seed (toeval), een van de geschatte parametersets (de "
+                  "parameters die aan CBS-cijfers zijn gekalibreerd) en een trekking van hoe sterk de "
+                  "beleidsknoppen werken (binnen de bandbreedtes van het bewijs), in elk scenario dezelfde. De "
+                  "opzet is genest: seeds binnen parametersets binnen trekkingen. De variantie van elk gepaard "
+                  "verschil over de herhalingen is daarmee gesplitst in drie bronnen (geneste variantieanalyse; "
+                  "<code>share_chance</code>, <code>share_parameter</code>, <code>share_lever</code> in "
+                  "<code>summary.csv</code>).")
+    else:
+        design = ("Each replication uses its own seed (chance), one of the fitted parameter sets (the parameters "
+                  "calibrated to CBS data) and one draw of how strongly the policy levers work (within the ranges "
+                  "of the evidence), the same in every scenario. The design is nested: seeds within parameter "
+                  "sets within lever draws. The variance of each paired difference over the replications is split "
+                  "into the three sources accordingly (a nested analysis of variance; <code>share_chance</code>, "
+                  "<code>share_parameter</code>, <code>share_lever</code> in <code>summary.csv</code>).")
+    status = []
+    if not lev.get("used"):
+        status.append(("Sterktes van de beleidsknoppen: niet getrokken" if nl else "Lever strengths: not drawn")
+                      + (f" ({E(lev.get('note'))})" if lev.get("note") else "")
+                      + (", dus hun onzekerheid zit niet in de intervallen." if nl else
+                         ", so their uncertainty is not in the intervals."))
+    elif lev.get("draws"):
+        status.append((f"Sterktes van de beleidsknoppen: {lev['draws']} trekking(en)." if nl else
+                       f"Lever strengths: {lev['draws']} draw(s).") + (f" {E(lev['note'])}." if lev.get("note") else ""))
+    if not ens.get("used"):
+        status.append(("Parametersets: niet gebruikt" if nl else "Parameter sets: not used")
+                      + (f" ({E(ens.get('note'))})" if ens.get("note") else "") + ".")
+    rows = []
+    for s in inp.scenarios:
+        if s == inp.baseline:
+            continue
+        cells = []
+        for o in ("participating", "employed"):
+            r = _row(S, scenario=s, outcome=o, group="all", years=5)
+            txt = spread_sentence(r, inp, s) if r is not None else ""
+            if r is not None and r.get("share_tied") == 100:
+                txt = "geen verschil in enige herhaling" if nl else "no difference in any replication"
+            cells.append(f"<td>{E(txt[:1].upper() + txt[1:]) if txt else '-'}</td>")
+        rows.append(f"<tr>{_scenario_cell(s, inp)}{''.join(cells)}</tr>")
+    head = ("Scenario", ("Participatie na 5 jaar" if nl else "Participation after 5 years"),
+            ("Werk na 5 jaar" if nl else "Employment after 5 years"))
+    return (f"<p>{design}</p>" + "".join(f"<p class='note'>{x}</p>" for x in status)
+            + "<table class='t scen'><thead><tr>" + "".join(f"<th>{E(h)}</th>" for h in head)
+            + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
 def times_table(inp: ReportInput) -> str:
@@ -771,6 +1095,14 @@ CAPTIONS = {
                       "nl": "(a2) Werk, het best gemeten deel, in de tijd per scenario, met de basis als dunne lijn en gepubliceerde CBS-cijfers ter vergelijking."},
     "b_effects": {"en": "(b) Each scenario's effect after 3 and 5 years against the baseline (paired by seed).",
                   "nl": "(b) Effect van elk scenario na 3 en 5 jaar ten opzichte van de basis (gepaard per seed)."},
+    "b2_effects_by_year": {"en": "(b2) Each scenario's effect on participation and employment in every year 1-10.",
+                           "nl": "(b2) Effect van elk scenario op participatie en werk in elk jaar 1-10."},
+    "b3_all_outcomes": {"en": "(b3) Each scenario's effect on every outcome after 5 and 10 years.",
+                        "nl": "(b3) Effect van elk scenario op elke uitkomst na 5 en 10 jaar."},
+    "g_evidence": {"en": "(g) The model's effect of each demand on employment beside the range the evidence supports.",
+                   "nl": "(g) Het effect van elke eis op werk in het model, naast de bandbreedte die het bewijs ondersteunt."},
+    "h_full_vs_sum": {"en": "(h) All demands together against the sum of the single demands' effects, year by year.",
+                      "nl": "(h) Alle eisen samen tegenover de som van de effecten van de losse eisen, jaar voor jaar."},
     "c_stages": {"en": "(c) How the working-age cohort is spread over the stages, baseline and full position.",
                  "nl": "(c) Hoe het cohort (18-64 jaar) over de fasen is verdeeld, basis en volledig standpunt."},
     "d_groups": {"en": "(d) Effects by sex, origin, age and education for the full position: nobody's loss hides in an average.",
@@ -789,16 +1121,23 @@ def _img(path: Path, alt: str) -> str:
     return f'<img alt="{E(alt)}" src="data:image/png;base64,{data}">'
 
 
+#: charts shown in their own section rather than under 'Charts'
+SECTION_CHARTS = ("b3_all_outcomes", "g_evidence", "h_full_vs_sum")
+
+
+def _figure(inp: ReportInput, name: str) -> str:
+    """One chart as a figure with its caption ("" when the chart was not drawn)."""
+    paths = inp.charts.get(name) or []
+    png = next((p for p in paths if str(p).endswith(".png")), None)
+    if png is None:
+        return ""
+    cap = CAPTIONS.get(name, {}).get(inp.lang, name)
+    return (f"<figure id='{name}'>{_img(png, cap)}<figcaption>{E(cap)} "
+            f"<small>(charts/{E(name)}.png, .svg)</small></figcaption></figure>")
+
+
 def charts_html(inp: ReportInput) -> str:
-    parts = []
-    for name, paths in inp.charts.items():
-        png = next((p for p in paths if str(p).endswith(".png")), None)
-        if png is None:
-            continue
-        cap = CAPTIONS.get(name, {}).get(inp.lang, name)
-        parts.append(f"<figure id='{name}'>{_img(png, cap)}<figcaption>{E(cap)} "
-                     f"<small>(charts/{E(name)}.png, .svg)</small></figcaption></figure>")
-    return "\n".join(parts)
+    return "\n".join(f for f in (_figure(inp, n) for n in inp.charts if n not in SECTION_CHARTS) if f)
 
 
 def stories_html(inp: ReportInput) -> str:
@@ -843,6 +1182,7 @@ def provenance_html(inp: ReportInput) -> str:
         ("Python", str(m.get("python"))), ("Packages" if not nl else "Pakketten", pk),
         ("Seeds", _seeds(m.get("seeds", []))),
         (i18n.t("ensemble", inp.lang), ensemble_text(m, inp.lang)),
+        ("Sterkte van de beleidsknoppen" if nl else "Lever strengths", levers_text(m, inp.lang)),
         ("Runs", f"{len(m.get('runs', []))} " + ("geslaagd" if nl else "finished") +
          (f", {len(m['failures'])} " + ("mislukt (weggelaten)" if nl else "failed (left out)") if m.get("failures") else "")),
         ("Command" if not nl else "Opdracht", str(m.get("command"))),
@@ -873,6 +1213,25 @@ def ensemble_text(m: dict, lang: str) -> str:
     return line + (f"; {e['note']}" if e.get("note") else "")
 
 
+def levers_text(m: dict, lang: str) -> str:
+    """The provenance line of the lever-strength draws."""
+    lv = m.get("levers") or {}
+    nl = lang == "nl"
+    if not lv.get("used"):
+        return ("niet getrokken" if nl else "not drawn") + (f": {lv['note']}" if lv.get("note") else "")
+    parts = [f"{lv.get('draws')} " + ("trekking(en)" if nl else "draw(s)")]
+    if lv.get("sets_per_draw"):
+        parts.append(f"{lv['sets_per_draw']} " + ("parameterset(s) per trekking" if nl else "parameter set(s) per draw"))
+    if lv.get("root_seed") is not None:
+        parts.append(f"root seed {lv['root_seed']}")
+    if lv.get("strengths"):
+        parts.append(f"{len(lv['strengths'])} " + ("sterktes" if nl else "strengths"))
+    if lv.get("fixed_on_command_line"):
+        parts.append(("vast op de opdrachtregel: " if nl else "fixed on the command line: ")
+                     + ", ".join(lv["fixed_on_command_line"]))
+    return ", ".join(parts) + (f"; {lv['note']}" if lv.get("note") else "")
+
+
 def methods_ensemble(inp: ReportInput) -> str:
     """The methods' item on parameter uncertainty."""
     nl = inp.lang == "nl"
@@ -897,15 +1256,47 @@ def methods_ensemble(inp: ReportInput) -> str:
             "the seeds per set, floored at 0); <code>share_parameter</code> in <code>summary.csv</code>.</li>")
 
 
+def methods_levers(inp: ReportInput) -> str:
+    """The methods' item on lever strengths and the three-way split of each interval."""
+    nl = inp.lang == "nl"
+    lv = inp.meta.get("levers") or {}
+    if not lv.get("used"):
+        note = E(lv.get("note") or "")
+        return ("<li><b>Sterkte van de beleidsknoppen.</b> Niet getrokken: elke sterkte staat op haar "
+                f"opgegeven waarde{': ' + note if note else ''}.</li>") if nl else (
+                "<li><b>Lever strengths.</b> Not drawn: every strength is at its declared value"
+                f"{': ' + note if note else ''}.</li>")
+    spd, sps = lv.get("sets_per_draw"), lv.get("seeds_per_set")
+    k = f"k // ({sps} x {spd})" if spd and sps else "k // (seeds_per_set x sets_per_draw)"
+    if nl:
+        return ("<li><b>Sterkte van de beleidsknoppen.</b> Hoe sterk een knop werkt (niet of hij aan staat) is "
+                "onzeker; herhaling k gebruikt trekking " + k + " van alle sterktes uit hun bandbreedte "
+                f"(model/strengths.py; {lv.get('draws')} trekking(en)), in elk scenario dezelfde. Seeds zitten "
+                "genest in parametersets en parametersets in trekkingen; de variantie van een verschil is met een "
+                "geneste variantieanalyse gesplitst in toeval, geschatte parameters en sterkte van de knoppen "
+                "(<code>share_chance</code>, <code>share_parameter</code>, <code>share_lever</code>; 0 tot 1, "
+                "samen 1 waar te scheiden, anders leeg).</li>")
+    return ("<li><b>Lever strengths.</b> How strongly a lever works (not whether it is on) is uncertain; "
+            f"replication k uses draw {k} of all strengths from their ranges (model/strengths.py; "
+            f"{lv.get('draws')} draw(s)), the same in every scenario. Seeds are nested in parameter sets and "
+            "parameter sets in draws; the variance of a difference is split by a nested analysis of variance "
+            "into chance, fitted parameters and lever strength (<code>share_chance</code>, "
+            "<code>share_parameter</code>, <code>share_lever</code>; 0 to 1, summing to 1 where they can be told "
+            "apart, else empty).</li>")
+
+
 def methods_html(inp: ReportInput) -> str:
     nl = inp.lang == "nl"
     if nl:
-        return ("<ul>" + methods_ensemble(inp) +
+        return ("<ul>" + methods_ensemble(inp) + methods_levers(inp) +
                 "<li><b>Herhalingen en seeds.</b> Elk scenario draait op dezelfde seeds. Een seed bepaalt wie er in "
                 "het cohort zit en elke toevalstrekking per persoon, maand en beslissing; beleid verandert alleen wie "
                 "een trekking gebruikt, niet de trekking zelf (common random numbers).</li>"
                 "<li><b>Intervallen.</b> 90%-interval = 5e tot 95e percentiel over herhalingen (lineaire interpolatie). "
-                + ("Het toont het toeval in een cohort van deze omvang en de onzekerheid in de geschatte "
+                + ("Het toont het toeval in een cohort van deze omvang, de onzekerheid in de geschatte "
+                   "parameters en hoe sterk de beleidsknoppen werken (zie hierboven), niet de overige aannames van "
+                   "het model.</li>" if ensemble_used(inp.meta) and levers_used(inp.meta) else
+                   "Het toont het toeval in een cohort van deze omvang en de onzekerheid in de geschatte "
                    "parameters (zie hierboven), niet de onzekerheid over de aannames van het model.</li>"
                    if ensemble_used(inp.meta) else
                    "Het toont het toeval in een cohort van deze omvang, niet de onzekerheid over de parameters en "
@@ -918,12 +1309,15 @@ def methods_html(inp: ReportInput) -> str:
                 "gemeten vanaf de eigen vergunningsmaand, zoals CBS' cohortcijfers. Participatie = betaald werk, onderwijs "
                 "of andere participatie (vrijwilligerswerk); zie 'Wat er gemeten wordt'. Zie docs/ODD.md voor het "
                 "model.</li></ul>")
-    return ("<ul>" + methods_ensemble(inp) +
+    return ("<ul>" + methods_ensemble(inp) + methods_levers(inp) +
             "<li><b>Replications and seeds.</b> Every scenario runs on the same seeds. A seed sets who is in the "
             "cohort and every random draw per person, month and decision; a policy changes only who uses a draw, "
             "not the draw (common random numbers).</li>"
             "<li><b>Intervals.</b> 90% interval = 5th to 95th percentile over replications (linear interpolation). "
-            + ("It shows chance in a cohort of this size and the uncertainty in the fitted parameters (see "
+            + ("It shows chance in a cohort of this size, the uncertainty in the fitted parameters and how "
+               "strongly the policy levers work (see above), not the model's other assumptions.</li>"
+               if ensemble_used(inp.meta) and levers_used(inp.meta) else
+               "It shows chance in a cohort of this size and the uncertainty in the fitted parameters (see "
                "above), not uncertainty about the model's assumptions.</li>" if ensemble_used(inp.meta) else
                "It shows chance in a cohort of this size, not uncertainty about the model's parameters and "
                "assumptions.</li>") +
@@ -987,6 +1381,10 @@ def write_report(path: Path, inp: ReportInput) -> Path:
 <h2 id="measures">{H('What is measured', 'Wat er gemeten wordt')}</h2>{measures_html(inp)}
 <h2>{H('Effects at a glance', 'Effecten in één oogopslag')}</h2>{effects_table(inp)}
 <h2>{H('Charts', 'Grafieken')}</h2>{charts_html(inp)}
+<h2 id="acts">{H('Where each demand acts', 'Waar elke eis op werkt')}</h2>{acting_html(inp)}
+<h2 id="evidence">{H('Model and evidence', 'Model en bewijs')}</h2>{evidence_html(inp)}
+<h2 id="whole">{H('The whole and the sum of its parts', 'Het geheel en de som van de delen')}</h2>{whole_html(inp)}
+<h2 id="uncertainty">{H('Where the uncertainty comes from', 'Waar de onzekerheid vandaan komt')}</h2>{uncertainty_html(inp)}
 <h2>{H('Waiting and first jobs', 'Wachten en eerste baan')}</h2>{times_table(inp)}
 <h2>{H('Costs and earnings', 'Kosten en opbrengsten')}</h2>{costs_table(inp)}
 <h2>{H('Persons’ stories', 'Verhalen van personen')}</h2>{stories_html(inp)}

@@ -27,6 +27,9 @@ PY = sys.executable
 # ensemble=false: a sweep (experiments.run -m) uses no ensemble, and must give the same summary
 SMALL = ["scenarios=[baseline,d3_labour_guidance]", "replications=2", "population.size=1000",
          "ensemble=false", "n_jobs=2", "progress=false"]
+# and no lever-strength draws (a sweep draws none), where the comparison knows the setting
+if "levers" in __import__("experiments.compare", fromlist=["COMPARE_KEYS"]).COMPARE_KEYS:
+    SMALL.append("levers=false")
 SWEEP = ["scenario=baseline,d3_labour_guidance", "seed=0,1", "population.size=1000"]
 
 
@@ -109,14 +112,15 @@ def test_comparison_writes_a_self_describing_folder(comparison):
     for f in ("summary.csv", "costs_summary.csv", "times_summary.csv", "outcomes_all.csv.gz",
               "comparison.json", "report.html", "stories/stories.json"):
         assert (out / f).is_file(), f
-    for chart in ("a1_participation", "a2_employment", "b_effects", "c_stages", "d_groups_all", "e_costs",
-                  "f_first_job"):
+    for chart in ("a1_participation", "a2_employment", "b_effects", "b2_effects_by_year", "b3_all_outcomes",
+                  "c_stages", "d_groups_all", "e_costs", "f_first_job"):
         assert (out / "charts" / f"{chart}.png").is_file() and (out / "charts" / f"{chart}.svg").is_file()
     meta = json.loads((out / "comparison.json").read_text())
     assert meta["seeds"] == [0, 1] and meta["scenarios"] == ["baseline", "d3_labour_guidance"]
     assert meta["settings"]["model_overrides"] == ["population.size=1000"]
     assert meta["git_sha"] and meta["packages"]["mesa"]
     tidy = pd.read_csv(out / "outcomes_all.csv.gz")
+    # (parameter_set and lever_draw columns are added only when the runs record them)
     assert list(tidy.columns) == ["scenario", "seed", "month", "group", "outcome", "value", "n"]
     assert set(tidy["seed"]) == {0, 1}
     # every month for the whole cohort, every 12th for the groups
@@ -244,12 +248,46 @@ def test_parts_of_participation_add_up_in_the_chart(comparison, reports):
         data = pd.read_csv(folder / "charts" / "a1_participation.csv")
         assert set(data["scenario"]) == {"baseline", "d3_labour_guidance"}
         assert data["month"].nunique() == 121
-        parts = data[["employed", "education_not_working", "volunteering"]]
+        parts = data[["employed", "education_only", "other_only"]]
         assert (parts >= -1e-3).all().all()
         assert np.allclose(parts.sum(axis=1), data["participating_mean"], atol=1e-3)
         # the whole lies within its own 90% interval
         assert ((data["participating_p05"] <= data["participating_mean"] + 1e-3)
                 & (data["participating_mean"] <= data["participating_p95"] + 1e-3)).all()
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_report_sets_effects_beside_the_evidence_and_splits_the_uncertainty(reports, lang):
+    from experiments.aggregate import DEMAND_EVIDENCE
+
+    out = reports[lang]
+    s = pd.read_csv(out / "summary.csv")
+    assert sorted(s["years"].unique()) == list(range(1, 11))  # every year, so late effects show
+    assert {"share_chance", "share_parameter", "share_lever"} <= set(s.columns)
+    # no ensemble and no lever draws here: nothing to split
+    assert s[["share_chance", "share_parameter", "share_lever"]].isna().all().all()
+    html = (out / "report.html").read_text(encoding="utf-8")
+    for section in ("acts", "evidence", "whole", "uncertainty"):
+        assert f'<h2 id="{section}">' in html, section
+    evidence = html.split('<h2 id="evidence">', 1)[1].split("<h2", 1)[0]
+    if DEMAND_EVIDENCE.is_file():
+        assert "g_evidence" in evidence and (out / "model_and_evidence.csv").is_file()
+        checked = pd.read_csv(out / "model_and_evidence.csv")
+        d3 = checked[(checked.demand == "D3") & (checked.horizon_years == 5)].iloc[0]
+        r = s[(s.scenario == "d3_labour_guidance") & (s.outcome == "employed") & (s.group == "all")
+              & (s.years == 5)].iloc[0]
+        assert d3["diff_median"] == pytest.approx(r["diff_median"])
+        assert set(checked[checked.scenario.isna() | (checked.demand == "D1")]["verdict"]) == {"not run"}
+    else:
+        assert "class='warn'" in evidence
+    # the full position is not in this comparison: the whole-and-sum section says so
+    whole = html.split('<h2 id="whole">', 1)[1].split("<h2", 1)[0]
+    assert ("Niet te berekenen" if lang == "nl" else "Not available") in whole
+    # every year is in the effects chart; the tables show 1, 3, 5 and 10
+    assert (out / "charts" / "b2_effects_by_year.png").is_file()
+    table = html.split("Effects at a glance" if lang == "en" else "Effecten in één oogopslag", 1)[1]
+    table = table.split("</table>", 1)[0]
+    assert table.count("<small>" + ("after" if lang == "en" else "na")) == 8
 
 
 # ---- a sweep gives the same summary --------------------------------------------------------
