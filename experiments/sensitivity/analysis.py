@@ -178,9 +178,9 @@ def stability(sobol: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     half, full = ns[-2], ns[-1]
     key = ["scenario", "measure", "year", "parameter"]
-    a = sobol[sobol["n_sobol"] == half].set_index(key)
-    b = sobol[sobol["n_sobol"] == full].set_index(key)
-    j = a.join(b, lsuffix="_half", rsuffix="_full")
+    a = sobol[sobol["n_sobol"] == half].drop(columns="n_sobol")
+    b = sobol[sobol["n_sobol"] == full].drop(columns="n_sobol")
+    j = a.merge(b, on=key, suffixes=("_half", "_full")).set_index(key)
     rows = []
     for (s, m, y), g in j.groupby(level=[0, 1, 2], sort=False):
         if g["ST_full"].isna().all():
@@ -222,11 +222,13 @@ def chance_table(names: list[tuple], nominal: np.ndarray, replicates: int, Y: np
     out = []
     for j, (s, m, y) in enumerate(names):
         col = nominal[:, j]
-        sd_run = float(np.nanstd(col, ddof=1)) if np.isfinite(col).sum() > 1 else np.nan
-        row = {"scenario": s, "measure": m, "year": y, "nominal_mean": float(np.nanmean(col)),
+        ok = np.isfinite(col)
+        sd_run = float(np.std(col[ok], ddof=1)) if ok.sum() > 1 else np.nan
+        row = {"scenario": s, "measure": m, "year": y,
+               "nominal_mean": float(np.mean(col[ok])) if ok.any() else np.nan,
                "chance_sd_run": sd_run, "chance_sd_point": sd_run / np.sqrt(replicates),
                "spread_sd": np.nan, "chance_share": np.nan}
-        if Y is not None and rows is not None and len(rows) > 1:
+        if Y is not None and rows is not None and np.isfinite(Y[rows, j]).sum() > 1:
             v = float(np.nanvar(Y[rows, j], ddof=1))
             row["spread_sd"] = np.sqrt(v)
             within = float(np.nanmean(W[rows, j])) if W is not None else sd_run ** 2

@@ -28,7 +28,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 
 from experiments.sensitivity.space import kind_of, short  # noqa: E402
 
-#: the year since the permit the drivers and range charts show
+#: the year since the permit the drivers and range charts show (earlier if the horizon is shorter)
 YEAR = 5
 KIND_COLOR = {"strength": "#D55E00", "calibrated": "#0072B2", "behaviour": "#555555"}
 WORDS = {
@@ -95,6 +95,7 @@ class ChartData:
     X: np.ndarray  #: Sobol points
     Y: np.ndarray  #: their outcomes
     prim: dict | None
+    year: int = YEAR  #: the year the drivers and range charts and the summary show
 
 
 def scenario_name(s: str, lang: str) -> str:
@@ -109,7 +110,8 @@ def unit(measure: str, effect: bool, lang: str) -> str:
     return w("pp", lang) if effect else w("pct", lang)
 
 
-def what(d: ChartData, s: str, measure: str, lang: str, year: int | None = YEAR) -> str:
+def what(d: ChartData, s: str, measure: str, lang: str, year: int | None = -1) -> str:
+    year = d.year if year == -1 else year
     m = w(measure, lang)
     text = w("level_of", lang, m=m) if s == d.plan.baseline else w("effect_on", lang, m=m)
     if s != d.plan.baseline:
@@ -165,7 +167,7 @@ def drivers_chart(d: ChartData, s: str, folder: Path, lang: str) -> list[Path]:
     kinds = _kinds(d)
     fig, axes = plt.subplots(2, 2, figsize=(11, 8.2), gridspec_kw={"width_ratios": [1, 1]})
     for row, m in enumerate(("participating", "employed")):
-        mo = d.morris[(d.morris["scenario"] == s) & (d.morris["measure"] == m) & (d.morris["year"] == YEAR)]
+        mo = d.morris[(d.morris["scenario"] == s) & (d.morris["measure"] == m) & (d.morris["year"] == d.year)]
         mo = mo.sort_values("mu_star", ascending=False).head(15).iloc[::-1]
         ax = axes[row, 0]
         y = np.arange(len(mo))
@@ -174,7 +176,7 @@ def drivers_chart(d: ChartData, s: str, folder: Path, lang: str) -> list[Path]:
         ax.set_yticks(y, [short(k) for k in mo["parameter"]], fontsize=7.5)
         ax.set_title(what(d, s, m, lang), loc="left", fontsize=9)
         ax.set_xlabel(w("morris", lang, u=unit(m, s != d.plan.baseline, lang)), fontsize=7.5)
-        so = d.sobol[(d.sobol["scenario"] == s) & (d.sobol["measure"] == m) & (d.sobol["year"] == YEAR)]
+        so = d.sobol[(d.sobol["scenario"] == s) & (d.sobol["measure"] == m) & (d.sobol["year"] == d.year)]
         so = so.sort_values("ST", ascending=True, na_position="first")
         ax = axes[row, 1]
         y = np.arange(len(so))
@@ -183,7 +185,7 @@ def drivers_chart(d: ChartData, s: str, folder: Path, lang: str) -> list[Path]:
                 error_kw={"lw": 0.8, "ecolor": "#333"})
         ax.errorbar(so["S1"], y, xerr=so["S1_conf"], fmt="o", color="black", ms=3.5, lw=0.8)
         ax.axvline(0, color="#999", lw=0.6)
-        ch = d.chance[(d.chance["scenario"] == s) & (d.chance["measure"] == m) & (d.chance["year"] == YEAR)]
+        ch = d.chance[(d.chance["scenario"] == s) & (d.chance["measure"] == m) & (d.chance["year"] == d.year)]
         if len(ch) and np.isfinite(ch["chance_share"].iloc[0]):
             c = min(float(ch["chance_share"].iloc[0]), 1.0)
             ax.axvline(c, color="#009E73", ls="--", lw=1)
@@ -214,7 +216,7 @@ def over_time_chart(d: ChartData, s: str, folder: Path, lang: str) -> list[Path]
     colors = plt.get_cmap("tab10").colors
     for ax, m in zip(axes, ("participating", "employed")):
         so = d.sobol[(d.sobol["scenario"] == s) & (d.sobol["measure"] == m)]
-        at = so[so["year"] == YEAR].sort_values("ST", ascending=False)
+        at = so[so["year"] == d.year].sort_values("ST", ascending=False)
         top = [k for k in at["parameter"] if np.isfinite(at.set_index("parameter").loc[k, "ST"])][:6]
         for i, k in enumerate(top):
             g = so[so["parameter"] == k].sort_values("year")
@@ -235,9 +237,9 @@ def over_time_chart(d: ChartData, s: str, folder: Path, lang: str) -> list[Path]
 
 
 def range_chart(d: ChartData, s: str, folder: Path, lang: str, measure: str = "participating") -> list[Path]:
-    j = d.names.index((s, measure, YEAR))
+    j = d.names.index((s, measure, d.year))
     rows = np.arange(len(d.X))  # every row of the design is a uniform draw of the kept parameters
-    so = d.sobol[(d.sobol["scenario"] == s) & (d.sobol["measure"] == measure) & (d.sobol["year"] == YEAR)]
+    so = d.sobol[(d.sobol["scenario"] == s) & (d.sobol["measure"] == measure) & (d.sobol["year"] == d.year)]
     order = list(so.sort_values("ST", ascending=False)["parameter"])
     n = len(order)
     cols = 4

@@ -159,7 +159,8 @@ def execute(plan: Plan, command: str) -> dict:
     from experiments.sensitivity import charts, section
 
     data = charts.ChartData(plan=plan, morris=morris, screen=screen, sobol=sobol[sobol["n_sobol"] == N],
-                            chance=chance, names=names, kept=s_names, X=s_X, Y=Ys, prim=prim)
+                            chance=chance, names=names, kept=s_names, X=s_X, Y=Ys, prim=prim,
+                            year=min(charts.YEAR, plan.horizon_years))
     drawn = charts.draw_all(data, out / "charts", s["language"])
     timing["charts_seconds"] = round(time.perf_counter() - t2, 1)
     result.update(charts=drawn, stability=stab, prim=prim)

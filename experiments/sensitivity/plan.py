@@ -49,8 +49,8 @@ def _count(minimum: int, what: str):
 
 
 def _power_of_two(key, v):
-    if isinstance(v, bool) or not isinstance(v, int) or v < 8 or v & (v - 1):
-        raise ConfigError(key, v, "a power of two >= 8 (Sobol's sequence is balanced at powers of two; "
+    if isinstance(v, bool) or not isinstance(v, int) or v < 4 or v & (v - 1):
+        raise ConfigError(key, v, "a power of two >= 4 (Sobol's sequence is balanced at powers of two; "
                                   "the indices at half the sample need one too), such as 128, 256, 512")
 
 
@@ -167,6 +167,11 @@ class Plan:
     configs: dict = field(default_factory=dict)  #: scenario -> composed config dict
     hashes: dict = field(default_factory=dict)  #: scenario -> config_hash
     notes: list = field(default_factory=list)
+
+    @property
+    def horizon_years(self) -> int:
+        """Whole years since the permit that every run follows."""
+        return int(self.configs[self.baseline]["population"]["horizon_months"]) // 12
 
     @property
     def compared(self) -> list[str]:
@@ -295,4 +300,9 @@ def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
         d = load(s, overrides).to_dict()
         plan.configs[s] = d
         plan.hashes[s] = config_hash(d)
+    if plan.horizon_years < 1:
+        raise ConfigError("population.horizon_months", plan.configs[baseline]["population"]["horizon_months"],
+                          "at least 12 months (outcomes are kept at whole years since the permit)")
+    if c["prim"]["year"] > plan.horizon_years:
+        raise ConfigError("prim.year", c["prim"]["year"], f"a year within the horizon (1 to {plan.horizon_years})")
     return plan

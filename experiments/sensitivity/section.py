@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.sensitivity.charts import YEAR, ChartData, scenario_name
+from experiments.sensitivity.charts import ChartData, scenario_name
 from experiments.sensitivity.space import describe, short
 
 E = html.escape
@@ -65,13 +65,14 @@ def _row(df: pd.DataFrame, **eq) -> pd.DataFrame:
     return df[m]
 
 
-def _ranked(d: ChartData, s: str, measure: str, year: int = YEAR) -> pd.DataFrame:
-    g = _row(d.sobol, scenario=s, measure=measure, year=year)
+def _ranked(d: ChartData, s: str, measure: str, year: int | None = None) -> pd.DataFrame:
+    g = _row(d.sobol, scenario=s, measure=measure, year=year or d.year)
     return g.sort_values("ST", ascending=False, na_position="last")
 
 
 def summary_sentences(d: ChartData, lang: str) -> list[str]:
     """The plain-language lead: what drives the main scenario's effect, how wide it is, chance."""
+    YEAR = d.year
     nl = lang == "nl"
     pos = d.plan.settings["prim"]["scenario"] if d.plan.settings["prim"]["scenario"] in d.plan.compared else (
         d.plan.compared[0] if d.plan.compared else d.plan.baseline)
@@ -130,6 +131,7 @@ def summary_sentences(d: ChartData, lang: str) -> list[str]:
 
 
 def drivers_table(d: ChartData, s: str, lang: str) -> str:
+    YEAR = d.year
     nl = lang == "nl"
     info = {r["parameter"]: r for r in describe(d.plan.params)}
     p5 = _ranked(d, s, "participating").set_index("parameter")
@@ -155,6 +157,7 @@ def drivers_table(d: ChartData, s: str, lang: str) -> str:
 
 
 def demands_table(d: ChartData, lang: str) -> str:
+    YEAR = d.year
     nl = lang == "nl"
     rows = []
     for s in d.plan.compared:
@@ -219,6 +222,7 @@ def prim_html(d: ChartData, charts: dict, lang: str) -> str:
 
 
 def stability_html(stab: pd.DataFrame, d: ChartData, lang: str) -> str:
+    YEAR = d.year
     nl = lang == "nl"
     if stab is None or not len(stab):
         return ""
