@@ -35,28 +35,33 @@ Chance
     use gets indices of exactly zero under common random numbers (``context.covid_start`` for a
     2024 cohort; the tests check this).
 
-Cohort size (``population.size``, default 2,000)
+Cohort size (``population.size``, default 1,000) and seeds (``replicates``, default 2)
     A run's time hardly depends on the cohort below a few thousand persons (most of it is the 157
     monthly steps), while chance shrinks with it. Measured at the composed values (8 seeds, the full
-    position against the baseline, paired; 2 cores shared with other work):
+    position against the baseline, paired; 2 cores shared with other work, so times are rough):
 
     ======  ==========  =================================  ===============================
     size    s per run   sd of baseline participation, 5y   sd of the position's effect, 5y
     ======  ==========  =================================  ===============================
+    500     0.28        3.4 pp                             2.8 pp
     1,000   0.31        2.5 pp                             2.6 pp
     2,000   0.35-0.46   1.5 pp                             1.9 pp
     4,000   0.45        1.1 pp                             1.0 pp
     ======  ==========  =================================  ===============================
 
-    At 2,000 persons and two seeds a point's chance sd of the effect is about 1.3 pp, small next to
-    the spread of the effect over the sampled assumptions (``chance.csv`` says how small, for every
-    outcome); fewer persons make chance a visible share of every index, more cost time.
+    A point of 1,000 persons and two seeds has a chance sd of the effect of about 2.6 / sqrt(2) =
+    1.8 pp, as a point of 2,000 persons and one seed, at about the same cost; the two seeds also
+    measure chance inside the design (``chance.csv``), next to the spread of the effect over the
+    sampled assumptions. For a finer analysis raise the cohort before the seeds (4,000 persons: an sd
+    of 1.0 instead of 2.6 pp a run for about 1.5 times the time; seeds would need about seven times
+    as many runs for the same).
 
-Time (defaults: the full position, 125 parameters, 4 trajectories = 504 Morris points, 12 kept,
-``n_sobol=64`` = 896 Sobol points, 2 seeds: about 5,600 runs): see the README for the measured time
-on 2 cores. A Sobol design at ``n_sobol=512`` is 7,168 points (28,700 runs at 2 seeds, several hours
-on 2 cores): the default is the largest that fits about 15 minutes, and the stability check says
-whether it is enough; add ``n_sobol=256`` or ``512``, ``n_morris=10``, more ``scenarios=[...]``
+Time (defaults: the full position against the baseline, D uncertain parameters (129 today),
+4 trajectories = 4 (D + 1) Morris points, 12 kept, ``n_sobol=64`` = 896 Sobol points, 2 seeds: about
+5,700 runs): see the README for the measured time on 2 cores; ``sensitivity.json`` records each
+stage's wall and CPU seconds. A Sobol design at ``n_sobol=512`` is 7,168 points (28,700 runs at 2
+seeds, a few hours on 2 cores): the default is what fits about 15 minutes, and the stability check
+(N/2 against N) says whether it is enough; add ``n_sobol=256`` or ``512``, ``n_morris=10``, more ``scenarios=[...]``
 (each scenario adds one run per seed and point) on a bigger machine or a cluster. Points already
 computed are reused, so a larger design extends a smaller one.
 

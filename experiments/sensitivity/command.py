@@ -50,9 +50,11 @@ def compute(plan: Plan, tasks: list[dict], desc: str) -> dict:
     start = time.perf_counter()
     res = runs.run_tasks(todo, plan.settings["n_jobs"], plan.settings["progress"], desc)
     failed = [r for r in res if not r["ok"]]
+    cpu = sum(r.get("cpu_seconds", 0.0) for r in res)
     return {"points": len(tasks), "computed": len(res) - len(failed), "reused": len(mine) - len(todo),
             "failed": len(failed), "seconds": round(time.perf_counter() - start, 1),
-            "runs_per_point": per_point}
+            "cpu_seconds": round(cpu, 1), "runs_per_point": per_point,
+            "cpu_seconds_per_run": round(cpu / max(1, len(res) * per_point), 3)}
 
 
 def load_points(tasks: list[dict], stage: str) -> list[dict]:

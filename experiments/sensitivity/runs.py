@@ -108,7 +108,7 @@ def evaluate(task: dict) -> dict:
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     from model.model import simulate
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     target = Path(task["target"])
     scenario, seed = None, None
     try:
@@ -121,11 +121,12 @@ def evaluate(task: dict) -> dict:
         doc = {"stage": task["stage"], "point": task["index"], "point_hash": task["point_hash"],
                "model_hash": model_hash(), "values": task["values"], "runs": runs}
         write_point(target, doc)
-        return {"index": task["index"], "ok": True, "seconds": time.perf_counter() - start}
+        return {"index": task["index"], "ok": True, "seconds": time.perf_counter() - start,
+                "cpu_seconds": time.process_time() - cpu}
     except Exception as e:  # recorded as data; the analysis reports it
         record_failure(target, str(scenario), seed, e)
         return {"index": task["index"], "ok": False, "error": f"{type(e).__name__}: {e}",
-                "seconds": time.perf_counter() - start}
+                "seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu}
 
 
 def write_point(target: Path, doc: dict) -> Path:
