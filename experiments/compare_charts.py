@@ -218,12 +218,16 @@ def _legend_top(fig, handles, ncol: int) -> None:
 
 
 def _label_month_grid(axes, n_used: int, d, ylabel: str) -> None:
-    """Hide unused panels of a grid over months; label the bottom row's x and the left column's y."""
+    """Hide unused panels of a grid over months; label the x axis of the lowest panel in use of each
+    column and the left column's y."""
     for ax in axes.flat[n_used:]:
         ax.set_visible(False)
-    for ax in axes[-1, :]:
-        ax.set_xlabel(t("months_since_permit", d.lang))
-        ax.tick_params(labelbottom=True)
+    for j in range(axes.shape[1]):
+        used = [i for i in range(axes.shape[0]) if i * axes.shape[1] + j < n_used]
+        if used:
+            ax = axes[used[-1], j]
+            ax.set_xlabel(t("months_since_permit", d.lang))
+            ax.tick_params(labelbottom=True)
     for ax in axes[:, 0]:
         ax.set_ylabel(ylabel)
 
@@ -370,7 +374,7 @@ def employment_over_time(d: ChartData, out: Path, outcome: str = "employed") -> 
 
 
 # ---- (b) forest plot -------------------------------------------------------------------------
-FOREST_OUTCOMES = ("employed", "participating", "benefit", "exam_passed")
+FOREST_OUTCOMES = ("participating", "employed", "benefit", "exam_passed")
 
 
 def effects_forest(d: ChartData, out: Path, outcomes: Sequence[str] = FOREST_OUTCOMES) -> list[Path]:
@@ -505,7 +509,7 @@ def _working_age_groups(groups: Sequence[str]) -> list[str]:
 
 
 def effects_by_group(d: ChartData, out: Path, scenario: str | None = None, years: int = 5,
-                     outcomes: Sequence[str] = ("employed", "participating", "benefit")) -> list[Path] | None:
+                     outcomes: Sequence[str] = ("participating", "employed", "benefit")) -> list[Path] | None:
     scenario = scenario or d.position
     s = d.summary[(d.summary["scenario"] == scenario) & (d.summary["years"] == years)]
     if not len(s):
@@ -794,9 +798,12 @@ def effects_by_year(d: ChartData, out: Path, outcomes: Sequence[str] = ("partici
         ax.set_xlim(min(years) - 0.3, max(years) + 0.3)
     for a in axes.flat[len(others):]:
         a.set_visible(False)
-    for a in axes[-1, :]:
-        a.set_xlabel(t("years_since_permit", d.lang))
-        a.tick_params(labelbottom=True)
+    for j in range(axes.shape[1]):  # the lowest panel in use of each column gets the x labels
+        used = [i for i in range(axes.shape[0]) if i * axes.shape[1] + j < len(others)]
+        if used:
+            a = axes[used[-1], j]
+            a.set_xlabel(t("years_since_permit", d.lang))
+            a.tick_params(labelbottom=True)
     for a in axes[:, 0]:
         a.set_ylabel("Verschil met de basis (%-punt)" if d.lang == "nl" else "Difference from baseline (pp)")
     handles = []

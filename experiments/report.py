@@ -167,7 +167,8 @@ def spread_sentence(r: pd.Series | None, inp: "ReportInput", scenario: str | Non
     # short names in the list of shares; the lead names the levers when they are the main source
     words = {"share_parameter": i18n.t("src_parameter", L), "share_lever": i18n.t("src_lever_short", L),
              "share_chance": i18n.t("src_chance", L)}
-    lead = dict(words, share_lever=lever_source(inp, scenario))
+    lead = dict(words, share_lever=lever_source(inp, scenario),
+                share_parameter="de geschatte parameters" if L == "nl" else "the fitted parameters")
     whole = _whole_percents(known)
     order = list(known)
     nl = L == "nl"
@@ -268,7 +269,7 @@ def plain_summary(inp: ReportInput) -> list[str]:
     # groups: losses that the average hides, then losses of scenarios that lose on average too
     hidden, open_ = group_losses(S, base)
     def items(rows):
-        return "; ".join(f"'{E(name(s))}': {E(i18n.group_label(g, L).lower() if nl else i18n.group_label(g, L))}, "
+        return "; ".join(f"'{E(name(s))}': {E(i18n.group_label(g, L).lower() if nl and not g.startswith("origin=") else i18n.group_label(g, L))}, "
                          f"{E(i18n.outcome_short(o, L).lower())} {pp(d, L)}" for s, g, o, d in rows[:8]) + (
             (f" (en {len(rows) - 8} meer)" if nl else f" (and {len(rows) - 8} more)") if len(rows) > 8 else "")
     if hidden:
@@ -542,17 +543,30 @@ def result_paragraphs(inp: ReportInput) -> list[str]:
         if flat:
             txt.append((f"Geen effect op participatie dat zich van toeval onderscheidt: "
                         f"{', '.join(chr(39) + E(name(s)) + chr(39) for s, *_ in flat)}; zij kunnen wel op "
-                        "andere uitkomsten werken (zie de tabel).") if nl else
+                        "andere uitkomsten werken (zie 'Waar elke eis op werkt').") if nl else
                        (f"No effect on participation that stands out from chance: "
                         f"{', '.join(chr(39) + E(name(s)) + chr(39) for s, *_ in flat)}; they may act on "
-                        "other outcomes (see the table)."))
+                        "other outcomes (see 'Where each demand acts')."))
         paras.append(" ".join(txt))
         if ensemble_used(inp.meta) or levers_used(inp.meta):
-            parts = [f"'{E(name(s))}': {spread_sentence(r, inp, s)}" for s, r, _ in rows
-                     if spread_sentence(r, inp, s)]
+            by_source: dict[str, list[str]] = {}
+            for s, r, _ in rows:
+                if r.get("share_tied") == 100:
+                    continue
+                known = {k: r.get(k) for k in ("share_lever", "share_parameter", "share_chance")
+                         if r.get(k) is not None and not pd.isna(r.get(k))}
+                if len(known) > 1:
+                    by_source.setdefault(max(known, key=known.get), []).append(f"'{E(name(s))}'")
+            words = {"share_lever": "hoe sterk de beleidsknoppen werken" if nl else "how strongly the levers work",
+                     "share_parameter": "de geschatte parameters" if nl else "the fitted parameters",
+                     "share_chance": "toeval" if nl else "chance"}
+            parts = [f"{words[k]} {'bij' if nl else 'for'} {i18n.join_words(v, L)}" for k, v in by_source.items()]
             if parts:
-                paras.append(("Spreiding van het effect op participatie na vijf jaar: " if nl else
-                              "Spread of each effect on participation after five years: ") + "; ".join(parts) + ".")
+                paras.append(("De onzekerheid in het effect op participatie na vijf jaar komt vooral door "
+                              if nl else "The uncertainty in each effect on participation after five years "
+                              "comes mostly from ") + "; ".join(parts)
+                             + (" (details en aandelen: 'Waar de onzekerheid vandaan komt')." if nl else
+                                " (details and shares: 'Where the uncertainty comes from')."))
     return paras
 
 
@@ -974,9 +988,15 @@ def uncertainty_html(inp: ReportInput) -> str:
                       + (f" ({E(lev.get('note'))})" if lev.get("note") else "")
                       + (", dus hun onzekerheid zit niet in de intervallen." if nl else
                          ", so their uncertainty is not in the intervals."))
+    elif lev.get("draws") == 1:
+        status.append("Sterktes van de beleidsknoppen: één trekking, dus hoeveel van de spreiding door de sterkte van "
+                      "de knoppen komt, is niet te zeggen (share_lever is leeg); meer herhalingen geven meer "
+                      "trekkingen." if nl else
+                      "Lever strengths: one draw, so how much of the spread comes from lever strength cannot be "
+                      "told (share_lever is empty); more replications give more draws.")
     elif lev.get("draws"):
-        status.append((f"Sterktes van de beleidsknoppen: {lev['draws']} trekking(en)." if nl else
-                       f"Lever strengths: {lev['draws']} draw(s).") + (f" {E(lev['note'])}." if lev.get("note") else ""))
+        status.append((f"Sterktes van de beleidsknoppen: {lev['draws']} trekkingen." if nl else
+                       f"Lever strengths: {lev['draws']} draws.") + (f" {E(lev['note'])}." if lev.get("note") else ""))
     if not ens.get("used"):
         status.append(("Parametersets: niet gebruikt" if nl else "Parameter sets: not used")
                       + (f" ({E(ens.get('note'))})" if ens.get("note") else "") + ".")
