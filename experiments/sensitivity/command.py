@@ -41,7 +41,7 @@ def _csv(df: pd.DataFrame, path: Path, gz: bool = False) -> Path:
 def compute(plan: Plan, tasks: list[dict], desc: str) -> dict:
     """Evaluate this process's missing points among ``tasks``; return counts."""
     mine = plan.mine(tasks)
-    todo = [t for t in mine if not runs.is_done(Path(t["target"]), t["point_hash"])]
+    todo = [t for t in mine if not runs.is_done(Path(t["target"]), t["point_hash"], plan.code)]
     per_point = len(plan.scenarios) * (len(tasks[0]["seeds"]) if tasks else 0)
     if tasks:
         print(f"{desc}: {len(tasks)} points x {per_point} runs; {len(mine) - len(todo)} reused, "
@@ -61,12 +61,13 @@ def load_points(tasks: list[dict], stage: str) -> list[dict]:
     """Every point of a stage, from its folder (in index order).
 
     Raises:
-        Missing: if any point is not finished with the current settings and model.
+        Missing: if any point is not finished with these settings and the model code the analysis
+            started with.
     """
     out, missing = [], []
     for t in tasks:
         d = runs.read_point(Path(t["target"]))
-        if not d or d.get("point_hash") != t["point_hash"] or d.get("model_hash") != runs.model_hash():
+        if not d or d.get("point_hash") != t["point_hash"] or d.get("model_hash") != t["model_hash"]:
             missing.append(t["index"])
         else:
             out.append(d)

@@ -167,6 +167,8 @@ class Plan:
     configs: dict = field(default_factory=dict)  #: scenario -> composed config dict
     hashes: dict = field(default_factory=dict)  #: scenario -> config_hash
     notes: list = field(default_factory=list)
+    #: the model code's hash when the analysis started (every point must have been made with it)
+    code: str = ""
 
     @property
     def horizon_years(self) -> int:
@@ -209,7 +211,7 @@ class Plan:
             sd = seeds[i] if seeds is not None else self.seeds
             out.append({"stage": stage, "index": i, "values": values, "seeds": list(sd),
                         "target": str(runs.point_dir(self.out, stage, i)),
-                        "point_hash": runs.point_hash(self.hashes, values, sd),
+                        "point_hash": runs.point_hash(self.hashes, values, sd), "model_hash": self.code,
                         "scenarios": self.configs, "base_hashes": self.hashes})
         return out
 
@@ -288,9 +290,11 @@ def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
                     population_size=size, prim=dict(c["prim"]),
                     n_jobs=c.get("n_jobs") or os.cpu_count() or 1)
     out = Path(c["out"]) if c.get("out") else Path("results") / "sensitivity" / folder_name(settings, overrides[:-1])
+    from experiments.jobs import model_hash
+
     plan = Plan(scenarios=scenarios, baseline=baseline, params=params,
                 seeds=[seed + r for r in range(c["replicates"])], out=out.expanduser().absolute(),
-                settings=settings, overrides=overrides)
+                settings=settings, overrides=overrides, code=model_hash())
     if c["top"] > len(params):
         plan.notes.append(f"top={c['top']} but only {len(params)} parameters are varied: all are kept")
     if c["prim"]["scenario"] not in scenarios:

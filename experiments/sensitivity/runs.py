@@ -61,10 +61,11 @@ def read_point(folder: Path) -> dict | None:
         return None
 
 
-def is_done(folder: Path, expected_hash: str) -> bool:
-    """True if ``folder`` holds this point, computed with the current model code."""
+def is_done(folder: Path, expected_hash: str, code: str | None = None) -> bool:
+    """True if ``folder`` holds this point, computed with the model code ``code`` (by default the
+    current one)."""
     d = read_point(folder)
-    return bool(d) and d.get("point_hash") == expected_hash and d.get("model_hash") == model_hash()
+    return bool(d) and d.get("point_hash") == expected_hash and d.get("model_hash") == (code or model_hash())
 
 
 def extract(result) -> dict:
@@ -100,7 +101,9 @@ def evaluate(task: dict) -> dict:
     """Run one point (in a worker process) and write its folder. Never raises.
 
     ``task``: ``target``, ``point_hash``, ``stage``, ``index``, ``scenarios`` (name -> composed
-    configuration dict), ``base_hashes`` (name -> its hash), ``values``, ``seeds``.
+    configuration dict), ``base_hashes`` (name -> its hash), ``values``, ``seeds`` and
+    ``model_hash``, the model code's hash when the analysis started: a worker whose model code is
+    another (the files were edited meanwhile) records a failure rather than mix two models.
     """
     import logging
     import time
@@ -112,6 +115,8 @@ def evaluate(task: dict) -> dict:
     target = Path(task["target"])
     scenario, seed = None, None
     try:
+        if task.get("model_hash") and model_hash() != task["model_hash"]:
+            raise RuntimeError("the model's code changed after the analysis started; run it again")
         runs = []
         for scenario, cfg in task["scenarios"].items():
             config = _base(cfg, task["base_hashes"][scenario]).with_values(task["values"])
