@@ -87,9 +87,10 @@ def test_the_uncertain_parameters():
     keys = [k for k, _ in space.uncertain_params()]
     assert not any(k.startswith("policy.") for k in keys)
     assert not {"population.size", "population.permit_year", "population.horizon_months"} & set(keys)
-    from model.strengths import strength_params
+    from model.config import all_params
 
-    assert {k for k, _ in strength_params()} <= set(keys)  # every lever strength is varied
+    strengths = {f"{g}.{p.name}" for g, p in all_params() if getattr(p, "strength_of", "")}
+    assert strengths <= set(keys)  # every lever strength is varied
     assert any(k.startswith("context.") for k in keys)
     assert [k for k, _ in space.select(["params.work.base_rate", "*coaching_max_gain"])] == [
         "params.work.base_rate", "params.work.coaching_max_gain"]

@@ -17,8 +17,11 @@ Each box is reported with its *coverage* (the share of all failing points inside
 (the share of points inside it that fail) and *mass* (the share of all points inside it). From each
 peeling trajectory the box with the most coverage among those with density at least
 ``prim.density`` is chosen (the densest, when none reaches it); up to ``prim.boxes`` boxes are found
-per question, each next one among the points the earlier ones left. PRIM itself draws nothing: the
-boxes are a function of the points, which are a function of ``seed``.
+per question, each next one among the points the earlier ones left; a box's restriction of a
+parameter is dropped when its quasi-p value (the chance of finding as many failing points in so
+narrow a range by luck; Bryant and Lempert 2010) is above 0.05, so that a box names only the
+assumptions that matter. PRIM itself draws nothing: the boxes are a function of the points, which
+are a function of ``seed``.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ import numpy as np
 import pandas as pd
 
 QUESTIONS = ("participation", "payback")
+#: a restriction whose quasi-p value is above this on every side it restricts is dropped from a box
+QP = 0.05
 
 
 def failing(question: str, names: list[tuple], Y: np.ndarray, scenario: str, year: int,
@@ -73,17 +78,27 @@ def boxes(x: pd.DataFrame, y: np.ndarray, density: float, n_boxes: int, peel_alp
             i = int(ok["coverage"].idxmax()) if len(ok) else int(tr.sort_values(
                 ["density", "coverage"], ascending=False).index[0])
             box.select(i)
-            tr = tr.iloc[: len(tr)].copy()
+            # keep only the restrictions that matter: drop each whose quasi-p value (the chance of so
+            # many failing points in so narrow a range by luck) is above QP on every side it restricts
+            for c, qp in list(box.p_values[i].items()):
+                if all(q == -1 or q > QP for q in qp):
+                    box.drop_restriction(c)
+            cur = len(box.peeling_trajectory) - 1 if len(box.peeling_trajectory) > len(tr) else i
+            stats = box.peeling_trajectory.iloc[cur]
+            if int(stats["k"]) == 0:
+                break
+            tr = box.peeling_trajectory.copy()
             tr["box"] = b + 1
-            tr["chosen"] = tr.index == i
+            tr["chosen"] = tr.index == cur
             trajs.append(tr)
-            lims = box.box_lims[i]
-            pv = box.p_values[i] if i < len(box.p_values) else {}
-            stats = tr.loc[i]
+            lims = box.box_lims[cur]
+            init = box.box_lims[0]
+            pv = box.p_values[cur] if cur < len(box.p_values) else {}
+            restricted = [c for c in x.columns if (lims[c].iloc[0] > init[c].iloc[0]) or (lims[c].iloc[1] < init[c].iloc[1])]
             found.append({"box": b + 1, "coverage": float(stats["coverage"]), "density": float(stats["density"]),
                           "mass": float(stats["mass"]), "n_points": int(stats["n"]), "n_cases": int(stats["k"]),
                           "limits": {c: (float(lims[c].iloc[0]), float(lims[c].iloc[1])) for c in x.columns},
-                          "restricted": [c for c in x.columns if c in pv],
+                          "restricted": restricted,
                           "qp": {c: [None if v == -1 else float(v) for v in pv[c]] for c in pv}})
             if len(tr) <= 1:
                 break

@@ -79,7 +79,7 @@ def short(key: str) -> str:
 
 def kind_of(p: Param) -> str:
     """What sort of assumption a parameter is: a lever strength, fitted to data, or neither."""
-    if p.strength_of:
+    if getattr(p, "strength_of", ""):
         return "strength"
     if p.calibrate:
         return "calibrated"
@@ -89,6 +89,6 @@ def kind_of(p: Param) -> str:
 def describe(params: list[tuple[str, Param]]) -> list[dict]:
     """One row per parameter for the tables: key, range, default, unit, kind, source, doc."""
     return [{"parameter": k, "label": short(k), "low": p.low, "high": p.high, "default": p.default,
-             "unit": p.unit, "kind": kind_of(p), "strength_of": p.strength_of,
+             "unit": p.unit, "kind": kind_of(p), "strength_of": getattr(p, "strength_of", ""),
              "assumption": p.source.strip().lower().startswith("assumption"),
              "source": p.source, "doc": p.doc} for k, p in params]
