@@ -54,15 +54,31 @@ def _power_of_two(key, v):
                                   "the indices at half the sample need one too), such as 128, 256, 512")
 
 
+def demands() -> list[str]:
+    """The one-demand scenarios (``d1_...`` to ``d11_...``), in the demands' order."""
+    found = [(int(m.group(1)), n) for n in scenario_names() if (m := re.match(r"d(\d+)_", n))]
+    return [n for _, n in sorted(found)]
+
+
+def expand(scenarios: list[str]) -> list[str]:
+    """``demands`` in a scenario list stands for every one-demand scenario."""
+    out = []
+    for s in scenarios:
+        out.extend(demands() if s == "demands" else [s])
+    return list(dict.fromkeys(out))
+
+
 def _scenarios(key, v):
     if isinstance(v, str):
-        raise ConfigError(key, v, "a list in brackets, such as scenarios=[vwn_position,d3_labour_guidance]")
+        raise ConfigError(key, v, "a list in brackets, such as scenarios=[vwn_position,d3_labour_guidance] "
+                                  "or scenarios=[vwn_position,demands]")
     if not isinstance(v, (list, tuple)):
         raise ConfigError(key, v, "a list of scenario names (the baseline is always run)")
     names = scenario_names()
     for s in v:
-        if s not in names:
-            raise ConfigError(key, list(v), f"scenario names, each one of {', '.join(names)} ({s!r} is not)")
+        if s not in names and s != "demands":
+            raise ConfigError(key, list(v), f"scenario names, each one of {', '.join(names)}, or demands "
+                                            f"for all of d1-d11 ({s!r} is not)")
 
 
 def _scenario(key, v):
@@ -279,7 +295,7 @@ def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
         raise ConfigError("prim.year", c["prim"]["year"], f"a whole number of years from 1 to {max(runs.YEARS)}")
     params = space.select(c.get("parameters"), c.get("exclude") or [])
     baseline = c["baseline"]
-    scenarios = [baseline] + [s for s in dict.fromkeys(c["scenarios"]) if s != baseline]
+    scenarios = [baseline] + [s for s in expand(c["scenarios"]) if s != baseline]
     size = int(c["population"]["size"])
     overrides = [o for o in model_overrides(task_overrides) if not o.startswith("population.size=")]
     overrides.append(f"population.size={size}")

@@ -169,7 +169,7 @@ def demands_table(d: ChartData, lang: str) -> str:
         top = "; ".join(f"<code>{E(short(r.parameter))}</code> {_n(r.ST, lang)}" for r in g.itertuples())
         c = float(ch["chance_share"].iloc[0]) if len(ch) else np.nan
         rows.append(f"<tr><td>{E(scenario_name(s, lang))}</td><td>{_n(lo, lang, 1)} – {_n(hi, lang, 1)}</td>"
-                    f"<td class='l'>{top or '–'}</td><td>{_n(100 * c, lang, 0)}%</td></tr>")
+                    f"<td class='l'>{top or '–'}</td><td>{_n(100 * c, lang, 0) + '%' if np.isfinite(c) else '–'}</td></tr>")
     head = (["Scenario", f"Effect op participatie na {YEAR} jaar (5e–95e pct., pp)",
              "Belangrijkste aannames (totale index)", "Toeval"] if nl else
             ["Scenario", f"Effect on participation after {YEAR} years (5th–95th pct., pp)",
