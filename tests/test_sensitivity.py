@@ -190,6 +190,29 @@ def test_a_small_analysis_end_to_end(tmp_path):
     assert "Wat deze effecten bepaalt" in (tmp_path / "sensitivity.html").read_text()
 
 
+def test_full_run_folders_give_the_same_numbers(tmp_path):
+    """runs=full: each run of a point is a comparison run folder (jobs.run_task), reused when
+    jobs.is_complete; the point's numbers equal the compact ones up to the tables' rounding."""
+    from experiments.jobs import config_hash, is_complete
+    from experiments.sensitivity import runs
+
+    compact = sa_plan(*TINY, f"out={tmp_path / 'c'}").nominal_tasks()[0]
+    full = sa_plan(*TINY, f"out={tmp_path / 'f'}", "runs=full").nominal_tasks()[0]
+    assert compact["point_hash"] != full["point_hash"]
+    assert runs.evaluate(compact)["ok"] and runs.evaluate(full)["ok"]
+    a = runs.read_point(Path(compact["target"]))["runs"]
+    b = runs.read_point(Path(full["target"]))["runs"]
+    for ra, rb in zip(a, b):
+        for m in runs.MEASURES:
+            for x, y in zip(ra[m], rb[m]):
+                assert (x is None and y is None) or x == pytest.approx(y, abs=1e-3 if m in ("participating", "employed") else 0.05)
+    folder = Path(full["target"]) / "vwn_position" / "seed0"
+    d = runs._base(full["scenarios"]["vwn_position"], full["base_hashes"]["vwn_position"]).to_dict()
+    assert is_complete(folder, config_hash(dict(d, seed=0)))
+    stamp = (folder / "run.json").stat().st_mtime_ns
+    assert runs.evaluate(full)["ok"] and (folder / "run.json").stat().st_mtime_ns == stamp  # reused
+
+
 # ---- slow tier: launchers and resuming -----------------------------------------------------------
 def _sa(*args: str, **kw) -> subprocess.CompletedProcess:
     return subprocess.run([PYTHON, "-m", "experiments.sensitivity", *args], cwd=ROOT, capture_output=True,

@@ -33,7 +33,7 @@ from model.config import scenario_names
 from model.errors import ConfigError
 
 #: settings of the analysis (conf/sensitivity.yaml); all other keys are the model's
-KEYS = ("scenarios", "baseline", "n_morris", "n_sobol", "top", "replicates", "chance_seeds", "stage",
+KEYS = ("scenarios", "baseline", "runs", "n_morris", "n_sobol", "top", "replicates", "chance_seeds", "stage",
         "part", "parts", "n_jobs", "out", "language", "progress", "resamples", "parameters",
         "exclude", "screen", "prim.margin_pp", "prim.year", "prim.scenario", "prim.density",
         "prim.boxes", "prim.peel_alpha", "prim.mass_min")
@@ -132,7 +132,7 @@ def _out(key, v):
 
 
 CHECKS = {
-    "scenarios": _scenarios, "baseline": _scenario,
+    "scenarios": _scenarios, "baseline": _scenario, "runs": _choice(("compact", "full")),
     "n_morris": _count(2, "a whole number >= 2 (Morris trajectories)"),
     "n_sobol": _power_of_two, "top": _count(2, "a whole number >= 2 (parameters kept for Sobol)"),
     "replicates": _count(1, "a whole number >= 1 (seeds per point)"),
@@ -187,6 +187,11 @@ class Plan:
     code: str = ""
 
     @property
+    def full(self) -> bool:
+        """Every run is also a comparison run folder (``runs=full``)."""
+        return self.settings.get("runs") == "full"
+
+    @property
     def horizon_years(self) -> int:
         """Whole years since the permit that every run follows."""
         return int(self.configs[self.baseline]["population"]["horizon_months"]) // 12
@@ -227,7 +232,8 @@ class Plan:
             sd = seeds[i] if seeds is not None else self.seeds
             out.append({"stage": stage, "index": i, "values": values, "seeds": list(sd),
                         "target": str(runs.point_dir(self.out, stage, i)),
-                        "point_hash": runs.point_hash(self.hashes, values, sd), "model_hash": self.code,
+                        "point_hash": runs.point_hash(self.hashes, values, sd, self.full), "model_hash": self.code,
+                        "full": self.full,
                         "scenarios": self.configs, "base_hashes": self.hashes})
         return out
 
@@ -255,7 +261,7 @@ def folder_name(s: dict, overrides: list[str]) -> str:
     parts = [o for o in overrides if not o.startswith("population.size=")]
     if s["population_size"] != _get(d, "population.size"):
         parts.append(f"population.size={s['population_size']}")
-    for key in ("scenarios", "baseline", "replicates", "seed", "parameters", "exclude", "chance_seeds"):
+    for key in ("scenarios", "baseline", "replicates", "seed", "parameters", "exclude", "chance_seeds", "runs"):
         default = d.get(key, 0 if key == "seed" else None)
         if s[key] != default:
             v = s[key]
@@ -299,7 +305,7 @@ def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
     size = int(c["population"]["size"])
     overrides = [o for o in model_overrides(task_overrides) if not o.startswith("population.size=")]
     overrides.append(f"population.size={size}")
-    settings = {k: c[k] for k in ("n_morris", "n_sobol", "replicates", "chance_seeds", "stage", "part",
+    settings = {k: c[k] for k in ("runs", "n_morris", "n_sobol", "replicates", "chance_seeds", "stage", "part",
                                   "parts", "language", "progress", "resamples", "screen")}
     settings.update(seed=seed, top=min(c["top"], len(params)), scenarios=list(c["scenarios"]),
                     baseline=baseline, parameters=c.get("parameters"), exclude=list(c.get("exclude") or []),

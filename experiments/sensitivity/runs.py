@@ -20,9 +20,12 @@ The file holds no timings or dates, so the same point gives the same bytes which
 machine or Hydra launcher computed it. A point that fails writes ``failed.json`` instead
 (:func:`experiments.jobs.record_failure`) and is tried again next time.
 
-Why a point and not one comparison run folder per run: a comparison run folder holds every monthly
-outcome by group (about 250 KB, written in about twice the time of the run itself); an analysis
-makes thousands of runs and needs some forty numbers of each.
+With ``runs=full`` every run of a point is also a comparison run folder,
+``runs/<stage>/p<index>/<scenario>/seed<k>/``, made by :func:`experiments.jobs.run_task` and reused
+when :func:`experiments.jobs.is_complete` (the same files as a comparison's or a sweep's, for
+inspecting any run), and the point's numbers are read from those folders. It is not the default: a
+run folder holds every monthly outcome by group (about 250 KB, written in about twice the time of
+the run itself), and an analysis makes thousands of runs and needs some forty numbers of each.
 """
 
 from __future__ import annotations
@@ -44,10 +47,14 @@ YEARS = tuple(range(1, 11))
 MEASURES = ("participating", "employed", "public_costs", "earnings")
 
 
-def point_hash(base_hashes: dict[str, str], values: dict, seeds: list[int]) -> str:
-    """What determines a point's runs: each scenario's configuration, the values, the seeds."""
-    return config_hash({"scenarios": base_hashes, "values": {k: float(v) for k, v in values.items()},
-                        "seeds": [int(s) for s in seeds]})
+def point_hash(base_hashes: dict[str, str], values: dict, seeds: list[int], full: bool = False) -> str:
+    """What determines a point's runs: each scenario's configuration, the values, the seeds (and
+    whether its numbers were read from full run folders, which round them)."""
+    what = {"scenarios": base_hashes, "values": {k: float(v) for k, v in values.items()},
+            "seeds": [int(s) for s in seeds]}
+    if full:
+        what["runs"] = "full"
+    return config_hash(what)
 
 
 def point_dir(out: Path, stage: str, index: int) -> Path:
@@ -79,9 +86,45 @@ def extract(result) -> dict:
         out[o] = [round(float(share[12 * y]), 6) if 12 * y < len(share) else None for y in YEARS]
     public = sum(result.costs[i] for i in ITEMS if i != "earnings")
     for name, monthly in (("public_costs", public), ("earnings", result.costs["earnings"])):
-        cum = np.cumsum(monthly)
-        out[name] = [round(float(cum[12 * y - 1]) / n, 4) if 12 * y <= len(cum) else None for y in YEARS]
+        cum = np.cumsum(monthly)  # by model year as costs.csv has them (the last one may be partial)
+        last = len(cum) // 12 + (len(cum) % 12 > 0)
+        out[name] = [round(float(cum[min(12 * y, len(cum)) - 1]) / n, 4) if y <= last else None for y in YEARS]
     return out
+
+
+def extract_folder(folder: Path, size: int) -> dict:
+    """The same numbers as :func:`extract`, read from a comparison run folder (whose tables round
+    shares to 4 decimals and costs to cents)."""
+    import pandas as pd
+
+    from model.costs import ITEMS
+
+    o = pd.read_csv(folder / "outcomes.csv.gz")
+    o = o[o["group"] == "all"].set_index(["outcome", "month"])["value"]
+    out = {}
+    for name in ("participating", "employed"):
+        out[name] = [round(float(o[name, 12 * y]), 6) if (name, 12 * y) in o.index and pd.notna(o[name, 12 * y])
+                     else None for y in YEARS]
+    c = pd.read_csv(folder / "costs.csv")
+    public = c[c["item"].isin([i for i in ITEMS if i != "earnings"])].groupby("year")["eur_total"].sum()
+    earn = c[c["item"] == "earnings"].set_index("year")["eur_total"]
+    for name, series in (("public_costs", public), ("earnings", earn)):
+        cum = series.sort_index().cumsum()
+        out[name] = [round(float(cum[y]) / size, 4) if y in cum.index else None for y in YEARS]
+    return out
+
+
+def _full_run(config, folder: Path) -> dict:
+    """One run as a comparison run folder (:func:`experiments.jobs.run_task`), reused when
+    :func:`experiments.jobs.is_complete`; returns its numbers."""
+    from experiments.jobs import is_complete, run_task
+
+    d = config.to_dict()
+    if not is_complete(folder, config_hash(d)):
+        r = run_task(d, str(folder))
+        if not r["ok"]:
+            raise RuntimeError(f"run {folder.name} of {folder.parent.name}: {r['error']}")
+    return extract_folder(folder, int(config.population.size))
 
 
 _BUILT: dict[str, object] = {}
@@ -121,8 +164,10 @@ def evaluate(task: dict) -> dict:
         for scenario, cfg in task["scenarios"].items():
             config = _base(cfg, task["base_hashes"][scenario]).with_values(task["values"])
             for seed in task["seeds"]:
-                runs.append({"scenario": scenario, "seed": int(seed),
-                             **extract(simulate(replace(config, seed=int(seed))))})
+                c = replace(config, seed=int(seed))
+                numbers = (_full_run(c, target / scenario / f"seed{int(seed)}") if task.get("full")
+                           else extract(simulate(c)))
+                runs.append({"scenario": scenario, "seed": int(seed), **numbers})
         doc = {"stage": task["stage"], "point": task["index"], "point_hash": task["point_hash"],
                "model_hash": model_hash(), "values": task["values"], "runs": runs}
         write_point(target, doc)
