@@ -190,6 +190,26 @@ def test_a_small_analysis_end_to_end(tmp_path):
     assert "Wat deze effecten bepaalt" in (tmp_path / "sensitivity.html").read_text()
 
 
+def test_the_slurm_launcher_example_composes():
+    """conf/hydra/launcher/slurm.yaml is a valid submitit_slurm configuration (nothing is submitted)."""
+    pytest.importorskip("hydra_plugins.hydra_submitit_launcher")
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    from model.config import register
+
+    register()
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(version_base="1.3", config_dir=str(ROOT / "conf"), job_name="test"):
+        cfg = compose(config_name="sensitivity", overrides=["hydra/launcher=slurm", "stage=morris", "parts=4"],
+                      return_hydra_config=True)
+    launcher = cfg.hydra.launcher
+    assert launcher._target_.endswith("submitit_launcher.SlurmLauncher")
+    for key in ("partition", "account", "timeout_min", "cpus_per_task", "mem_gb", "array_parallelism", "setup"):
+        assert key in launcher
+    GlobalHydra.instance().clear()
+
+
 def test_full_run_folders_give_the_same_numbers(tmp_path):
     """runs=full: each run of a point is a comparison run folder (jobs.run_task), reused when
     jobs.is_complete; the point's numbers equal the compact ones up to the tables' rounding."""
