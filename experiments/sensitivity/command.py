@@ -110,11 +110,11 @@ def execute(plan: Plan, command: str) -> dict:
     problem_all = plan.problem()
     r = s["n_morris"]
     morris = A.morris_table(problem_all, m_X, Ym, names, s["resamples"], s["seed"], r)
-    half = r // 2
+    screen = A.screening(morris, s["top"], s["screen"])
+    half = r // 2  # the screening again on the first half of the trajectories: is it stable?
     rows_half = half * (len(m_names) + 1)
     morris_half = A.morris_table(problem_all, m_X[:rows_half], Ym[:rows_half], names, s["resamples"],
                                  s["seed"], half)
-    screen = A.screening(morris, s["top"], s["screen"])
     screen_half = A.screening(morris_half, s["top"], s["screen"]).set_index("parameter")
     screen["rank_half"] = screen["parameter"].map(screen_half["rank"])
     screen["kept_half"] = screen["parameter"].map(screen_half["kept"])
@@ -229,6 +229,9 @@ def sensitivity(cfg: DictConfig) -> dict | None:
     if not done["analysed"]:
         print(f"part {plan.settings['part']} of {plan.settings['parts']} done "
               f"({time.perf_counter() - start:.0f} s); run without parts= to analyse")
+    elif plan.settings["stage"] == "morris":
+        print(f"screening done in {time.perf_counter() - start:.0f} s: {plan.out / 'screening.csv'} "
+              "(run with stage=sobol or stage=all for the indices and sensitivity.html)")
     else:
         print(f"done in {time.perf_counter() - start:.0f} s: {plan.out / 'sensitivity.html'}")
     if failed:
