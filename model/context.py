@@ -20,10 +20,15 @@ PARAMS: tuple[Param, ...] = (
     Param("reference_unemployment", 4.9, "percent",
           "assumption: mid-range of 2014-2024 national unemployment (CBS)",
           "national unemployment at which labour demand is 1", kind="rate", low=3.0, high=8.0),
-    Param("tightness_elasticity", 1.2, "elasticity",
+    Param("tightness_elasticity", 2.0309, "elasticity",
           "Damen, Huijnk & Dagevos 2023 (higher regional unemployment, lower job chances); size: assumption",
           "job finding scales with (reference / local unemployment) to this power", kind="rate",
           low=0.3, high=2.5, calibrate=True),
+    Param("extra_procedure_months", 0.0, "months",
+          "assumption: a what-if setting for waiting-time experiments (the design of Hainmueller, "
+          "Hangartner & Lawrence 2016: longer asylum procedures before the decision)",
+          "months added to every asylum procedure before the permit (in reception, in limbo)",
+          kind="months", low=0.0, high=24.0),
     Param("covid_hiring_factor", 0.5, "factor",
           "assumption: hiring of newcomers in hospitality and agency work collapsed in spring 2020",
           "job finding multiplied by this during the COVID hiring stop", kind="share", low=0.2,
@@ -85,4 +90,5 @@ class Context:
                                       self.labour_demand)
         self.layoffs = np.where(covid, c.covid_layoff_rate, 0.0)  #: extra job loss per month
         self.procedure_scale = float(tab["procedure_scale"][permit_year - years[0]])
+        self.extra_procedure_months = float(c.extra_procedure_months)
         self.unemployment_elasticity = c.tightness_elasticity

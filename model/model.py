@@ -67,21 +67,26 @@ class IntegrationModel(mesa.Model):
         trace: person indices whose full state is kept every month (for persons' stories).
     """
 
-    def __init__(self, config: RunConfig, trace: list[int] | None = None) -> None:
+    def __init__(self, config: RunConfig, trace: list[int] | None = None,
+                 shadow: bool = False) -> None:
         super().__init__(rng=config.seed)
         self.config = config
         self.params = config.params
         pop = config.population
         year = int(pop.permit_year)
-        self.policy = Policy(config.policy, year)
+        self.policy = Policy(config.policy, year, config.params.intake.staff_capacity)
         self.streams = CommonRandom(config.seed, int(pop.size))
         self.months = int(pop.horizon_months) + 12 + 24 + 1  # permits spread over a year, family later
         self.context = Context(config.context, year, self.months)
         self.people, self.households = population.build(
-            pop, year, self.streams.generator("population"), self.context.procedure_scale)
+            pop, year, self.streams.generator("population"), self.context.procedure_scale,
+            self.context.extra_procedure_months)
         self.reference_quality = REFERENCE_QUALITY
         self.municipalities = municipality.create(self, self.policy, REFERENCE_QUALITY)
         self.muni_support = np.array([m.support for m in self.municipalities])
+        #: social guidance's effective strength (D2) on drop-out and recovery: the setting to the
+        #: power of its declared strength (``params.language.guidance_elasticity``)
+        self.guidance = self.policy.social_guidance ** config.params.language.guidance_elasticity
         municipality.place(self.people, self.households, self.municipalities,
                            self.policy.placement,
                            self.streams.uniform("placement", -1)[: len(self.households.size)],
@@ -91,6 +96,13 @@ class IntegrationModel(mesa.Model):
         for pw in self.pathways:
             pw.initialise()
         self.recorder = Recorder(self.people, int(pop.horizon_months))
+        #: under a national policy, earlier status holders get the policy too and compete for the
+        #: same jobs: the same cohort without the policy (same seed, parameters and context) runs
+        #: alongside, so the work pathway can tell how much harder the policy makes newcomers
+        #: search (its displacement); None for the baseline, a pilot, or a shadow itself
+        self.shadow = None
+        if not shadow and self.policy.scope == "national" and not default_policy(config):
+            self.shadow = IntegrationModel(without_policy(config), shadow=True)
         # households are ordered by their last member's permit month (model.population), so the
         # persons a month concerns are contiguous: from the first household whose last member is
         # still within the horizon to the last household with a member whose permit has begun
@@ -102,6 +114,7 @@ class IntegrationModel(mesa.Model):
         self.live = slice(0, 0)  #: persons of the households followed this month (a range)
         self.now: Month | None = None  #: this month's ages and residence masks of ``live``
         self.arrived = slice(0, 0)  #: everyone whose permit may have begun, followed or not
+        self.is_shadow = shadow
         self.trace_ids = np.asarray(trace if trace is not None else [], dtype=np.int64)
         self.traces: dict[str, list] = {s.name: [] for s in STATES} if len(self.trace_ids) else {}
         self.t = 0
@@ -112,8 +125,13 @@ class IntegrationModel(mesa.Model):
         self.arrived = slice(0, int(self._arrived_end[t]))
         self.live = slice(int(self._live_start[t]), self.arrived.stop)
         self.now = Month(self.people, t, self.live)
+        if self.shadow is not None:
+            self.shadow.step()
         for pw in self.pathways:
             pw.step(t)
+        if self.is_shadow:
+            self.t += 1
+            return
         self.recorder.record(self.now)
         if self.traces:
             for name, rows in self.traces.items():
@@ -125,6 +143,16 @@ class IntegrationModel(mesa.Model):
         while self.t < self.months:
             self.step()
         return RunResult.from_model(self)
+
+
+def default_policy(config: RunConfig) -> bool:
+    """Whether every lever that changes behaviour is at its declared default (today's policy)."""
+    return all(getattr(config.policy, p.name) == p.default for p in LEVERS if p.name != "scope")
+
+
+def without_policy(config: RunConfig) -> RunConfig:
+    """The same run with every lever at today's policy (the displacement reference)."""
+    return config.with_values({f"policy.{p.name}": p.default for p in LEVERS})
 
 
 @dataclass

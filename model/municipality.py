@@ -99,7 +99,9 @@ def place(people, households, munis, rule: str, u_household: np.ndarray, elastic
     Under ``matched``, a household's value in a municipality is the sum over its adults of their
     predicted job chance there: what the placement agency can observe (sex, age, schooling, years
     already lived here, through the work pathway's coefficients ``work``) times the local demand
-    for their education (:func:`local_demand`). Households are assigned greedily, largest gain over
+    for their education (:func:`local_demand`); the observable part of who can work (sex,
+    schooling, age over 45, from the work pathway's attachment log-odds) and of how fast (a long
+    prior stay). Households are assigned greedily, largest gain over
     their average municipality first, until each municipality's quota is full.
 
     Args:
@@ -117,7 +119,7 @@ def place(people, households, munis, rule: str, u_household: np.ndarray, elastic
         adult = (age >= 18) & (age < 65)
         observable = np.exp(np.where(people.sex == Sex.FEMALE, work.female_effect, 0.0)
                             + np.where(people.education == Education.LOW, work.low_education_effect, 0.0)
-                            + work.age_effect * np.maximum(age - 35.0, 0.0)
+                            + work.age_effect * np.maximum(age - 45.0, 0.0)
                             + work.prior_stay_effect * np.minimum(people.prior_stay / 12.0, 4.0))
         demand = local_demand(munis, elasticity)  # municipalities x education
         value = np.zeros((len(prim), len(munis)))

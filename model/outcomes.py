@@ -25,7 +25,9 @@ from model.population import ORIGINS
 
 AGE_EDGES = (18, 25, 35, 45, 55, 65)
 AGE_GROUPS = ("0-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
-WORKING_AGES = (1, 2, 3, 4, 5)  # indices of 18-64
+#: indices into AGE_GROUPS of the working ages (CBS: 18-64): the groups between the first edge and
+#: the last
+WORKING_AGES = tuple(range(1, len(AGE_EDGES)))
 SEXES = ("male", "female")
 EDUCATIONS = ("low", "mid", "high")
 
@@ -55,6 +57,9 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("employed", "Employed (CBS: any paid work, 18-64)", "working_age", "maximise"),
     Outcome("in_education", "In education", "working_age", "maximise"),
     Outcome("volunteering", "Other participation (volunteering)", "working_age", "maximise"),
+    # exclusive parts of participation: employed + education_only + other_only = participating
+    Outcome("education_only", "In education, not working", "working_age", "maximise"),
+    Outcome("other_only", "Other participation only (no work, no education)", "working_age", "maximise"),
     Outcome("full_time", "Working full-time", "working_age", "maximise"),
     Outcome("benefit", "On social assistance (bijstand)", "working_age", "minimise"),
     Outcome("belonging", "Feeling at home (index 0-100)", "working_age", "maximise", "index"),
@@ -63,8 +68,11 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("exam_exempted", "Exempted from civic integration", "obliged", "none"),
     Outcome("own_home", "Housed in a municipality", "cohort", "maximise"),
     Outcome("in_reception", "Waiting in reception", "cohort", "minimise"),
-    Outcome("permanent_permit", "Permanent permit", "cohort", "maximise"),
-    Outcome("naturalised", "Naturalised", "cohort", "maximise"),
+    # residence security is the outcome with a direction; its parts have none (a scenario that
+    # naturalises more people has fewer permanent permits, and that is not worse)
+    Outcome("residence_secure", "Secure residence (permanent permit or Dutch citizen)", "cohort", "maximise"),
+    Outcome("permanent_permit", "Permanent permit (not naturalised)", "cohort", "none"),
+    Outcome("naturalised", "Naturalised (Dutch citizen)", "cohort", "maximise"),
     Outcome("left", "Left the Netherlands", "cohort", "none"),
 )
 OUTCOME_NAMES = tuple(o.name for o in OUTCOMES)
@@ -83,9 +91,10 @@ class Recorder:
     #: cohort (everyone, counted without weights), present = own_home + in_reception (the only
     #: places a person whose permit has begun can be in the Netherlands), left = cohort - present,
     #: working_age = present in the age groups 18-64 (the age group is part of the bin)
-    COUNTED = ("obliged", "participating", "employed", "in_education", "volunteering", "full_time",
-               "benefit", "poor_health", "exam_passed", "exam_exempted", "own_home",
-               "in_reception", "permanent_permit", "naturalised")
+    COUNTED = ("obliged", "participating", "employed", "in_education", "volunteering",
+               "education_only", "other_only", "full_time", "benefit", "poor_health", "exam_passed",
+               "exam_exempted", "own_home", "in_reception", "residence_secure", "permanent_permit",
+               "naturalised")
 
     def __init__(self, people, horizon: int) -> None:
         self.people = people
@@ -133,7 +142,7 @@ class Recorder:
         # persons not recorded this month go to an extra bin, dropped below
         key = np.where(recorded, (r - r0) * self.n_class + self.static_class[s] + agegrp, span)
         housed, in_rec, present = now.housed, now.in_reception, now.present
-        wa = present & (agegrp >= 1) & (agegrp <= 5)
+        wa = present & (agegrp >= WORKING_AGES[0]) & (agegrp <= WORKING_AGES[-1])
         emp = ppl.employed[s]
         study = ppl.study[s] == Study.ENROLLED
         vol = ppl.volunteering[s]
@@ -144,12 +153,14 @@ class Recorder:
             "obliged": obliged,
             "participating": wa & (emp | study | vol),
             "employed": wa & emp, "in_education": wa & study, "volunteering": wa & vol,
+            "education_only": wa & study & ~emp, "other_only": wa & vol & ~emp & ~study,
             "full_time": wa & (ppl.hours[s] == Hours.FULL_TIME),
             "benefit": wa & ppl.on_benefit[s],
             "poor_health": wa & ppl.poor_health[s],
             "exam_passed": obliged & (exam == Exam.PASSED),
             "exam_exempted": obliged & (exam == Exam.EXEMPTED),
             "own_home": housed, "in_reception": in_rec,
+            "residence_secure": present & (permit != Permit.TEMPORARY),
             "permanent_permit": present & (permit == Permit.PERMANENT),
             "naturalised": present & (permit == Permit.CITIZEN),
         }
@@ -218,8 +229,8 @@ def group_mask(group: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
                 lo, hi = (float(x) for x in v.replace("+", "-200").split("-")[:2])
             except ValueError:
                 raise ValueError(f"age={v!r}: expected LOW-HIGH in years, such as 18-24") from None
-            lows = np.array([0, 18, 25, 35, 45, 55, 65])
-            highs = np.array([17, 24, 34, 44, 54, 64, 200])
+            lows = np.array((0,) + AGE_EDGES)
+            highs = np.array(tuple(e - 1 for e in AGE_EDGES) + (200,))
             if lo not in lows or (hi not in highs and hi < 65):
                 raise ValueError(f"age={v!r}: expected a range on the model's age-group edges "
                                  f"({', '.join(AGE_GROUPS)}), such as 18-24, 25-64 or 18-64")

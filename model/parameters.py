@@ -45,7 +45,8 @@ class Param:
         high: upper end of the plausible range.
         calibrate: True where :mod:`experiments.calibrate` should fit it to data.
         choices: allowed values of a ``choice``.
-        demand: for policy levers, the client's demand (D1-D11) or ``law`` it expresses.
+        demand: for policy levers, the client's demand (D1-D11), ``law``, or ``scope``.
+        strength_of: for lever strengths, the levers whose effect it scales (see below).
     """
 
     name: str
@@ -60,6 +61,12 @@ class Param:
     choices: tuple = field(default_factory=tuple)
     demand: str = ""
     strict: bool = False  #: the plausible range is also the allowed range (e.g. years with data)
+    #: for a lever strength: the policy levers (``policy.<name>``, comma-separated) whose effect
+    #: this parameter scales, or ``all`` for what shapes every lever's effect (matching, headroom).
+    #: The comparison draws lever strengths per replication from a triangular distribution on
+    #: [low, high] with its mode at the default (model/strengths.py); the sources are in
+    #: model/data/lever_evidence.csv.
+    strength_of: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -70,6 +77,8 @@ class Param:
             raise ValueError(f"parameter {self.name}: default not among choices")
         if not self.source:
             raise ValueError(f"parameter {self.name}: give a source or the word 'assumption'")
+        if self.strength_of and self.kind in ("flag", "choice", "count"):
+            raise ValueError(f"parameter {self.name}: a lever strength must be a number with a range")
 
     @property
     def hard_bounds(self) -> tuple[float, float]:

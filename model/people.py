@@ -121,6 +121,7 @@ STATES: tuple[State, ...] = (
     State("ti_exam", np.int16, NEVER, "month the obligation was met (passed or exempted)"),
     State("exam_attempts", np.int8, 0, "exam attempts so far"),
     State("fined", np.bool_, False, "fined for missing the civic integration term"),
+    State("medical_exempt", np.bool_, False, "exempted from the obligation on medical grounds at intake"),
     State("diploma_recognised", np.bool_, False, "foreign qualification assessed and recognised"),
     # education
     State("study", np.int8, 0, "Study code"),

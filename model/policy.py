@@ -18,6 +18,12 @@ LEVERS: tuple[Param, ...] = (
     Param("law", "auto", "regime", "Wet inburgering 2013 and 2021 (domain brief)",
           "civic integration law; auto = by permit year (2013 before 2022, 2021 from 2022)",
           kind="choice", choices=("auto", "2013", "2021"), demand="law"),
+    Param("scope", "national", "who gets the policy",
+          "effects_design: national reforms move employment 0-3 pp, pilots 13-15 pp (Andersson Joona et "
+          "al. 2016; Dahlberg et al. 2024); displacement: Crepon et al. 2013",
+          "national: every status holder gets the policy, so earlier cohorts, who compete for the "
+          "same jobs, search harder too (displacement); pilot: only this cohort, others unchanged",
+          kind="choice", choices=("national", "pilot"), demand="scope"),
     Param("placement", "quota", "rule",
           "quota: Huisvestingswet taakstelling; matched: Bansak et al. 2018 (GeoMatch)",
           "how permit holders are linked to municipalities", kind="choice",
@@ -113,21 +119,69 @@ LEVERS: tuple[Param, ...] = (
 
 LEVEL = {"A1": 1.0, "A2": 2.0, "B1": 3.0, "B2": 4.0}
 
+#: an asylum residence permit is temporary for 5 years (Vreemdelingenwet); a person still on a
+#: temporary permit after that lives on an extension, with the insecurity that brings
+TEMPORARY_PERMIT_MONTHS = 60
+
+
+#: extra work for the municipalities' integration staff (caseworkers, coaches, intake, social
+#: guidance) that each staff-using lever asks for, as a share of today's staff per unit of change
+#: from today's setting (assumption: support is the caseload itself; coaches and social guidance are
+#: parts of the team; a faster intake, assessments and better route information are front-loaded
+#: work; serving people in reception too adds their months there)
+STAFF_WORK: dict[str, float] = {"support_level": 1.0, "job_coaching": 0.4, "social_guidance": 0.3,
+                                "pip_delay_months": 0.1, "competence_assessment": 0.05,
+                                "start_in_reception": 0.3, "route_information": 0.1}
+_DEFAULTS = {p.name: p.default for p in LEVERS}
+
+
+def staff_workload(levers) -> float:
+    """Extra integration work a policy asks of municipal staff, as a share of today's staff."""
+    def more(name: str) -> float:
+        v, d = getattr(levers, name), _DEFAULTS[name]
+        if name == "pip_delay_months":  # a shorter delay is more work up front
+            return max(d / max(v, 1e-9) - 1.0, 0.0)
+        if name == "start_in_reception":
+            return float(bool(v) and not d)
+        if name == "route_information":
+            return max((v - d) / (1.0 - d), 0.0)
+        return max(v / d - 1.0, 0.0) if d else 0.0
+    return sum(w * more(n) for n, w in STAFF_WORK.items())
+
 
 class Policy:
     """The levers of one run, with the derived quantities that pathways consult.
 
+    Staff levers are *realised*: a policy that asks more extra work of the municipalities'
+    integration staff than they can take on (``staff_capacity``, a share of today's staff) gets the
+    same share of each staff lever's change, ``realised = min(1, capacity / workload)`` (a national
+    policy; a pilot is staffed in full): many
+    measures at once compete for the same caseworkers, so together they do less than each alone
+    (diminishing returns from capacity). Attributes hold realised values; ``levers`` the settings.
+
     Args:
         levers: the validated ``policy`` values (attribute access).
         permit_year: cohort year, which sets the law when ``law`` is ``auto``.
+        staff_capacity: extra work the staff can take on (``params.intake.staff_capacity``);
+            infinite = every setting fully realised.
     """
 
-    def __init__(self, levers, permit_year: int) -> None:
+    def __init__(self, levers, permit_year: int, staff_capacity: float = float("inf")) -> None:
         self.levers = levers
         for p in LEVERS:
             setattr(self, p.name, getattr(levers, p.name))
         self.law = (("2013" if permit_year < 2022 else "2021") if levers.law == "auto"
                     else levers.law)
+        self.workload = staff_workload(levers)
+        #: share of each staff lever's change that the staff can deliver (1 = all of it); a pilot
+        #: is small enough to be staffed in full
+        national = levers.scope == "national"
+        self.realised = (min(1.0, staff_capacity / self.workload)
+                         if self.workload > 0 and national else 1.0)
+        for name in STAFF_WORK:
+            if name != "start_in_reception":
+                d = _DEFAULTS[name]
+                setattr(self, name, d + self.realised * (getattr(levers, name) - d))
 
     @property
     def law_2021(self) -> bool:

@@ -35,13 +35,18 @@ PARAMS: tuple[Param, ...] = (
           "CBS permit cohorts; selects origin mix, legal regime and calendar",
           "the year the cohort's permits were granted (years with input data)", kind="count",
           low=2014, high=2025, strict=True),
+    Param("real_size", 0, "persons",
+          "CBS permit totals by year (model/data/permits_by_nationality.csv)",
+          "persons in the real cohort the sample stands for; 0 = the permit year's published total "
+          "(it sets how much the cohort's own job search crowds the jobs open to newcomers)",
+          kind="count", low=0, high=200_000),
     Param("horizon_months", 120, "months", "issue: permit to 10 years later",
           "months simulated after the last primary permit", kind="count", low=12, high=180),
     Param("family_delay_median", 9.0, "months",
           "assumption: reunification takes from several months to over a year (domain brief)",
           "median months between the sponsor's permit and the family's arrival", kind="months",
           low=4, high=18),
-    Param("procedure_spread", 0.2, "standard deviation of log months",
+    Param("procedure_spread", 0.3121, "standard deviation of log months",
           "assumption: asylum procedures vary within an origin; fitted to the spread of housing (CBS news 2017/25)",
           "spread of the asylum procedure's length around its origin's mean (lognormal)",
           kind="rate", low=0.0, high=0.8, calibrate=True),
@@ -100,6 +105,24 @@ def origin_mix(year: int) -> np.ndarray:
 
 
 @cache
+def cohort_persons(year: int, real_size: int = 0) -> float:
+    """Persons in the year's real permit cohort, including family reunification (CBS totals;
+    later years as assumed in ``cohort_composition_assumed.csv``). The model simulates a sample of
+    ``population.size`` persons; this is what the sample stands for, and it sets how much the
+    cohort's own job search crowds the jobs open to newcomers (``work``). A ``real_size`` above 0
+    (``population.real_size``) replaces the published total."""
+    if real_size > 0:
+        return float(real_size)
+    rows = {int(r["year"]): r for r in _rows("cohort_composition_assumed.csv")}
+    for r in _rows("permits_by_nationality.csv"):
+        rows[int(r["year"])] = r
+    year = min(max(year, min(rows)), max(rows))
+    while year not in rows:
+        year -= 1
+    return 1000.0 * float(rows[year]["total_thousands"])
+
+
+@cache
 def adult_age_sex() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Age bands (low, high), sex and share of adults, CBS SWI 2022 table."""
     lows, highs, sexes, counts = [], [], [], []
@@ -136,7 +159,7 @@ class Households:
 
 
 def build(p, year: int, people_rng: np.random.Generator,
-          procedure_scale: float = 1.0) -> tuple[People, Households]:
+          procedure_scale: float = 1.0, extra_procedure_months: float = 0.0) -> tuple[People, Households]:
     """Draw a cohort of exactly ``p.size`` persons.
 
     Args:
@@ -144,6 +167,7 @@ def build(p, year: int, people_rng: np.random.Generator,
         year: permit year (selects the origin mix).
         people_rng: set-up random generator (not a per-month stream).
         procedure_scale: length of the asylum procedure relative to 2014 (context, by year).
+        extra_procedure_months: months added to every procedure (``context.extra_procedure_months``).
     """
     rng = people_rng
     n_target = int(p.size)
@@ -234,7 +258,7 @@ def build(p, year: int, people_rng: np.random.Generator,
     proc_hh = procedure_scale * np.array([pr.procedure_months for pr in prof_of])[origin]
     proc_hh = proc_hh * np.exp(p.procedure_spread * rng.standard_normal(n_hh)
                                - p.procedure_spread ** 2 / 2)  # mean kept
-    proc = proc_hh[hh]
+    proc = proc_hh[hh] + extra_procedure_months
     people.procedure[:] = np.where(follower | (people.prior_stay > 0), 0.0, proc)
     # everyone enters the cohort at their own permit month (housing pathway, step 1)
     people.residence[:] = Residence.NOT_ARRIVED

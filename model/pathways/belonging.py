@@ -20,6 +20,7 @@ import numpy as np
 from model.parameters import Param
 from model.pathways.base import Pathway
 from model.people import Permit, Study
+from model.policy import TEMPORARY_PERMIT_MONTHS
 
 PARAMS: tuple[Param, ...] = (
     Param("adjust_rate", 0.05, "per month", "assumption", "speed at which belonging follows the situation",
@@ -33,7 +34,7 @@ PARAMS: tuple[Param, ...] = (
     Param("language_weight", 0.04, "index points per CEFR level", "assumption", "speaking Dutch",
           kind="share", low=0.0, high=0.1),
     Param("permit_weight", 0.10, "index points", "assumption (Kilstrom et al. 2023 context)",
-          "a permanent permit or citizenship (a temporary permit past 5 years counts against)",
+          "a permanent permit or citizenship (a temporary permit past its 5 years counts against)",
           kind="share", low=0.0, high=0.3),
     Param("waiting_weight", 0.15, "index points", "assumption (limbo, Hainmueller et al. 2016)",
           "waiting in reception beyond 6 months since the permit", kind="share", low=0.0,
@@ -70,7 +71,7 @@ class Belonging(Pathway):
         s, housed, in_rec, present, age = now.live, now.housed, now.in_reception, now.present, now.age
         since = t - ppl.permit_month[s]
         temporary = ppl.permit[s] == Permit.TEMPORARY
-        insecure = temporary & (since > 12 * pol.permanence_years)
+        insecure = temporary & (since >= TEMPORARY_PERMIT_MONTHS)
         employed = ppl.employed[s]
         target = (self.constant
                   + p.home_weight * housed

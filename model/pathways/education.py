@@ -80,7 +80,7 @@ class Schooling(Pathway):
             u = self.uniform("progress", t, students)
             p_done = self.p_done[students]
             done = students[u < p_done]
-            drop = students[(u >= p_done) & (u > 1.0 - p.dropout / pol.social_guidance)]
+            drop = students[(u >= p_done) & (u > 1.0 - p.dropout / self.model.guidance)]
             ppl.study[done] = Study.COMPLETED
             ppl.study[drop] = Study.NONE
             ppl.ti_study[done] = t

@@ -54,7 +54,7 @@ class Health(Pathway):
         # the poorly; nobody changes while absent (chance 0)
         u = self.uniform("change", t, s)
         poor = ppl.poor_health[s]  # a view: writes through it change the state
-        recover = housed * (p.recovery_rate * self.policy.social_guidance) * (1.0 + ppl.employed[s])
+        recover = housed * (p.recovery_rate * self.model.guidance) * (1.0 + ppl.employed[s])
         onset = np.where(in_rec, p.limbo_onset, np.where(housed, p.settled_onset, 0.0))
         change = u < np.where(poor, recover, onset)
         if change.any():

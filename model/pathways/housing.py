@@ -7,9 +7,12 @@ after entering reception, CBS news 2017/25): in the model, through a shorter asy
 through families being matched to dwellings faster than singles, who need scarce small homes.
 Today's average wait after the permit is about 40 weeks against a norm of 14 (secondary).
 
-Mechanism: each month a municipality offers homes for ``capacity_rate x supply index(year) x cohort
-size x quota share x delivery`` persons, where delivery is its implementation quality relative to
-today's (D10) to the power ``quality_elasticity``: municipalities differ in meeting their quota.
+Mechanism: each month the homes that come free for the cohort, ``capacity_rate x supply index(year)
+x cohort size`` persons, are shared out over the municipalities in proportion to quota share x
+delivery, where delivery is a municipality's implementation quality relative to today's (D10) to
+the power ``quality_elasticity``: municipalities differ in meeting their quota, but no lever
+creates homes (the supply index is context: building and the housing market, not integration
+policy).
 Supply not taken in a month carries over up to the larger of one month's supply and the size of
 the household at the head of the queue (so a large family waits until a large enough home has come
 free); supply is lost in a month when nobody is in reception. Households in reception whose primary permit holder has waited at
@@ -30,7 +33,7 @@ from model.people import NEVER, Residence
 from model.population import SINGLE
 
 PARAMS: tuple[Param, ...] = (
-    Param("capacity_rate", 0.04, "share of the cohort's persons housed per month",
+    Param("capacity_rate", 0.0365, "share of the cohort's persons housed per month",
           "fitted to CBS news 2017/25 (2014 entrants' own home at 6, 12, 18 months)",
           "monthly housing supply for the cohort at the 2014 supply level", kind="share",
           low=0.02, high=0.25, calibrate=True),
@@ -39,9 +42,9 @@ PARAMS: tuple[Param, ...] = (
           kind="months", low=0.0, high=4.0),
     Param("quality_elasticity", 1.0, "elasticity",
           "assumption: municipalities differ widely in meeting their quota (secondary)",
-          "a municipality's housing delivery scales with its implementation quality to this power",
+          "a municipality's share of the homes that come free scales with its implementation quality to this power",
           kind="rate", low=0.0, high=3.0),
-    Param("single_priority", 0.6, "factor on waiting months",
+    Param("single_priority", 0.8627, "factor on waiting months",
           "assumption: single-person dwellings are scarce; fitted to the Syrian/Eritrean gap",
           "weight of a single's waiting months in the queue (1 = same as families)", kind="share",
           low=0.3, high=1.0, calibrate=True),
@@ -61,9 +64,11 @@ class Housing(Pathway):
         self.tiebreak = m.streams.uniform("housing.tiebreak", -1)[: self.n_hh]
         shares = np.array([mu.quota_share for mu in m.municipalities])
         delivery = np.array([mu.quality for mu in m.municipalities]) / m.reference_quality
+        # implementation quality decides which municipalities meet their quota first, not how many
+        # homes come free: the national supply is shared out in proportion to quota x delivery
+        weight = shares * delivery ** self.p.quality_elasticity
         #: persons per month each municipality can house, at supply index 1
-        self.base_capacity = (self.p.capacity_rate * self.people.n * shares
-                              * delivery ** self.p.quality_elasticity)
+        self.base_capacity = self.p.capacity_rate * self.people.n * shares.sum() * weight / weight.sum()
         #: homes offered but not yet taken, per municipality (persons)
         self.budget = np.zeros(len(shares))
 

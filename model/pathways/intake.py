@@ -35,6 +35,12 @@ PARAMS: tuple[Param, ...] = (
           "assumption: Z route for people who cannot reach B1 in the term",
           "latent ability below which a person with little schooling is placed on the Z route",
           kind="coefficient", low=-1.5, high=0.0),
+    Param("staff_capacity", 0.55, "share of today's integration staff",
+          "assumption: municipalities report shortages of integration staff (Divosa benchmark); "
+          "scaling up takes years. See model.policy.STAFF_WORK",
+          "extra integration work (support, coaching, guidance, intake) the municipalities can take "
+          "on nationally; a policy asking more gets that share of each staff lever's change",
+          kind="rate", low=0.4, high=2.0, strength_of="all"),
     Param("self_recognition", 0.4, "factor on competence_assessment",
           "assumption: under the law of 2013 recognition was left to the person",
           "chance of recognition under the law of 2013, relative to an intake's", kind="share",
@@ -64,6 +70,8 @@ class Intake(Pathway):
         if pol.law_2021:
             support = self.model.muni_support[ppl.municipality[idx]]
             rate = np.minimum(support / pol.pip_delay_months, 1.0)
+            if pol.start_in_reception:  # intake in reception only as far as staff can serve it
+                rate = np.where(self.model.now.in_reception[idx - s.start], rate * pol.realised, rate)
         else:
             rate = np.full(len(idx), 1.0)  # law 2013: the obligation starts at once, no plan
         now = idx[u < rate]
@@ -77,6 +85,7 @@ class Intake(Pathway):
         ex = now[exempt]
         ppl.exam[ex] = Exam.EXEMPTED
         ppl.ti_exam[ex] = t
+        ppl.medical_exempt[ex] = True
         # recognition of a foreign higher qualification
         p_rec = pol.competence_assessment * (1.0 if pol.law_2021 else self.p.self_recognition)
         high = ppl.education[now] == Education.HIGH

@@ -11,7 +11,9 @@ person gains ``gain_course`` levels a month, scaled by age, schooling, literacy,
 belonging, course quality (D6, and the municipality's implementation quality under the law of
 2021), time taken by work (less with a dual track, D2) and by extra conditions (D9), with
 diminishing returns (the gain falls linearly to zero at level 5). Outside a course, contact teaches a little (more at work and with
-more social contact, D11). Children learn at school. Courses start once the obligation has begun:
+more social contact, D11). Children learn at school. Courses start once the obligation has begun
+(in reception too when integration starts there, D1, but seats there are scarce and learning is
+slower: ``reception_seats``, ``reception_learning``):
 at ``course_start_2021`` a month when the municipality provides them, at ``course_start_2013`` when
 people arrange their own; they may be dropped (less with guidance, D2, and quality, D6). Near the
 exam level people sit the exam, ``deadline_push`` times more often in the term's last year; the chance to pass rises
@@ -31,7 +33,7 @@ from model.pathways.base import Pathway
 from model.people import NEVER, Education, Exam, Route
 
 PARAMS: tuple[Param, ...] = (
-    Param("gain_course", 0.12, "CEFR levels per month",
+    Param("gain_course", 0.113, "CEFR levels per month",
           "assumption: A2 in about 2 years of a part-time course; fitted to CBS 2014 exam figures",
           "monthly gain in a course for a reference learner (30, secondary school, healthy)",
           kind="rate", low=0.04, high=0.16, calibrate=True),
@@ -61,29 +63,54 @@ PARAMS: tuple[Param, ...] = (
     Param("work_course_time", 0.6, "factor", "assumption: evening classes next to a job",
           "learning speed in a course while working, without a dual track", kind="share",
           low=0.3, high=0.9),
-    Param("dual_track_course_time", 0.9, "factor", "assumption (Regioplan 2020/2021: dual tracks work)",
+    Param("dual_track_course_time", 0.7, "factor",
+          "Arendt & Bolvig 2023 and Arendt 2021 (work-first lowers time in language courses and the "
+          "levels reached); Regioplan 2020/2021 (dual tracks plan courses around work): between",
           "learning speed in a course while working, with a dual track (D2)", kind="share",
-          low=0.6, high=1.0),
-    Param("extra_condition_time", 0.1, "share of learning time per extra condition", "assumption",
-          "learning time lost to each extra integration condition (D9)", kind="share", low=0.0,
-          high=0.25),
-    Param("quality_elasticity", 0.5, "elasticity", "assumption",
+          low=0.4, high=0.9, strength_of="dual_track"),
+    Param("extra_condition_time", 0.02, "share of learning time per extra condition",
+          "assumption; Arendt, Dustmann & Ku 2021 (stricter conditions lowered weak groups' labour "
+          "supply); see model/data/lever_evidence.csv", "learning time lost to each extra integration condition (D9)",
+          kind="share", low=0.0, high=0.12, strength_of="extra_conditions"),
+    Param("quality_elasticity", 0.3, "elasticity", "assumption; see model/data/lever_evidence.csv (D10)",
           "course effect of municipal implementation quality under the law of 2021",
-          kind="rate", low=0.0, high=1.0),
+          kind="rate", low=0.0, high=1.0, strength_of="implementation_quality"),
+    Param("course_quality_elasticity", 0.35, "elasticity",
+          "Arendt et al. 2023 (more and better language training pays off late and lastingly); "
+          "Marbach et al. 2019 (a rapidly scaled basic course had no effect); size assumption",
+          "learning speed and drop-out scale with course quality (D6) to this power",
+          kind="rate", low=0.1, high=0.8, strength_of="course_quality"),
+    Param("reception_learning", 0.3, "factor",
+          "assumption: moves between centres and no stable classes in reception (COA); Amsterdam's "
+          "start in reception (LPBL 2017, secondary) reports gains without an effect size",
+          "learning speed in a course taken in reception, relative to one taken once housed (D1)",
+          kind="share", low=0.2, high=0.8, strength_of="start_in_reception"),
+    Param("reception_seats", 0.1, "factor",
+          "assumption: course places in reception centres are limited by teachers and frequent "
+          "moves between centres (COA); see model/data/lever_evidence.csv (D1)",
+          "chance of getting a course seat in reception, relative to once housed (D1)",
+          kind="share", low=0.05, high=0.6, strength_of="start_in_reception"),
+    Param("guidance_elasticity", 0.15, "elasticity",
+          "assumption (domain brief D2; Regioplan 2020/2021: positive experiences, no effect size)",
+          "drop-out from courses and studies, and recovery of health, scale with social guidance "
+          "(D2) to this power", kind="rate", low=0.1, high=0.8, strength_of="social_guidance"),
+    Param("contact_elasticity", 0.2, "elasticity", "assumption (domain brief D11)",
+          "informal learning scales with contact with Dutch people (D11) to this power",
+          kind="rate", low=0.0, high=0.8, strength_of="social_contact"),
     Param("course_start_2021", 0.5, "per month", "assumption: municipality arranges the course after the PIP",
           "monthly chance of starting a course after the intake, law of 2021", kind="probability",
           low=0.2, high=1.0),
-    Param("course_start_2013", 0.09, "per month",
+    Param("course_start_2013", 0.2731, "per month",
           "fitted: few exam passes by 2 years under the law of 2013 (CBS); CPB 2020 slow start",
           "monthly chance of starting a self-arranged course once housed, law of 2013",
           kind="probability", low=0.03, high=0.3, calibrate=True),
     Param("dropout", 0.012, "per month", "assumption (domain brief D6: drop-out)",
           "monthly chance of dropping out of a course (divided by guidance and quality)",
           kind="probability", low=0.0, high=0.05),
-    Param("attempt_rate", 0.25, "per month", "fitted to CBS 2014 exam figures (few passes by 2 years)",
+    Param("attempt_rate", 0.3513, "per month", "fitted to CBS 2014 exam figures (few passes by 2 years)",
           "monthly chance of sitting the exam once within half a level of it", kind="probability",
           low=0.03, high=0.6, calibrate=True),
-    Param("deadline_push", 3.0, "factor", "Kamerbrieven 32824-161: passes bunch near the deadline; size fitted",
+    Param("deadline_push", 1.0419, "factor", "Kamerbrieven 32824-161: passes bunch near the deadline; size fitted",
           "exam attempts multiplied by this in the last 12 months of the term", kind="multiplier",
           low=1.0, high=10.0, calibrate=True),
     Param("pass_scale", 0.3, "CEFR levels", "assumption",
@@ -94,7 +121,7 @@ PARAMS: tuple[Param, ...] = (
     Param("z_route_months", 24.0, "months", "Wet inburgering 2021: Z route about 1,600 hours",
           "months in the Z route's course until the obligation is met", kind="months", low=12.0,
           high=36.0),
-    Param("effort_exemption", 0.04, "per month",
+    Param("effort_exemption", 0.0235, "per month",
           "fitted to the 19% exempted at about 4 years (CBS, 2014 cohort)",
           "monthly chance of exemption for proven effort after the term, for those who tried",
           kind="probability", low=0.0, high=0.15, calibrate=True),
@@ -143,7 +170,9 @@ class Language(Pathway):
             u = self.uniform("course", t, idx)
             was_in = inc[pos]
             start_p = p.course_start_2021 if pol.law_2021 else p.course_start_2013
-            drop_p = p.dropout / (pol.social_guidance * pol.course_quality)
+            if pol.start_in_reception:  # seats and teachers in reception are scarce
+                start_p = np.where(now.in_reception[pos], start_p * p.reception_seats * pol.realised, start_p)
+            drop_p = p.dropout / (self.model.guidance * pol.course_quality ** p.course_quality_elasticity)
             starts = idx[~was_in & (u < start_p)]
             drops = idx[was_in & (u < drop_p)]
             if len(starts):
@@ -162,14 +191,17 @@ class Language(Pathway):
             speed *= 0.7 + 0.6 * ppl.belonging[learners]
             work_time = p.dual_track_course_time if pol.dual_track else p.work_course_time
             speed *= np.where(ppl.employed[learners], work_time, 1.0)
-            quality = pol.course_quality * (self.muni_course[ppl.municipality[learners]]
-                                            if pol.law_2021 else 1.0)
+            quality = pol.course_quality ** p.course_quality_elasticity * (
+                self.muni_course[ppl.municipality[learners]] if pol.law_2021 else 1.0)
+            if pol.start_in_reception:
+                quality = quality * np.where(now.in_reception[pos], p.reception_learning, 1.0)
             burden = max(1.0 - p.extra_condition_time * pol.extra_conditions, 0.0)
             l0 = lang[pos]
             lang[pos] = l0 + p.gain_course * speed * quality * burden * np.maximum(1 - l0 / 5.0, 0)
             self.months_tried[learners] += 1
         informal = present & ~inc & adult
-        g = np.float32(p.gain_informal * pol.social_contact) * (informal + (informal & ppl.employed[s]))
+        g = np.float32(p.gain_informal * pol.social_contact ** p.contact_elasticity) * (
+            informal + (informal & ppl.employed[s]))
         lang += g * self.base_speed[s] * np.maximum(1 - lang / np.float32(5.0), 0)
         # 4. meeting the obligation
         cand = o + np.flatnonzero(pending & inc)

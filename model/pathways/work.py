@@ -1,109 +1,230 @@
-"""Work: finding and losing jobs, and hours.
+"""Work: who can work, how fast they find jobs in a crowded market, and losing jobs.
 
-Pattern reproduced: employment of a permit cohort follows an S-curve: of the 2014 cohort (aged
-18-64) 1.4% worked after 1 year, 11% after 2.5 years, 42% after 5, levelling off in the mid-40s
-(CBS). Men work far more often than women (Syrian men 45%, women 11% after 3-4 years, SCP via NIDI);
-Afghans start fastest, Eritreans slowest. Jobs are mostly part-time and temporary. Higher regional
-unemployment lowers job chances, a finished civic integration raises them (Damen et al. 2023);
-waiting in reception lowers later employment (Hainmueller et al. 2016, via health and the lost
-months of learning).
+Patterns reproduced:
 
-Mechanism: a monthly job-finding hazard ``h = base_rate x exp(linear predictor) x demand x policy``
-for people aged 18-64 who are present and not in work (probability ``1 - exp(-h)``). The linear
-predictor holds Dutch level, schooling (a recognised foreign degree or a Dutch diploma counts),
-sex and care for a young child, health, age, ability, belonging, years already lived here,
-whether the civic integration obligation is met (courses are over and the municipality's work
-obligations apply), and years without work since housing or the last job (duration dependence,
-which makes the curve level off).
-Demand is national labour demand by calendar year (``context``) times the municipality's local
-demand for the person's education level (``municipality.local_demand``: local unemployment and
-demand for higher skills), and is lower in reception. Policy: coaching (D1, D3), employer openness and wage
-subsidies (D5), discrimination (D11), lock-in while in a course or study (less with a dual track, D2),
-and employers' reluctance towards a permit still temporary after ``policy.permanence_years`` (D7).
+- employment of a permit cohort follows an S-curve and levels off: of the 2014 cohort (aged 18-64)
+  1.4% worked after 1 year, 11% after 2.5 years, 42% after 5, levelling off in the mid-40s (CBS);
+  Syrian men 45%, women 11% after 3-4 years (SCP via NIDI); Afghans start fastest, Eritreans
+  slowest but catch up late;
+- measures that only make people find work sooner fade as the others catch up (early activation:
+  Andersen, Dustmann & Landersø; intensive pilots: Dahlberg et al. 2024, Battisti et al. 2019);
+  measures that change who can work persist (language training: Arendt et al. 2023; placement in a
+  strong labour market: Foged, Hasager & Peri 2024; recognition: Brücker et al. 2021);
+- pilots on a few hundred people show +13-15 pp, national reforms 0-3 pp (Andersson Joona et al.
+  2016; Roelofs et al. 2020): jobs open to newcomers are finite, so when everyone searches harder
+  part of the gain is taken from other newcomers (displacement, Crépon et al. 2013);
+- more support has diminishing returns, and several measures on the same person share the same
+  headroom (effects of many measures together are less than their sum).
+
+Mechanism, for people aged 18-64 who are present and not in work:
+
+1. **Who can work (the level).** Each person has a fixed latent resistance ``z`` (logistic) and
+   is *attached* to the labour market in a month when ``z < theta``, where ``theta`` (log-odds)
+   holds sex, care for a child under 4, schooling, age over 45, health, years spent waiting in
+   reception (limbo), Dutch, a recognised foreign
+   degree or a Dutch diploma (D4), and the strength of the local labour market for the person's
+   schooling. Attachment is a threshold on a fixed draw, so a person whose barriers fall (Dutch
+   rises, health recovers, the child grows) becomes attached and stays so while the barriers stay
+   down: levers that change barriers change the long-run level. Those not attached find work
+   rarely (``unattached_factor``): this latent share sets where the S-curve levels off.
+2. **How fast (the speed).** ``h = base_rate x exp(speed terms) x labour demand x local demand x
+   policy x crowding``, with the speed terms Dutch (employers screen on it), ability, networks from
+   a long prior stay, belonging,
+   the civic integration obligation met (by exam or route; a medical exemption does not count),
+   years without work (duration dependence), citizenship (D8), and lower chances in reception and
+   while in a course (less with a dual track, D2) or on a temporary permit past its 5 years (D7).
+3. **Policy, with diminishing returns, for as long as the programme lasts.** Coaching and wage
+   subsidies reach a person during the integration programme (``programme_months`` after housing;
+   afterwards today's regular support), which is one reason speed effects fade. Coaching acts
+   through caseloads: with support intensity
+   ``x`` (municipal support x coaching, 1 = today's), job finding scales as ``(1 + H x / (x + 1))
+   / (1 + H / 2)``, so it saturates at ``(1 + H) / (1 + H / 2)`` (D1, D3; ``H`` =
+   ``coaching_max_gain``). Employers' openness and wage subsidies (D5) and discrimination (D11) set
+   the jobs open to newcomers; the share of a setting's change that reaches hiring is the lever's
+   strength (``employer_response``, ``discrimination_response``), and more open jobs raise job
+   finding by the matching function's elasticity ``1 - alpha``. The product ``G`` of these policy
+   factors shares one headroom: its effect is ``exp(L (1 - exp(-ln G / L)))`` for ``G > 1``, with
+   ``L = ln(max_speed_gain)``, so no combination makes anyone search more than ``max_speed_gain``
+   times faster than today.
+4. **Crowding (displacement and cohort size).** Each municipality type is a labour-market region
+   with a Cobb-Douglas matching function ``M = A S^alpha V^(1-alpha)``: a unit of search finds
+   ``(V / S)^(1-alpha)``. ``S`` is the search of the competing job seekers in newcomers' segment
+   (``competing_hires`` a month nationally, by population share) plus this cohort's own (its
+   expected hires a month, scaled from the sample to the real cohort, ``model.population
+   .cohort_persons``). Under a national policy (``policy.scope``) the share
+   ``newcomer_competition_share`` of the competitors (earlier status holders) gets the same policy
+   and searches as much harder as this cohort does: ``m``, the cohort's search relative to the same
+   cohort without the policy, which runs alongside (``IntegrationModel.shadow``: same seed,
+   parameters and context, today's levers); under a pilot they do not. So a larger cohort lowers
+   its own job finding, and a national measure, whether it works through coaching, Dutch or
+   anything else, loses part of its gain to displacement.
+
 Jobs end at a monthly rate that is lower with better Dutch and for jobs that fit the person's
 education (D3), higher in a job's first 6 months, and for jobs under a year old during the COVID
-stop. At a job start the hours are full-time with a chance that rises
-with a good match and is lower for women.
+stop. At a job start the hours are full-time with a chance that rises with a good match and is
+lower for women.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from model.parameters import Param
 from model.municipality import local_demand
+from model.parameters import Param
 from model.pathways.base import Pathway
 from model.people import NEVER, Education, Exam, Hours, Permit, Sex, Study
+from model.policy import TEMPORARY_PERMIT_MONTHS
+from model.population import cohort_persons
 
 PARAMS: tuple[Param, ...] = (
-    Param("base_rate", 0.075, "per month", "fitted to CBS 2014 cohort employment (S-curve)",
-          "job-finding hazard of a reference person (man, 30, secondary school, A2, healthy, housed)",
-          kind="rate", low=0.005, high=0.1, calibrate=True),
-    Param("language_effect", 1.0, "log-hazard per CEFR level", "fitted; Damen et al. 2023 (language raises job chances)",
-          "effect of Dutch proficiency on job finding", kind="coefficient", low=0.2, high=1.5,
+    # ---- who can work: attachment (log-odds) ---------------------------------------------------
+    Param("attach_intercept", 2.846, "log-odds",
+          "fitted to the level where CBS 2014-cohort employment levels off (mid-40s); the range reaches 4.5 (99%) because the reference person has none of the barriers, waiting in reception included",
+          "log-odds of being able to work under today's conditions for a reference person (man, "
+          "30, secondary school, A2, healthy)", kind="coefficient", low=-1.0, high=4.5,
           calibrate=True),
-    Param("female_effect", -2.0, "log-hazard", "set by hand to SCP via NIDI (Syrian men 45%, women 11% after 3-4 years; not in the targets file)",
-          "effect of being a woman on job finding (besides childcare)", kind="coefficient",
-          low=-2.5, high=-0.3),
-    Param("childcare_effect", -0.8, "log-hazard", "assumption (mothers of children under 4)",
-          "effect on a mother of caring for a child under 4", kind="coefficient", low=-1.5,
-          high=0.0),
-    Param("low_education_effect", -0.45, "log-hazard", "assumption (SCP 2020)",
-          "effect of little schooling", kind="coefficient", low=-1.0, high=0.0),
-    Param("high_education_effect", 0.35, "log-hazard", "assumption (domain brief: diplomas often not used)",
-          "effect of a recognised foreign degree", kind="coefficient", low=0.0, high=0.8),
-    Param("dutch_diploma_effect", 0.7, "log-hazard", "assumption (CBS: Dutch diplomas pay off)",
-          "effect of a Dutch diploma", kind="coefficient", low=0.2, high=1.2),
-    Param("poor_health_effect", -0.9, "log-hazard", "assumption (Laban et al. 2004; SCP)",
-          "effect of poor mental health", kind="coefficient", low=-1.5, high=-0.3),
-    Param("age_effect", -0.035, "log-hazard per year over 35", "assumption",
-          "effect of age over 35", kind="coefficient", low=-0.08, high=0.0),
-    Param("ability_effect", 0.8, "log-hazard per standard deviation", "assumption",
-          "unobserved differences in employability", kind="rate", low=0.0, high=1.2),
+    Param("female_effect", -2.6, "log-odds",
+          "set by hand to SCP via NIDI (Syrian men 45%, women 11% after 3-4 years; not in the targets file)",
+          "women's lower labour-market attachment (besides childcare)", kind="coefficient",
+          low=-3.5, high=-1.0),
+    Param("childcare_effect", -1.0, "log-odds", "assumption (mothers of children under 4)",
+          "care for a child under 4 (mothers)", kind="coefficient", low=-2.0, high=0.0),
+    Param("low_education_effect", -0.6, "log-odds", "assumption (SCP 2020: little schooling, lower employment)",
+          "little schooling (none or primary)", kind="coefficient", low=-1.2, high=0.0),
+    Param("age_effect", -0.06, "log-odds per year over 45", "assumption (older refugees rarely find work; CBS)",
+          "age over 45", kind="coefficient", low=-0.15, high=0.0),
+    Param("poor_health_effect", -1.2, "log-odds", "assumption (Laban et al. 2004; SCP 38-42% poor mental health)",
+          "poor mental health", kind="coefficient", low=-2.0, high=-0.3),
+    Param("language_effect", 0.206, "log-odds per CEFR level",
+          "fitted; Damen et al. 2023 and Arendt et al. 2023 (language raises employment, lastingly)",
+          "Dutch proficiency", kind="coefficient", low=0.2, high=1.5, calibrate=True),
+    Param("recognition_effect", 0.6, "log-odds",
+          "Brücker et al. 2021 (recognition raises employment of the recognised; selected group, "
+          "so the low end is 0); see model/data/lever_evidence.csv",
+          "a recognised foreign degree (D4: competence assessment)", kind="coefficient",
+          low=0.0, high=2.0, strength_of="competence_assessment"),
+    Param("dutch_diploma_effect", 0.7, "log-odds", "assumption (CBS: Dutch diplomas pay off)",
+          "a Dutch diploma", kind="coefficient", low=0.2, high=1.2),
+    Param("local_demand_effect", 0.2, "log-odds per log of local demand",
+          "Foged, Hasager & Peri 2024; Damen et al. 2023 (strong local labour markets help lastingly); size assumption",
+          "a strong local labour market for the person's schooling", kind="coefficient",
+          low=0.0, high=1.0, strength_of="placement"),
+    Param("limbo_effect", -0.9, "log-odds per year in reception (max 3)",
+          "Hainmueller, Hangartner & Lawrence 2016 (each extra year of waiting lowers later "
+          "employment by 4-5 pp: discouragement, skills lost); Bakker et al. 2014; Damen et al. 2023 "
+          "(short reception stays help); size set so that a year more of waiting before the permit costs about the Swiss estimate (tested by the effect validation)",
+          "lasting harm of time spent waiting in reception, before the permit or for a home "
+          "(besides the harm to mental health)", kind="coefficient", low=-1.5, high=0.0),
+    Param("unattached_factor", 0.01, "factor", "assumption: the latent share rarely works under today's conditions",
+          "job finding of people not attached to the labour market, relative to attached",
+          kind="share", low=0.0, high=0.05),
+    # ---- how fast: the job-finding hazard of the attached ----------------------------------------
+    Param("base_rate", 0.1801, "per month", "fitted to CBS 2014 cohort employment (S-curve)",
+          "job-finding hazard of an attached reference person (housed, no course, today's policy)",
+          kind="rate", low=0.01, high=0.2, calibrate=True),
+    Param("language_speed_effect", 1.2634, "log-hazard per CEFR level",
+          "fitted; Damen et al. 2023 (language raises job chances); employers screen on Dutch",
+          "Dutch proficiency and the speed of finding a job (besides who can work)",
+          kind="coefficient", low=0.0, high=1.5, calibrate=True),
+    Param("female_speed_effect", -0.7, "log-hazard",
+          "set by hand with female_effect to SCP via NIDI (women 11% after 3-4 years); women "
+          "who can work still search fewer hours around care (assumption)",
+          "women's slower job finding", kind="coefficient", low=-1.5, high=0.0),
+    Param("ability_effect", 0.5, "log-hazard per standard deviation", "assumption",
+          "unobserved differences in job-finding speed", kind="rate", low=0.0, high=1.2),
     Param("belonging_effect", 0.6, "log-hazard per unit of belonging", "assumption",
           "motivation: belonging above 0.5 raises job search, below lowers it", kind="coefficient",
           low=0.0, high=1.5),
-    Param("prior_stay_effect", 0.4, "log-hazard per year lived here before the permit (max 4)",
+    Param("prior_stay_effect", 0.792, "log-hazard per year lived here before the permit (max 4)",
           "assumption; fitted to the early employment of Afghans (CBS news 2018/16)",
           "networks and experience from a long stay before the permit", kind="coefficient",
           low=0.0, high=0.8, calibrate=True),
-    Param("integration_done_effect", 0.4, "log-hazard",
-          "Damen, Huijnk & Dagevos 2023: a finished civic integration raises job chances; size fitted",
-          "job search once the civic integration obligation is met (courses over, the municipality's work obligations apply)",
-          kind="coefficient", low=0.0, high=1.2, calibrate=True),
-    Param("inactivity_effect", -0.25, "log-hazard per year without work since housing or the last job (max 8)",
-          "duration dependence of job finding (e.g. Machin & Manning 1999); size assumption, "
-          "so that the S-curve levels off (domain brief: mid-40s after 5 years)",
-          "lower job finding the longer a housed person has been without work (skills, networks, employers' screening)",
-          kind="coefficient", low=-0.5, high=0.0),
+    Param("integration_done_effect", 0.2141, "log-hazard",
+          "Damen, Huijnk & Dagevos 2023: a finished civic integration goes with more work; Roelofs "
+          "et al. 2020 (CPB): the law of 2013 changed exam passing but not labour participation, so "
+          "meeting the obligation itself does little (range up to 0.5); size fitted",
+          "job search once the civic integration obligation is met by exam or route (courses "
+          "over, the municipality's work obligations apply; not after a medical exemption)",
+          kind="coefficient", low=0.0, high=0.5, calibrate=True),
+    Param("inactivity_effect", -0.1, "log-hazard per year without work since housing or the last job (max 8)",
+          "duration dependence of job finding (e.g. Machin & Manning 1999); size assumption, small "
+          "because much measured duration dependence is sorting, which attachment represents",
+          "lower job finding the longer a housed person has been without work", kind="coefficient",
+          low=-0.5, high=0.0),
+    Param("citizenship_effect", 0.1, "log-hazard",
+          "Hainmueller, Hangartner & Ward 2019; Gathmann & Keller 2018; Peters et al. 2020 "
+          "(naturalisation raises earnings and, for women, employment; small or none for men)",
+          "hiring of citizens (D8)", kind="coefficient", low=0.0, high=0.3,
+          strength_of="naturalisation_ease,naturalisation_requires_exam,naturalisation_years"),
     Param("reception_factor", 0.25, "factor", "assumption: remote reception centres, no municipal support",
           "job finding while still in reception, relative to housed", kind="share", low=0.05,
           high=0.8),
-    Param("course_lock_in", 0.35, "factor", "assumption: locking-in of full-time courses",
+    Param("course_lock_in", 0.1627, "factor",
+          "lock-in of training programmes (Card, Kluve & Weber 2018: negative short-run effects); "
+          "size fitted to the late, steep rise of the CBS 2014-cohort S-curve",
           "job finding while in a course or study, without a dual track (D2)", kind="share",
-          low=0.2, high=1.0),
-    Param("dual_track_lock_in", 0.75, "factor",
-          "assumption: with a dual track, courses are planned around work, but hours still compete (Regioplan 2020/2021: positive, no effect size)",
-          "job finding while in a course or study, with a dual track (D2)", kind="share",
-          low=0.4, high=1.0),
-    Param("coaching_elasticity", 0.3, "elasticity", "assumption; MKBA Amsterdam (LPBL 2017)",
-          "job finding scales with (municipal support x job coaching) to this power",
-          kind="rate", low=0.0, high=0.8),
-    Param("temporary_permit_factor", 0.9, "factor",
-          "Kilstrom et al. 2023: insecurity has no positive effect; size assumption",
-          "hiring of people whose permit stayed temporary past 5 years", kind="share", low=0.6,
-          high=1.0),
-    Param("separation_rate", 0.030, "per month", "fitted; mostly temporary and agency work (CBS)",
+          low=0.15, high=1.0, calibrate=True),
+    Param("dual_track_relief", 0.1, "share of the lock-in (log scale)",
+          "Regioplan 2020/2021 (VOI pilots: positive, no effect size); Arendt & Bolvig 2023 (work-"
+          "first gains gone 2-3 years after arrival); see model/data/lever_evidence.csv",
+          "share of a course's lock-in that a dual track removes (D2): job finding in a course is "
+          "course_lock_in^(1 - relief)", kind="share", low=0.05, high=0.5, strength_of="dual_track"),
+    Param("temporary_permit_factor", 0.95, "factor",
+          "Kilström et al. 2023: insecurity has no positive effect; Jutvik & Robinson 2020: temporary "
+          "holders earned more in the short run; so the range includes no effect and a small gain",
+          "hiring of people whose 5-year temporary permit has ended without a permanent one (D7)",
+          kind="multiplier", low=0.85, high=1.05,
+          strength_of="permanence_requires_exam,permanence_years"),
+    # ---- policy response, diminishing returns and crowding ---------------------------------------
+    Param("coaching_max_gain", 1.2, "factor",
+          "bounded by evidence: job coaching has small effects nationally (Liljeberg et al. 2012; "
+          "Card, Kluve & Weber 2018) and up to +13 pp in a pilot (Battisti et al. 2019); see "
+          "model/data/lever_evidence.csv",
+          "H: job finding scales with support intensity x as (1 + H x/(x+1)) / (1 + H/2)",
+          kind="rate", low=0.3, high=4.0, strength_of="job_coaching,support_level"),
+    Param("programme_months", 36.0, "months after housing",
+          "Wet inburgering 2021: the personal plan (PIP) and the municipality's support run for the "
+          "3-year term; social guidance by VluchtelingenWerk lasts 1-2 years",
+          "months after housing during which the integration programme's coaching and wage "
+          "subsidies reach a person (afterwards: today's regular support)", kind="months",
+          low=18.0, high=60.0),
+    Param("employer_response", 0.5, "share of the setting's change",
+          "assumption; Butschek & Walter 2014 (wage subsidies the one reliably positive measure)",
+          "share of a change in employers' openness or wage subsidies that reaches hiring (D5)",
+          kind="share", low=0.1, high=1.0, strength_of="employer_openness,wage_subsidy"),
+    Param("discrimination_response", 0.3, "share of the setting's change",
+          "assumption; Thijssen et al. 2021 (discrimination persists when information is added)",
+          "share of a change in hiring discrimination that reaches hiring (D11)", kind="share",
+          low=0.1, high=0.8, strength_of="discrimination"),
+    Param("max_speed_gain", 1.8, "factor",
+          "assumption: intensive pilots raise job finding about 1.5-2.5 times (Dahlberg et al. 2024; "
+          "Battisti et al. 2019)", "most that all policy measures together can raise the job-finding speed",
+          kind="multiplier", low=1.3, high=3.0, strength_of="all"),
+    Param("matching_elasticity", 0.35, "elasticity",
+          "Petrongolo & Pissarides 2001 (elasticity of hires to job seekers 0.5-0.7)",
+          "alpha: elasticity of hires to search in the matching function", kind="share",
+          low=0.3, high=0.7, strength_of="all"),
+    Param("newcomer_competition_share", 0.85, "share",
+          "assumption: earlier status holders are a large part of the job seekers in newcomers' "
+          "segment (hospitality, trade, agency work)",
+          "share of competing job search from earlier status holders, who get a national policy too",
+          kind="share", low=0.3, high=0.9, strength_of="all"),
+    Param("competing_hires", 3000.0, "hires per month (national)",
+          "assumption: order of the monthly hires of status holders and other low-skilled job "
+          "seekers in newcomers' segment", "search of competing job seekers, in expected hires a month",
+          kind="rate", low=1000.0, high=12000.0),
+    # ---- losing jobs, hours --------------------------------------------------------------------
+    Param("separation_rate", 0.0355, "per month", "fitted; mostly temporary and agency work (CBS)",
           "monthly job loss of a reference worker (A2, poor match)", kind="probability",
-          low=0.01, high=0.06, calibrate=True),
+          low=0.008, high=0.06, calibrate=True),
     Param("separation_language_effect", -0.25, "log-hazard per CEFR level", "assumption",
           "effect of Dutch on keeping a job", kind="coefficient", low=-0.6, high=0.0),
     Param("new_job_separation", 1.5, "factor", "assumption: most first jobs are temporary or agency work (CBS)",
           "job loss in the first 6 months of a job, relative to later", kind="multiplier",
           low=1.0, high=3.0),
-    Param("good_match_separation", 0.6, "factor", "assumption (domain brief D3)",
+    Param("good_match_separation", 0.7, "factor", "assumption (domain brief D3); see lever_evidence.csv",
           "job loss of a job that fits the person's education, relative to another",
-          kind="share", low=0.3, high=1.0),
+          kind="share", low=0.5, high=1.0, strength_of="job_matching"),
     Param("full_time_share", 0.35, "share of job starts", "CBS: mostly part-time work",
           "chance a man's job start is full-time", kind="share", low=0.15, high=0.6),
     Param("good_match_full_time", 1.5, "factor", "assumption (domain brief D3: suitable work)",
@@ -113,6 +234,28 @@ PARAMS: tuple[Param, ...] = (
           "women's chance of full-time, relative to men's", kind="share", low=0.2, high=1.0),
 )
 
+#: hiring discrimination of today (the lever's default): the reference for its change
+_DISCRIMINATION_TODAY = 0.3
+
+
+def coaching_response(x, max_gain: float):
+    """Job-finding factor of support intensity ``x`` (1 = today's), saturating: 1 at x = 1,
+    ``(1 + H) / (1 + H/2)`` as x grows, ``1 / (1 + H/2)`` with no support."""
+    x = np.asarray(x, dtype=float)
+    return (1.0 + max_gain * x / (x + 1.0)) / (1.0 + max_gain / 2.0)
+
+
+def headroom(g, max_gain: float):
+    """The effective factor of a combined policy factor ``g``: gains share one headroom and never
+    pass ``max_gain`` (``exp(L (1 - exp(-ln g / L)))``, ``L = ln max_gain``); a factor below 1 is
+    kept as it is."""
+    g = np.asarray(g, dtype=float)
+    if max_gain <= 1.0:
+        return np.minimum(g, 1.0)
+    L = np.log(max_gain)
+    lg = np.log(np.maximum(g, 1e-12))
+    return np.where(lg > 0, np.exp(L * (1.0 - np.exp(-np.maximum(lg, 0.0) / L))), g)
+
 
 class Work(Pathway):
     name = "work"
@@ -120,20 +263,60 @@ class Work(Pathway):
     def initialise(self) -> None:
         ppl, p = self.people, self.p
         m = self.model
-        # per-person part of the linear predictor that never changes
-        self.fixed = (p.ability_effect * ppl.ability
-                      + np.where(ppl.sex == Sex.FEMALE, p.female_effect, 0.0)
-                      + np.where(ppl.education == Education.LOW, p.low_education_effect, 0.0)
-                      + p.prior_stay_effect * np.minimum(ppl.prior_stay / 12.0, 4.0)
-                      ).astype(np.float32)
         pol = self.policy
-        # local demand by education level times coaching, per municipality (municipalities x 3)
-        demand = local_demand(m.municipalities, m.context.unemployment_elasticity)
-        self.muni_factor = demand * ((m.muni_support * pol.job_coaching) ** p.coaching_elasticity)[:, None]
-        hh = ppl.household
+        edu = ppl.education
+        demand = local_demand(m.municipalities, m.context.unemployment_elasticity)  # munis x 3
+        #: local demand for each person's schooling where they are linked (speed)
+        self.local = demand[ppl.municipality, edu].astype(np.float32)
+        # who can work: the fixed part of the log-odds, and each person's fixed latent resistance
+        self.attach_fixed = (p.attach_intercept
+                             + np.where(ppl.sex == Sex.FEMALE, p.female_effect, 0.0)
+                             + np.where(edu == Education.LOW, p.low_education_effect, 0.0)
+                             + p.local_demand_effect * np.log(self.local)).astype(np.float32)
+        u = m.streams.uniform("work.attachment", -1)
+        self.resistance = np.log(u / (1.0 - u)).astype(np.float32)  #: logistic latent
+        # how fast: the fixed part of the log-hazard
+        self.speed_fixed = (p.ability_effect * ppl.ability
+                            + np.where(ppl.sex == Sex.FEMALE, p.female_speed_effect, 0.0)
+                            + p.prior_stay_effect * np.minimum(ppl.prior_stay / 12.0, 4.0)
+                            ).astype(np.float32)
         self.mother = (ppl.sex == Sex.FEMALE) & ~(ppl.age0 + ppl.permit_month / 12.0 < 18)
-        self.young_child_until = m.households.young_child_until[hh]
-        self.policy_factor = pol.employer_openness * (1.0 - pol.discrimination)
+        self.young_child_until = m.households.young_child_until[ppl.household]
+        # policy: coaching by municipality (saturating), open jobs (employers, discrimination)
+        self.coaching = coaching_response(m.muni_support * pol.job_coaching, p.coaching_max_gain)
+        #: after the programme: today's regular support in the same municipalities
+        self.coaching_after = coaching_response(m.muni_support / max(pol.support_level, 1e-9),
+                                                p.coaching_max_gain)
+        alpha = p.matching_elasticity
+        openness = 1.0 + p.employer_response * (pol.employer_openness - 1.0)
+        disc = _DISCRIMINATION_TODAY + p.discrimination_response * (pol.discrimination - _DISCRIMINATION_TODAY)
+        self.open_jobs = (openness * (1.0 - disc) / (1.0 - _DISCRIMINATION_TODAY)) ** (1.0 - alpha)
+        subsidy = 1.0 + p.employer_response * (pol.wage_subsidy - 1.0)
+        self.subsidy = subsidy ** (1.0 - alpha)
+        # crowding: competitors' search by region, and how the sample scales to the real cohort
+        shares = np.array([mu.quota_share for mu in m.municipalities])
+        self.competitors = p.competing_hires * shares / shares.sum()
+        pop = m.config.population
+        self.scale = cohort_persons(int(pop.permit_year), int(pop.real_size)) / ppl.n
+        self.n_regions = len(shares)
+        self.own_search = np.zeros(self.n_regions)  #: this month's search by region (expected hires)
+        self.last_crowding = np.ones(self.n_regions)  #: last month's crowding factor by region
+
+    def attached(self, idx: np.ndarray, age: np.ndarray, t: int) -> np.ndarray:
+        """Whether persons ``idx`` (aged ``age``) can work under today's conditions this month."""
+        ppl, p = self.people, self.p
+        theta = (self.attach_fixed[idx]
+                 + p.language_effect * (np.minimum(ppl.language[idx], 4.0) - 2.0)
+                 + p.age_effect * np.maximum(age - 45.0, 0.0)
+                 + p.poor_health_effect * ppl.poor_health[idx]
+                 + p.childcare_effect * (self.mother[idx] & (t < self.young_child_until[idx])))
+        entered, housed = ppl.ti_reception[idx], ppl.ti_housed[idx]
+        waited = np.where(entered == NEVER, 0.0,
+                          (np.where(housed == NEVER, t, housed) - entered.astype(np.int64)) / 12.0)
+        theta += p.limbo_effect * np.clip(waited, 0.0, 3.0)
+        theta += p.recognition_effect * ((ppl.education[idx] == Education.HIGH) & ppl.diploma_recognised[idx])
+        theta += p.dutch_diploma_effect * (ppl.study[idx] == Study.COMPLETED)
+        return self.resistance[idx] < theta
 
     def step(self, t: int) -> None:
         ppl, p, pol = self.people, self.p, self.policy
@@ -161,35 +344,65 @@ class Work(Pathway):
         # 2. job finding (the same stream: a person either keeps/loses a job or looks for one)
         pos = np.flatnonzero(working_age & ~emp & ~stop)
         if len(pos) == 0:
+            self.own_search = np.zeros(self.n_regions)
             return
         seekers = o + pos
         a = age[pos]
         lang = ppl.language[seekers]
         edu = ppl.education[seekers]
-        eta = (self.fixed[seekers]
-               + p.language_effect * (np.minimum(lang, 4.0) - 2.0)
-               + p.age_effect * np.maximum(a - 35.0, 0.0)
+        exam = ppl.exam[seekers]
+        done = (exam == Exam.PASSED) | ((exam == Exam.EXEMPTED) & ~ppl.medical_exempt[seekers])
+        eta = (self.speed_fixed[seekers]
+               + p.language_speed_effect * (np.minimum(lang, 4.0) - 2.0)
                + p.belonging_effect * (ppl.belonging[seekers] - 0.5)
-               + p.poor_health_effect * ppl.poor_health[seekers])
-        eta += p.high_education_effect * ((edu == Education.HIGH) & ppl.diploma_recognised[seekers])
-        eta += p.dutch_diploma_effect * (ppl.study[seekers] == Study.COMPLETED)
-        eta += p.integration_done_effect * ((ppl.exam[seekers] != Exam.PENDING) | ~ppl.obliged[seekers])
+               + p.integration_done_effect * done
+               + p.citizenship_effect * (ppl.permit[seekers] == Permit.CITIZEN))
         # duration dependence: months since housing, or since the last job ended
         last = np.maximum(ppl.ti_housed[seekers], ppl.ti_employed[seekers])
-        idle = np.where(last == NEVER, 0.0, np.minimum((t - last) / 12.0, 8.0))
-        eta += p.inactivity_effect * idle
-        eta += p.childcare_effect * (self.mother[seekers] & (t < self.young_child_until[seekers]))
-        h = p.base_rate * np.exp(eta) * (self.model.context.labour_demand[t] * self.policy_factor)
+        eta += p.inactivity_effect * np.where(last == NEVER, 0.0, np.minimum((t - last) / 12.0, 8.0))
+        h = p.base_rate * np.exp(eta) * self.model.context.labour_demand[t]
+        attached = self.attached(seekers, a, t)
+        h *= np.where(attached, 1.0, p.unattached_factor)
         in_rec = now.in_reception[pos]
-        h *= np.where(in_rec, p.reception_factor, self.muni_factor[ppl.municipality[seekers], edu])
-        busy = ppl.in_course[seekers] | (ppl.study[seekers] == Study.ENROLLED)
-        h *= np.where(busy, p.dual_track_lock_in if pol.dual_track else p.course_lock_in, 1.0)
+        h *= np.where(in_rec, p.reception_factor, self.local[seekers])
+        # a course locks in the housed; in reception job finding is already held back by reception
+        busy = ~in_rec & (ppl.in_course[seekers] | (ppl.study[seekers] == Study.ENROLLED))
+        # a dual track (courses planned around work) is a municipal programme: not in reception
+        lock_in = np.where(pol.dual_track & ~in_rec, p.course_lock_in ** (1.0 - p.dual_track_relief),
+                           p.course_lock_in)
+        h *= np.where(busy, lock_in, 1.0)
+        late_temporary = ((ppl.permit[seekers] == Permit.TEMPORARY)
+                          & (t - ppl.permit_month[seekers] >= TEMPORARY_PERMIT_MONTHS))
+        h *= np.where(late_temporary, p.temporary_permit_factor, 1.0)
+        # policy factors, sharing one headroom (coaching reaches the housed only)
+        muni = ppl.municipality[seekers]
+        housed_at = ppl.ti_housed[seekers]
+        in_programme = ~in_rec & (housed_at != NEVER) & (t - housed_at < p.programme_months)
+        g = np.where(in_rec, 1.0, np.where(in_programme, self.coaching[muni], self.coaching_after[muni]))
+        g = g * self.open_jobs
         if pol.wage_subsidy != 1.0:
-            h *= np.where((lang < 2.0) | (edu == Education.LOW), pol.wage_subsidy, 1.0)
-        term = 12 * pol.permanence_years
-        if t >= term:
-            late_temporary = (ppl.permit[seekers] == Permit.TEMPORARY) & (t - ppl.permit_month[seekers] > term)
-            h *= np.where(late_temporary, p.temporary_permit_factor, 1.0)
+            g = g * np.where(in_programme & ((lang < 2.0) | (edu == Education.LOW)), self.subsidy, 1.0)
+        # measures that speed up job finding act on those who can work; they do not make work
+        # possible for those who cannot (that is what the attachment terms are for)
+        g = np.where(attached, headroom(g, p.max_speed_gain), 1.0)
+        h *= g
+        # crowding in each region: competitors' search (treated too under a national policy) and
+        # this cohort's own, in expected hires a month of the real cohort
+        own = np.bincount(muni, weights=h, minlength=self.n_regions) * self.scale
+        self.own_search = own
+        treated = self.competitors
+        shadow = self.model.shadow
+        if shadow is not None:
+            # the policy makes this cohort search m times as hard as it would without it (all
+            # regions together, so that placement moving people is not mistaken for search);
+            # earlier status holders, part of the competitors, get the policy and do the same
+            ref = next(pw for pw in shadow.pathways if pw.name == "work").own_search.sum()
+            m = own.sum() / ref if ref > 0 else 1.0
+            phi = p.newcomer_competition_share
+            treated = self.competitors * (1.0 - phi + phi * m)
+        crowd = (self.competitors / (treated + own)) ** (1.0 - p.matching_elasticity)
+        self.last_crowding = crowd
+        h *= crowd[muni]
         found = seekers[self.uniform("job", t, seekers) < -np.expm1(-h)]
         if len(found) == 0:
             return
