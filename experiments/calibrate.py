@@ -63,9 +63,10 @@ STAGES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("language", ("params.language.gain_course", "params.language.course_start_2013",
                   "params.language.attempt_rate", "params.language.deadline_push",
                   "params.language.effort_exemption"), ("exam_passed", "exam_exempted")),
-    ("work", ("params.work.base_rate", "params.work.language_effect", "params.work.separation_rate",
+    ("work", ("params.work.base_rate", "params.work.attach_intercept", "params.work.language_effect",
+              "params.work.language_speed_effect", "params.work.separation_rate",
               "params.work.integration_done_effect", "params.work.prior_stay_effect",
-              "context.tightness_elasticity"), ("employed",)),
+              "params.work.course_lock_in", "context.tightness_elasticity"), ("employed",)),
 )
 
 #: command-line keys of this tool (besides model overrides) and their defaults
