@@ -31,7 +31,15 @@ there are fewer) and seed ``seed_start + k``, in every scenario, so differences 
 set's values are applied on top of the composed configuration (a model key given on the command
 line wins over the set), its index is recorded as ``parameter_set`` in each run's ``run.json`` and
 the summary splits each interval into parameter uncertainty and chance (``share_parameter``).
-``ensemble=false`` runs every replication on the single calibration, as a sweep does. Each run is composed exactly as ``python -m experiments.run scenario=S seed=K ...`` would
+``ensemble=false`` runs every replication on the single calibration, as a sweep does.
+
+Lever strengths (``model/strengths.py``): with ``levers=true`` (the default) replication k also
+uses lever-strength draw ``k // (seeds_per_set * sets_per_draw)``, the same draw in every
+scenario, so every effect interval includes what the evidence leaves open about how strongly each
+lever works; the draw's index is recorded as ``lever_draw`` in ``run.json`` and the summary splits
+each interval into chance, calibrated parameters and lever strength. A strength given on the
+command line (``params.work.coaching_max_gain=1.0``) is not drawn; ``levers=false`` fixes every
+strength at its declared value. Each run is composed exactly as ``python -m experiments.run scenario=S seed=K ...`` would
 compose it, so a sweep (``python -m experiments.run -m scenario=a,b seed='range(20)'
 hydra/callbacks=aggregate``) gives the same summary table.
 
@@ -68,7 +76,7 @@ register()
 #: the default scenario list (kept in conf/compare.yaml; used to name the output folder)
 COMPARE_KEYS = ("scenarios", "baseline", "position", "replications", "seed_start", "n_jobs",
                 "output_dir", "report.language", "report.stories", "progress", "ensemble",
-                "seeds_per_set", "ensemble_file")
+                "seeds_per_set", "ensemble_file", "levers", "sets_per_draw")
 
 
 # ---- checking input ----------------------------------------------------------------------------
@@ -158,7 +166,8 @@ CHECKS = {
     "n_jobs": _check_n_jobs, "output_dir": check_writable, "report.language": _check_language,
     "report.stories": _check_bool, "progress": _check_bool, "ensemble": _check_ensemble,
     "seeds_per_set": _check_count(1, "a whole number >= 1 (replications per parameter set)"),
-    "ensemble_file": _check_ensemble_file,
+    "ensemble_file": _check_ensemble_file, "levers": _check_bool,
+    "sets_per_draw": _check_count(1, "a whole number >= 1 (parameter sets per lever-strength draw)"),
 }
 
 
@@ -254,7 +263,9 @@ class Plan:
     ensemble: dict | None = None  #: read_ensemble(...) when the ensemble is used
     seeds_per_set: int = 2
     ensemble_note: str = ""  #: why the ensemble is not used (when it is not)
-    set_configs: dict = field(default_factory=dict)  #: (scenario, set index) -> config dict
+    set_configs: dict = field(default_factory=dict)  #: (scenario, set, draw) -> config dict
+    levers: bool = True  #: draw lever strengths per replication (model/strengths.py)
+    sets_per_draw: int = 2
 
     def parameter_set(self, seed: int) -> int | None:
         """The ensemble set of the replication on ``seed`` (None without an ensemble)."""
@@ -263,11 +274,41 @@ class Plan:
         k = seed - self.seeds[0]
         return (k // self.seeds_per_set) % self.ensemble["n_sets"]
 
+    def lever_draw(self, seed: int) -> int | None:
+        """The lever-strength draw of the replication on ``seed`` (None when strengths are fixed).
+
+        Nested design: ``seeds_per_set`` seeds per parameter set, ``sets_per_draw`` parameter sets
+        per draw, so the variance of an effect splits into chance, calibrated parameters and
+        lever strength (experiments/summary.py)."""
+        if not self.levers:
+            return None
+        return (seed - self.seeds[0]) // (self.seeds_per_set * self.sets_per_draw)
+
     def config(self, scenario: str, seed: int) -> dict:
-        """The resolved config dict of one run (the scenario's, with its set's values and seed)."""
-        i = self.parameter_set(seed)
-        base = self.configs[scenario] if i is None else self.set_configs[scenario, i]
+        """The resolved config dict of one run (the scenario's, with its set's and draw's values
+        and its seed)."""
+        i, j = self.parameter_set(seed), self.lever_draw(seed)
+        base = self.configs[scenario] if i is None and j is None else self.set_configs[scenario, i, j]
         return dict(base, seed=seed)
+
+    def levers_meta(self) -> dict:
+        """What the lever-strength draws were (for comparison.json and the report)."""
+        from model.strengths import LEVER_SEED, strength_params
+
+        if not self.levers:
+            return {"used": False, "note": "levers=false: every lever strength at its declared value"}
+        draws = sorted({self.lever_draw(k) for k in self.seeds})
+        return {"used": True, "draws": len(draws), "sets_per_draw": self.sets_per_draw,
+                "seeds_per_set": self.seeds_per_set, "root_seed": LEVER_SEED,
+                "strengths": [k for k, _ in strength_params()],
+                "fixed_on_command_line": sorted(self._given_strengths()),
+                "note": "" if len(draws) > 1 else "one lever-strength draw: share_lever is NaN"}
+
+    def _given_strengths(self) -> set[str]:
+        from model.strengths import strength_params
+
+        given = {o.split("=", 1)[0].lstrip("+~") for o in self.overrides}
+        return {k for k, _ in strength_params()} & given
 
     def ensemble_meta(self) -> dict:
         if not self.ensemble:
@@ -290,7 +331,8 @@ class Plan:
                 "model_overrides": self.overrides, "output_dir": str(self.out),
                 "n_jobs": self.n_jobs, "language": self.language,
                 "ensemble": bool(self.ensemble), "seeds_per_set": self.seeds_per_set,
-                "ensemble_file": self.ensemble["file"] if self.ensemble else None}
+                "ensemble_file": self.ensemble["file"] if self.ensemble else None,
+                "levers": self.levers, "sets_per_draw": self.sets_per_draw}
 
 
 def default_scenarios() -> list[str]:
@@ -340,6 +382,8 @@ def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
     _check_ensemble("ensemble", c.get("ensemble"))
     CHECKS["seeds_per_set"]("seeds_per_set", c.get("seeds_per_set", 2))
     _check_ensemble_file("ensemble_file", c.get("ensemble_file"))
+    _check_bool("levers", c.get("levers", True))
+    CHECKS["sets_per_draw"]("sets_per_draw", c.get("sets_per_draw", 2))
 
     scenarios = list(dict.fromkeys(scen))
     baseline = c["baseline"]
@@ -380,27 +424,58 @@ def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
             extra.append("ensemble=" + file.stem + "-" + hashlib.sha256(str(file).encode()).hexdigest()[:6])
         if spp != 2:
             extra.append(f"seeds_per_set={spp}")
+    levers, spd = c.get("levers", True), c.get("sets_per_draw", 2)
+    if not levers:
+        extra.append("levers=false")
+    elif spd != 2:
+        extra.append(f"sets_per_draw={spd}")
     out = Path(c["output_dir"]) if c.get("output_dir") else \
         Path("results") / "compare" / folder_name(scenarios, c["seed_start"], overrides, extra)
     plan = Plan(scenarios=scenarios, baseline=baseline, position=position, seeds=seeds,
                 overrides=overrides, out=out.absolute(), n_jobs=c.get("n_jobs") or os.cpu_count() or 1,
                 language=rep["language"], stories=rep.get("stories", True),
                 progress=c.get("progress", True), notes=notes, ensemble=ensemble, seeds_per_set=spp,
-                ensemble_note=ens_note)
+                ensemble_note=ens_note, levers=levers, sets_per_draw=spd)
     given = {o.split("=", 1)[0].lstrip("+~") for o in overrides}
     if ensemble is not None:
         clash = sorted({k for x in ensemble["sets"] for k in x} & given)
         if clash:
             notes.append(f"{', '.join(clash)} given on the command line: the ensemble's values of "
                          f"{'it' if len(clash) == 1 else 'them'} are not used")
-    used = sorted({plan.parameter_set(k) for k in seeds}) if ensemble else []
+    from model.strengths import draw
+
+    cells = sorted({(plan.parameter_set(k), plan.lever_draw(k)) for k in seeds},
+                   key=lambda c: (-1 if c[0] is None else c[0], -1 if c[1] is None else c[1]))
     for s in scenarios:
         cfg = load(s, overrides)
         plan.configs[s] = cfg.to_dict()
-        for i in used:
-            values = {k: v for k, v in ensemble["sets"][i].items() if k not in given}
-            plan.set_configs[s, i] = cfg.with_values(values).to_dict()
+        own = scenario_keys(s, overrides) if cells != [(None, None)] else set()
+        for i, j in cells:
+            if i is None and j is None:
+                continue
+            values = dict(ensemble["sets"][i]) if i is not None else {}
+            if j is not None:
+                values.update(draw(j))
+            # a value the command line or the scenario file sets is never overwritten
+            values = {k: v for k, v in values.items() if k not in given and k not in own}
+            plan.set_configs[s, i, j] = cfg.with_values(values).to_dict()
     return plan
+
+
+def scenario_keys(scenario: str, overrides: list[str]) -> set[str]:
+    """The model keys outside ``policy`` that a scenario file sets (through its defaults too): the
+    keys where it differs from the baseline before any fitted parameter set is applied."""
+    from experiments.compose import load
+
+    if scenario == "baseline":
+        return set()
+    plain = [*overrides, "calibration=none"]
+    mine, base = load(scenario, plain).to_dict(), load("baseline", plain).to_dict()
+    out = set()
+    for group in ("population", "context", "costs", "params"):
+        a, b = _flatten(mine.get(group, {}), f"{group}."), _flatten(base.get(group, {}), f"{group}.")
+        out |= {k for k in a if a[k] != b.get(k)}
+    return out
 
 
 # ---- running ---------------------------------------------------------------------------------
@@ -455,6 +530,10 @@ def execute(plan: Plan, command: str) -> dict:
         m = plan.ensemble_meta()
         print(f"ensemble: {m['file']} ({m['date']}, {m['n_sets']} parameter sets); replication k uses set "
               f"k // {plan.seeds_per_set} (sets {m['sets_used'][0]}-{m['sets_used'][-1]})", flush=True)
+    if plan.levers:
+        lm = plan.levers_meta()
+        print(f"lever strengths: {lm['draws']} draw(s) from their evidence ranges, replication k uses draw "
+              f"k // {plan.seeds_per_set * plan.sets_per_draw} in every scenario", flush=True)
     if stale:
         plan.notes.append(f"{stale} finished run(s) were made with other settings or other model code "
                           "and are made again")
@@ -496,7 +575,8 @@ def execute(plan: Plan, command: str) -> dict:
     res = aggregate(plan.out, folders, baseline=plan.baseline, position=plan.position,
                     language=plan.language, order=plan.scenarios, settings=plan.settings(),
                     stories=plan.stories, n_jobs=plan.n_jobs,
-                    extra_meta={"ensemble": plan.ensemble_meta(), "computed_runs": len(results) - len(failed), "reused_runs": reused,
+                    extra_meta={"ensemble": plan.ensemble_meta(), "levers": plan.levers_meta(),
+                                "computed_runs": len(results) - len(failed), "reused_runs": reused,
                                 "failed_runs": len(failed), "run_seconds": round(run_seconds, 1),
                                 "command": command})
     for w in res["warnings"]:
@@ -507,7 +587,8 @@ def execute(plan: Plan, command: str) -> dict:
 
 
 def record_sets(plan: Plan) -> None:
-    """Write each finished run's ensemble set (``parameter_set``, or null) into its ``run.json``.
+    """Write each finished run's ensemble set and lever-strength draw (``parameter_set``,
+    ``lever_draw``, or null) into its ``run.json``.
 
     Done here rather than in the worker, so that a run reused from an earlier comparison gets it
     too; the set is also fixed by the configuration hash, which covers the set's values.
@@ -525,10 +606,11 @@ def record_sets(plan: Plan) -> None:
                 meta = json.loads(f.read_text())
             except (OSError, ValueError):
                 continue
-            i = plan.parameter_set(k)
-            if "parameter_set" in meta and meta["parameter_set"] == i:
+            i, j = plan.parameter_set(k), plan.lever_draw(k)
+            if meta.get("parameter_set", "?") == i and meta.get("lever_draw", "?") == j:
                 continue
             meta["parameter_set"] = i
+            meta["lever_draw"] = j
             _atomic_write(f, lambda p, m=meta: p.write_text(json.dumps(m, indent=2)))
 
 

@@ -48,6 +48,8 @@ CONSULTED_BY: dict[str, str] = {
            "(course start rate, municipal course quality, exam level, start of the term: permit "
            "under 2013, intake under 2021), via `Policy.law_2021` and `Policy.exam_target`; "
            "`model.py` (reported law)",
+    "scope": "`model.py` (a shadow run under today's levers for a national policy), read by "
+             "`pathways/work.py` (displacement of other newcomers in the crowding factor)",
     "placement": "`model.py` passes it to `municipality.py` `place()` (quota or matched)",
     "support_level": "`municipality.py` (each type's support = level x quality / 0.7), used by "
                      "`pathways/intake.py` (intake rate), `pathways/work.py` (coaching factor), "
@@ -58,8 +60,9 @@ CONSULTED_BY: dict[str, str] = {
                           "(support paid in reception too)",
     "dual_track": "`pathways/work.py` (milder lock-in while in a course or study), "
                   "`pathways/language.py` (course time while working)",
-    "social_guidance": "`pathways/language.py` (course drop-out), `pathways/education.py` (study "
-                       "drop-out), `pathways/health.py` (recovery), `costs.py` (guidance cost)",
+    "social_guidance": "`model.py` (its effective strength, `guidance`), used by "
+                       "`pathways/language.py` (course drop-out), `pathways/education.py` (study "
+                       "drop-out), `pathways/health.py` (recovery); `costs.py` (guidance cost)",
     "job_coaching": "`pathways/work.py` (coaching factor, housed people only), `costs.py` "
                     "(coaching cost)",
     "job_matching": "`pathways/work.py` (good match at a job start: job loss, hours); through "
@@ -85,7 +88,7 @@ CONSULTED_BY: dict[str, str] = {
     "permanence_years": "`pathways/permits.py` (eligibility), `pathways/belonging.py` (insecure "
                         "permit), `pathways/work.py` (hiring of a still-temporary permit)",
     "implementation_quality": "`municipality.py` (quality of each type), used by "
-                              "`pathways/housing.py` (delivery), `pathways/language.py` (course "
+                              "`pathways/housing.py` (share of the homes that come free), `pathways/language.py` (course "
                               "quality, law of 2021) and in the support of each type (see "
                               "`support_level`)",
     "implementation_spread": "`municipality.py` (spread of quality over the types)",
@@ -141,8 +144,10 @@ def _table(header: tuple[str, ...], rows: list[tuple]) -> str:
 def render() -> str:
     """The parameter table: one row per declared parameter, in :func:`all_params` order."""
     rows = [(f"`{group}.{p.name}`", fmt(p.default), p.unit, value_range(p), p.source,
-             "yes" if p.calibrate else "no") for group, p in all_params()]
-    return _table(("name", "value", "unit", "range", "source", "fitted"), rows)
+             "yes" if p.calibrate else "no",
+             f"strength of {p.strength_of.replace(',', ', ')}" if p.strength_of else "")
+            for group, p in all_params()]
+    return _table(("name", "value", "unit", "range", "source", "fitted", "lever strength"), rows)
 
 
 def render_levers() -> str:

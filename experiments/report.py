@@ -236,19 +236,23 @@ def plain_summary(inp: ReportInput) -> list[str]:
     # Read this first: what the sizes below are and are not (stated before any number).
     if nl:
         paras.append(
-            "<b>Lees dit eerst.</b> De grootte van het effect van elke eis rust op aangenomen sterktes "
-            "van de beleidsknoppen (zie 'Scenario's en aannames'): die zijn niet gemeten in evaluaties. "
-            "Het model kent geen afnemende meeropbrengst wanneer maatregelen worden gestapeld: het "
-            "effect van alle eisen samen is ongeveer de som van de losse effecten en is daarom "
-            "waarschijnlijk te groot. Gebruik de uitkomsten om scenario's te vergelijken en te rangschikken, "
-            "niet als voorspelling. Voorbij vijf jaar is het model niet gekalibreerd.")
+            "<b>Lees dit eerst.</b> Hoe sterk elke beleidsknop werkt, is onzeker: het model trekt die "
+            "sterktes uit de marges die gepubliceerde evaluaties toelaten (zie 'Model en bewijs') en "
+            "de intervallen hieronder bevatten die onzekerheid. Waar geen evaluatie bestaat, rust de "
+            "marge op een aanname. Maatregelen samen doen minder dan de som van elk apart (dezelfde "
+            "mensen, dezelfde banen en dezelfde begeleiders); de grafiek 'alle eisen tegen de som' laat "
+            "dat zien. Gebruik de uitkomsten om scenario's te vergelijken, niet als voorspelling. "
+            "Voorbij vijf jaar is het model maar op twee punten getoetst (zes en acht jaar), en op acht "
+            "jaar ligt het te hoog.")
     else:
         paras.append(
-            "<b>Read this first.</b> The size of each demand's effect rests on assumed strengths of the "
-            "policy levers (see 'Scenarios and assumptions'), not on measured evaluations. The model has "
-            "no diminishing returns when measures are stacked: the effect of all demands together is "
-            "about the sum of the single effects and is therefore probably too large. Use the results to "
-            "compare and rank scenarios, not as a forecast. Beyond five years the model is not calibrated.")
+            "<b>Read this first.</b> How strongly each policy lever works is uncertain: the model draws "
+            "these strengths from the ranges published evaluations support (see 'Model and evidence'), "
+            "and the intervals below include that uncertainty. Where no evaluation exists, the range "
+            "rests on an assumption. Measures together do less than the sum of each alone (the same "
+            "people, the same jobs and the same caseworkers); the chart of all demands against the sum "
+            "shows it. Use the results to compare scenarios, not as a forecast. Beyond five years the "
+            "model is checked at two points only (six and eight years), and at eight years it is too high.")
     if nl:
         paras.append(
             f"We simuleerden een cohort van {i18n.number(m['population_size'], L, 0)} mensen die in "
