@@ -40,7 +40,7 @@ PARAMS: tuple[Param, ...] = (
           "scaling up takes years. See model.policy.STAFF_WORK",
           "extra integration work (support, coaching, guidance, intake) the municipalities can take "
           "on nationally; a policy asking more gets that share of each staff lever's change",
-          kind="rate", low=0.4, high=2.0, strength_of="all"),
+          kind="rate", low=0.3, high=0.8, strength_of="all"),
     Param("self_recognition", 0.4, "factor on competence_assessment",
           "assumption: under the law of 2013 recognition was left to the person",
           "chance of recognition under the law of 2013, relative to an intake's", kind="share",

@@ -102,13 +102,13 @@ PARAMS: tuple[Param, ...] = (
           "Brücker et al. 2021 (recognition raises employment of the recognised; selected group, "
           "so the low end is 0); see model/data/lever_evidence.csv",
           "a recognised foreign degree (D4: competence assessment)", kind="coefficient",
-          low=0.0, high=2.0, strength_of="competence_assessment"),
+          low=0.0, high=1.2, strength_of="competence_assessment"),
     Param("dutch_diploma_effect", 0.7, "log-odds", "assumption (CBS: Dutch diplomas pay off)",
           "a Dutch diploma", kind="coefficient", low=0.2, high=1.2),
     Param("local_demand_effect", 0.2, "log-odds per log of local demand",
           "Foged, Hasager & Peri 2024; Damen et al. 2023 (strong local labour markets help lastingly); size assumption",
           "a strong local labour market for the person's schooling", kind="coefficient",
-          low=0.0, high=1.0, strength_of="placement"),
+          low=0.0, high=0.4, strength_of="placement"),
     Param("limbo_effect", -0.9, "log-odds per year in reception (max 3)",
           "Hainmueller, Hangartner & Lawrence 2016 (each extra year of waiting lowers later "
           "employment by 4-5 pp: discouragement, skills lost); Bakker et al. 2014; Damen et al. 2023 "
@@ -154,7 +154,7 @@ PARAMS: tuple[Param, ...] = (
     Param("citizenship_effect", 0.1, "log-hazard",
           "Hainmueller, Hangartner & Ward 2019; Gathmann & Keller 2018; Peters et al. 2020 "
           "(naturalisation raises earnings and, for women, employment; small or none for men)",
-          "hiring of citizens (D8)", kind="coefficient", low=0.0, high=0.3,
+          "hiring of citizens (D8)", kind="coefficient", low=0.0, high=0.2,
           strength_of="naturalisation_ease,naturalisation_requires_exam,naturalisation_years"),
     Param("reception_factor", 0.25, "factor", "assumption: remote reception centres, no municipal support",
           "job finding while still in reception, relative to housed", kind="share", low=0.05,
@@ -168,7 +168,7 @@ PARAMS: tuple[Param, ...] = (
           "Regioplan 2020/2021 (VOI pilots: positive, no effect size); Arendt & Bolvig 2023 (work-"
           "first gains gone 2-3 years after arrival); see model/data/lever_evidence.csv",
           "share of a course's lock-in that a dual track removes (D2): job finding in a course is "
-          "course_lock_in^(1 - relief)", kind="share", low=0.05, high=0.5, strength_of="dual_track"),
+          "course_lock_in^(1 - relief)", kind="share", low=0.0, high=0.2, strength_of="dual_track"),
     Param("temporary_permit_factor", 0.95, "factor",
           "Kilström et al. 2023: insecurity has no positive effect; Jutvik & Robinson 2020: temporary "
           "holders earned more in the short run; so the range includes no effect and a small gain",
@@ -181,7 +181,7 @@ PARAMS: tuple[Param, ...] = (
           "Card, Kluve & Weber 2018) and up to +13 pp in a pilot (Battisti et al. 2019); see "
           "model/data/lever_evidence.csv",
           "H: job finding scales with support intensity x as (1 + H x/(x+1)) / (1 + H/2)",
-          kind="rate", low=0.3, high=4.0, strength_of="job_coaching,support_level"),
+          kind="rate", low=0.3, high=2.1, strength_of="job_coaching,support_level"),
     Param("programme_months", 36.0, "months after housing",
           "Wet inburgering 2021: the personal plan (PIP) and the municipality's support run for the "
           "3-year term; social guidance by VluchtelingenWerk lasts 1-2 years",
@@ -191,24 +191,24 @@ PARAMS: tuple[Param, ...] = (
     Param("employer_response", 0.5, "share of the setting's change",
           "assumption; Butschek & Walter 2014 (wage subsidies the one reliably positive measure)",
           "share of a change in employers' openness or wage subsidies that reaches hiring (D5)",
-          kind="share", low=0.1, high=1.0, strength_of="employer_openness,wage_subsidy"),
+          kind="share", low=0.1, high=0.9, strength_of="employer_openness,wage_subsidy"),
     Param("discrimination_response", 0.3, "share of the setting's change",
           "assumption; Thijssen et al. 2021 (discrimination persists when information is added)",
           "share of a change in hiring discrimination that reaches hiring (D11)", kind="share",
-          low=0.1, high=0.8, strength_of="discrimination"),
+          low=0.1, high=0.5, strength_of="discrimination"),
     Param("max_speed_gain", 1.8, "factor",
           "assumption: intensive pilots raise job finding about 1.5-2.5 times (Dahlberg et al. 2024; "
           "Battisti et al. 2019)", "most that all policy measures together can raise the job-finding speed",
-          kind="multiplier", low=1.3, high=3.0, strength_of="all"),
+          kind="multiplier", low=1.4, high=2.2, strength_of="all"),
     Param("matching_elasticity", 0.35, "elasticity",
           "Petrongolo & Pissarides 2001 (elasticity of hires to job seekers 0.5-0.7)",
           "alpha: elasticity of hires to search in the matching function", kind="share",
-          low=0.3, high=0.7, strength_of="all"),
+          low=0.2, high=0.5, strength_of="all"),
     Param("newcomer_competition_share", 0.85, "share",
           "assumption: earlier status holders are a large part of the job seekers in newcomers' "
           "segment (hospitality, trade, agency work)",
           "share of competing job search from earlier status holders, who get a national policy too",
-          kind="share", low=0.3, high=0.9, strength_of="all"),
+          kind="share", low=0.7, high=1.0, strength_of="all"),
     Param("competing_hires", 3000.0, "hires per month (national)",
           "assumption: order of the monthly hires of status holders and other low-skilled job "
           "seekers in newcomers' segment", "search of competing job seekers, in expected hires a month",
@@ -224,7 +224,7 @@ PARAMS: tuple[Param, ...] = (
           low=1.0, high=3.0),
     Param("good_match_separation", 0.7, "factor", "assumption (domain brief D3); see lever_evidence.csv",
           "job loss of a job that fits the person's education, relative to another",
-          kind="share", low=0.5, high=1.0, strength_of="job_matching"),
+          kind="share", low=0.5, high=0.9, strength_of="job_matching"),
     Param("full_time_share", 0.35, "share of job starts", "CBS: mostly part-time work",
           "chance a man's job start is full-time", kind="share", low=0.15, high=0.6),
     Param("good_match_full_time", 1.5, "factor", "assumption (domain brief D3: suitable work)",
