@@ -446,10 +446,11 @@ def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
 
     cells = sorted({(plan.parameter_set(k), plan.lever_draw(k)) for k in seeds},
                    key=lambda c: (-1 if c[0] is None else c[0], -1 if c[1] is None else c[1]))
+    plain_base = load("baseline", [*overrides, "calibration=none"]).to_dict()
     for s in scenarios:
         cfg = load(s, overrides)
         plan.configs[s] = cfg.to_dict()
-        own = scenario_keys(s, overrides) if cells != [(None, None)] else set()
+        own = scenario_keys(s, overrides, plain_base) if cells != [(None, None)] else set()
         for i, j in cells:
             if i is None and j is None:
                 continue
@@ -462,15 +463,15 @@ def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
     return plan
 
 
-def scenario_keys(scenario: str, overrides: list[str]) -> set[str]:
+def scenario_keys(scenario: str, overrides: list[str], base: dict) -> set[str]:
     """The model keys outside ``policy`` that a scenario file sets (through its defaults too): the
-    keys where it differs from the baseline before any fitted parameter set is applied."""
+    keys where it differs from ``base``, the baseline's config dict under the same overrides and
+    ``calibration=none`` (before any fitted parameter set is applied)."""
     from experiments.compose import load
 
     if scenario == "baseline":
         return set()
-    plain = [*overrides, "calibration=none"]
-    mine, base = load(scenario, plain).to_dict(), load("baseline", plain).to_dict()
+    mine = load(scenario, [*overrides, "calibration=none"]).to_dict()
     out = set()
     for group in ("population", "context", "costs", "params"):
         a, b = _flatten(mine.get(group, {}), f"{group}."), _flatten(base.get(group, {}), f"{group}.")

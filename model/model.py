@@ -92,10 +92,6 @@ class IntegrationModel(mesa.Model):
                            self.streams.uniform("placement", -1)[: len(self.households.size)],
                            config.context.tightness_elasticity, config.params.work)
         self.costs = Costs(config.costs, self.months, self.policy)
-        self.pathways = [cls(self) for _, cls in PATHWAYS]
-        for pw in self.pathways:
-            pw.initialise()
-        self.recorder = Recorder(self.people, int(pop.horizon_months))
         #: under a national policy, earlier status holders get the policy too and compete for the
         #: same jobs: the same cohort without the policy (same seed, parameters and context) runs
         #: alongside, so the work pathway can tell how much harder the policy makes newcomers
@@ -103,6 +99,11 @@ class IntegrationModel(mesa.Model):
         self.shadow = None
         if not shadow and self.policy.scope == "national" and not default_policy(config):
             self.shadow = IntegrationModel(without_policy(config), shadow=True)
+        self.pathways = [cls(self) for _, cls in PATHWAYS]
+        for pw in self.pathways:
+            pw.initialise()
+        #: counts of the outcomes (a shadow records nothing: only its search is read)
+        self.recorder = None if shadow else Recorder(self.people, int(pop.horizon_months))
         # households are ordered by their last member's permit month (model.population), so the
         # persons a month concerns are contiguous: from the first household whose last member is
         # still within the horizon to the last household with a member whose permit has begun

@@ -300,7 +300,8 @@ class Work(Pathway):
         self.scale = cohort_persons(int(pop.permit_year), int(pop.real_size)) / ppl.n
         self.n_regions = len(shares)
         self.own_search = np.zeros(self.n_regions)  #: this month's search by region (expected hires)
-        self.last_crowding = np.ones(self.n_regions)  #: last month's crowding factor by region
+        shadow = m.shadow  #: the same cohort under today's levers (national policy), or None
+        self.shadow_work = None if shadow is None else next(pw for pw in shadow.pathways if pw.name == "work")
 
     def attached(self, idx: np.ndarray, age: np.ndarray, t: int) -> np.ndarray:
         """Whether persons ``idx`` (aged ``age``) can work under today's conditions this month."""
@@ -391,17 +392,15 @@ class Work(Pathway):
         own = np.bincount(muni, weights=h, minlength=self.n_regions) * self.scale
         self.own_search = own
         treated = self.competitors
-        shadow = self.model.shadow
-        if shadow is not None:
+        if self.shadow_work is not None:
             # the policy makes this cohort search m times as hard as it would without it (all
             # regions together, so that placement moving people is not mistaken for search);
             # earlier status holders, part of the competitors, get the policy and do the same
-            ref = next(pw for pw in shadow.pathways if pw.name == "work").own_search.sum()
+            ref = self.shadow_work.own_search.sum()
             m = own.sum() / ref if ref > 0 else 1.0
             phi = p.newcomer_competition_share
             treated = self.competitors * (1.0 - phi + phi * m)
         crowd = (self.competitors / (treated + own)) ** (1.0 - p.matching_elasticity)
-        self.last_crowding = crowd
         h *= crowd[muni]
         found = seekers[self.uniform("job", t, seekers) < -np.expm1(-h)]
         if len(found) == 0:
