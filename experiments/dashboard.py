@@ -61,12 +61,11 @@ def main(argv: list[str] | None = None) -> None:
     if any(a in ("-h", "--help", "help") for a in args):
         print(USAGE)
         return
-    from experiments.explorer.bridge import fail
-
     try:
         settings = parse(args)
     except ConfigError as e:
-        fail(e)
+        print(f"error: {e}", file=sys.stderr)  # one line, as every command of the project
+        raise SystemExit(2)
     from experiments.explorer.server import serve
 
     def ready(url: str) -> None:

@@ -58,13 +58,13 @@ def Html(tag: str, text: str, raw: bool = False, classes: list[str] | None = Non
                        {"background": "#f4f4f4", "padding": "8px", "white-space": "pre-wrap", "font-size": "12px"})
 
 
-def Table(head, rows):
+def Table(head, rows, classes: list[str] | None = None):
     """A plain HTML table of text cells."""
     cell = "padding:3px 6px;border-bottom:1px solid #ddd;vertical-align:top;font-size:12px"
     th = "".join(f"<th style='{cell};text-align:left'>{escape(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td style='{cell}'>{escape(c)}</td>" for c in r) + "</tr>" for r in rows)
     return solara.HTML(tag="table", unsafe_innerHTML=f"<thead><tr>{th}</tr></thead><tbody>{body}</tbody>",
-                       style={"border-collapse": "collapse"})
+                       style={"border-collapse": "collapse"}, classes=classes or [])
 
 
 @solara.component
@@ -156,7 +156,7 @@ def EvidencePanel(result: R.Result, lang: str):
                      f"{num(r.low_pp, lang)} .. {num(r.high_pp, lang)} ({num(r.central_pp, lang)})",
                      f"{num(r.diff_median, lang, 1, sign=True)} ({num(r.diff_p05, lang)} .. {num(r.diff_p95, lang)})",
                      w(r.verdict, lang), f"{r.basis} ({r.evidence_ids.replace(';', ', ')})"))
-    Table(head, rows)
+    Table(head, rows, classes=["evidence-table"])
 
 
 @solara.component

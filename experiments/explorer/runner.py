@@ -273,17 +273,23 @@ class Result:
 def compute(setting: Setting, opt: Options, progress: Callable[[int, int], None] | None = None,
             cancelled: Callable[[], bool] | None = None) -> Result:
     """Run (or reuse) the baseline and the setting on the same seeds and summarise them."""
-    S = bridge.summary
     des = design(setting, opt)
     seeds = opt.seeds
     configs = [des.base[k] for k in seeds] + [des.alt[k] for k in seeds]
     folders = ensure_runs(configs, opt, progress, cancelled)
     hashes = [bridge.config_hash(d) for d in configs]
     n = len(seeds)
-    bo, bc, bt = tables(folders[:n], hashes[:n], "baseline")
-    so, sc, st = tables(folders[n:], hashes[n:], "setting")
-    tidy = pd.concat([bo, so], ignore_index=True)
-    costs = pd.concat([bc, sc], ignore_index=True)
+    bo, bc, _ = tables(folders[:n], hashes[:n], "baseline")
+    so, sc, _ = tables(folders[n:], hashes[n:], "setting")
+    return summarise(setting, opt, des, pd.concat([bo, so], ignore_index=True),
+                     pd.concat([bc, sc], ignore_index=True))
+
+
+def summarise(setting: Setting, opt: Options, des: Design, tidy: pd.DataFrame,
+              costs: pd.DataFrame) -> Result:
+    """The numbers of the charts from the runs' tidy outcomes and costs (scenarios ``baseline`` and
+    ``setting``), by the comparison's statistics."""
+    S = bridge.summary
     order = ["baseline", "setting"]
     summary = S.summarise_outcomes(tidy, "baseline", order, sets=des.sets, levers=des.levers)
     costs_summary = S.summarise_costs(costs, "baseline", order, sets=des.sets, levers=des.levers)
@@ -293,7 +299,7 @@ def compute(setting: Setting, opt: Options, progress: Callable[[int, int], None]
                             aggfunc="first")
     diff = (wide["setting"] - wide["baseline"]).rename("value").reset_index()
     effects = S.band(diff, ["outcome"])
-    base_policy = des.base[seeds[0]]["policy"]
+    base_policy = des.base[opt.seeds[0]]["policy"]
     demands = setting.demands(base_policy)
     evidence = evidence_for(summary, demands)
     return Result(setting, opt, summary, costs_summary, levels, effects, evidence, demands,
