@@ -79,10 +79,9 @@ def LeverControl(p, value, start, on_value, lang: str):
         elif p.kind == "choice":
             solara.Select(label=label, value=str(value), values=list(p.choices), on_value=on_value)
         else:
-            with solara.Row(gap="8px", style={"align-items": "center"}):
-                with solara.Column(style={"flex": "1", "min-width": "150px"}):
-                    solara.SliderFloat(label=label, value=float(value), min=float(p.low), max=float(p.high),
-                                       step=step(p), on_value=on_value, thumb_label=False)
+            solara.SliderFloat(label=label, value=float(value), min=float(p.low), max=float(p.high),
+                               step=step(p), on_value=on_value, thumb_label=False)
+            with solara.Row(style={"align-items": "center"}):
                 solara.InputFloat(label=p.name, value=float(value), on_value=on_value,
                                   continuous_update=False, classes=[f"input-{p.name}"],
                                   style={"max-width": "110px"})
@@ -256,13 +255,16 @@ def Page():
             classes=["setting-line"])
         if task.pending:
             solara.ProgressLinear(task.progress if task.progress else True)
-        solara.Text(status, classes=["status"] + (["done"] if task.finished else []))
+        solara.Text(status, classes=["status"])
         if task.error:
             solara.Error(w("failed", lang, error=str(task.exception)))
         if result is None:
             return
         Headline(result, lang)
-        with solara.lab.Tabs():
+        solara.Text(f"{w('showing', lang)}: {result.setting.name()}" + (
+            "" if result.setting == setting else f" ({w('updating', lang)})"), classes=["result-of"],
+            style={"font-size": "11px", "color": "#555"})
+        with solara.lab.Tabs(lazy=True):  # draw only the tab that is open
             with solara.lab.Tab(w("tab_time", lang)):
                 solara.FigureMatplotlib(C.time_chart(result, lang, alt_label), format="png", dpi=90)
             with solara.lab.Tab(w("tab_groups", lang)):

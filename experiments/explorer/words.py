@@ -102,6 +102,8 @@ WORDS = {
     "saved": {"en": "Saved: {path}", "nl": "Opgeslagen: {path}"},
     "command": {"en": "Comparison command", "nl": "Vergelijkingscommando"},
     "changes_none": {"en": "no lever changed from the scenario", "nl": "geen knop gewijzigd ten opzichte van het scenario"},
+    "showing": {"en": "Shown", "nl": "Getoond"},
+    "updating": {"en": "updating to the new setting", "nl": "wordt bijgewerkt naar de nieuwe instelling"},
     "notes": {"en": "Notes", "nl": "Opmerkingen"},
 }
 
