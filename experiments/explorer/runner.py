@@ -169,7 +169,7 @@ def shutdown() -> None:
     global _POOL
     with _POOL_LOCK:
         if _POOL is not None:
-            _POOL.shutdown(wait=False, cancel_futures=True)
+            _POOL.shutdown(wait=True, cancel_futures=True)
             _POOL = None
 
 
