@@ -1,0 +1,19 @@
+"""Everything the explorer takes from the rest of ``experiments/``, in one place.
+
+The explorer reuses the comparison's machinery rather than re-implementing it: the comparison's plan
+(scenario composition, the ensemble of parameter sets, the lever-strength draws and the seeds),
+its unit of work (simulate and write one run folder), the loader of run folders, the summary
+statistics (medians, 90% intervals, paired differences), the evidence check, the persons' stories
+and the report's translations. When those modules move, only the imports below change.
+"""
+
+from __future__ import annotations
+
+from experiments import i18n  # noqa: F401  (labels: the report's translations)
+from experiments import stories  # noqa: F401  (persons' stories)
+from experiments import summary  # noqa: F401  (medians, 90% intervals, paired differences)
+from experiments.aggregate import DEMAND_EVIDENCE, demand_evidence  # noqa: F401
+from experiments.aggregate import load as load_runs  # noqa: F401
+from experiments.cli import fail  # noqa: F401  (one error line, exit 2)
+from experiments.compare import make_plan  # noqa: F401
+from experiments.jobs import config_hash, is_complete, run_task, simulate_with_stages  # noqa: F401

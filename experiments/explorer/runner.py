@@ -1,0 +1,383 @@
+"""Paired runs of a setting against the baseline, with the comparison's own machinery.
+
+Every run is composed by the comparison's plan (:func:`experiments.compare.make_plan`: the
+scenario, the cohort keys, the ensemble's parameter set and the lever-strength draw of each
+replication, the same seeds), made by the comparison's unit of work (``run_task``: simulate and
+write one run folder), read by its loader and summarised by its statistics
+(:mod:`experiments.summary`), so the explorer shows the numbers ``python -m experiments.compare``
+gives for the same scenario file, cohort, population size, replications and seeds
+(:func:`experiments.explorer.setting.compare_command`).
+
+Run folders are kept under the cache folder (``results/explorer/runs/<config hash>``, git-ignored),
+named by the SHA-256 of their resolved configuration and reused while that and the model code are
+unchanged: the baseline ensemble is computed once, and a setting seen before is shown at once.
+Runs go to a pool of worker processes (one per core by default), shared by every browser session.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from experiments.explorer import bridge
+from experiments.explorer.setting import Setting
+from model.config import ROOT, build
+
+log = logging.getLogger(__name__)
+
+#: outcomes of the charts over time (the headline and the calibration anchor)
+OUTCOMES = ("participating", "employed")
+#: the year of the headline number
+HEADLINE_YEARS = 5
+COMMAND = "python -m experiments.dashboard"
+
+
+@dataclass(frozen=True)
+class Options:
+    """How many runs, of what size (smaller than the report's 40 x 10,000, so an update takes
+    seconds; the screen says so).
+
+    Attributes:
+        size: persons per run (``population.size``).
+        replications: runs per setting, on seeds ``seed_start`` ... (the same for both settings).
+        seed_start: the first seed.
+        n_jobs: worker processes (default: one per core).
+        cache: where run folders are kept.
+    """
+
+    size: int = 2000
+    replications: int = 10
+    seed_start: int = 0
+    n_jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    cache: Path = ROOT / "results" / "explorer"
+
+    @property
+    def seeds(self) -> list[int]:
+        return list(range(self.seed_start, self.seed_start + self.replications))
+
+
+class Cancelled(Exception):
+    """A newer setting replaced the one being run."""
+
+
+# ---- composing: the comparison's plan ------------------------------------------------------------
+_HYDRA = threading.Lock()  # Hydra's global state is one per process
+
+
+@lru_cache(maxsize=64)
+def _plan(scenario: str, cohort: tuple[str, ...], replications: int, seed_start: int):
+    """The comparison's plan of ``scenario`` alone, as ``python -m experiments.compare
+    scenarios=[scenario] baseline=scenario replications=R seed_start=S <cohort>`` makes it."""
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    over = [f"scenarios=[{scenario}]", f"baseline={scenario}", f"replications={replications}",
+            f"seed_start={seed_start}", *cohort]
+    with _HYDRA:
+        GlobalHydra.instance().clear()
+        with initialize_config_dir(version_base="1.3", config_dir=str(ROOT / "conf"),
+                                   job_name="explorer"):
+            cfg = compose(config_name="compare", overrides=over)
+        plan = bridge.make_plan(cfg, over)
+        GlobalHydra.instance().clear()
+    return plan
+
+
+def scenario_policy(scenario: str, setting: Setting | None = None, size: int = 2000) -> dict:
+    """The ``policy`` values of ``scenario`` as composed (for the cohort of ``setting``)."""
+    s = setting or Setting(scenario)
+    plan = _plan(scenario, tuple(s.cohort_overrides(size)), 1, 0)
+    return dict(plan.configs[scenario]["policy"])
+
+
+@dataclass
+class Design:
+    """The configurations of one comparison of a setting with the baseline."""
+
+    base: dict  #: seed -> config dict of the baseline
+    alt: dict  #: seed -> config dict of the setting
+    sets: dict | None  #: seed -> ensemble parameter set (None: no ensemble)
+    levers: dict | None  #: seed -> lever-strength draw (None: declared strengths)
+    notes: list[str]
+
+
+def design(setting: Setting, opt: Options) -> Design:
+    """Compose the baseline's and the setting's run of every seed.
+
+    The setting's run is its scenario's, with the changed levers set on top (levers are
+    ``policy`` keys, which neither the ensemble nor the strength draws touch, so this is the
+    configuration the comparison composes from the exported scenario file).
+    """
+    cohort = tuple(setting.cohort_overrides(opt.size))
+    pb = _plan("baseline", cohort, opt.replications, opt.seed_start)
+    ps = pb if setting.scenario == "baseline" else _plan(setting.scenario, cohort, opt.replications,
+                                                         opt.seed_start)
+    changes = setting.changes()
+    base, alt = {}, {}
+    for k in opt.seeds:
+        base[k] = pb.config("baseline", k)
+        d = copy.deepcopy(ps.config(setting.scenario, k))
+        d["policy"].update(changes)
+        alt[k] = d if not changes else build(d).to_dict()
+    sets = {k: pb.parameter_set(k) for k in opt.seeds} if pb.ensemble else None
+    levers = {k: pb.lever_draw(k) for k in opt.seeds} if pb.levers else None
+    return Design(base, alt, sets, levers, list(dict.fromkeys(pb.notes + ps.notes)))
+
+
+# ---- running: the comparison's unit of work, in a shared pool --------------------------------------
+_POOL: ProcessPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+_RUNNING: dict[str, Future] = {}
+
+
+def _warm() -> int:
+    import model.model  # noqa: F401  (import the model once per worker)
+
+    from experiments.explorer import bridge as _b  # noqa: F401
+
+    return os.getpid()
+
+
+def pool(n_jobs: int) -> ProcessPoolExecutor:
+    """The worker processes (started once, with the model imported in each)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            import multiprocessing as mp
+
+            # one thread per worker: numpy's own threads would compete for the same cores
+            for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+                os.environ.setdefault(var, "1")
+            _POOL = ProcessPoolExecutor(max_workers=max(1, n_jobs), mp_context=mp.get_context("spawn"))
+            for _ in range(max(1, n_jobs)):
+                _POOL.submit(_warm)
+        return _POOL
+
+
+def shutdown() -> None:
+    """Stop the worker processes (when the server stops)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is not None:
+            _POOL.shutdown(wait=True, cancel_futures=True)
+            _POOL = None
+
+
+def folder_of(opt: Options, d: dict) -> tuple[Path, str]:
+    h = bridge.config_hash(d)
+    return opt.cache / "runs" / h[:24], h
+
+
+def ensure_runs(configs: list[dict], opt: Options, progress: Callable[[int, int], None] | None = None,
+                cancelled: Callable[[], bool] | None = None) -> list[Path]:
+    """Make every run not in the cache yet; return the folders in the order of ``configs``.
+
+    Raises:
+        Cancelled: when ``cancelled()`` turns true (runs already started finish and are kept).
+        RuntimeError: when a run fails (with its error).
+    """
+    folders, todo = [], []
+    for d in configs:
+        f, h = folder_of(opt, d)
+        folders.append(f)
+        if not bridge.is_complete(f, h) and f not in {t[0] for t in todo}:
+            todo.append((f, d))
+    total, done = len(todo), 0
+    if progress:
+        progress(0, total)
+    if not todo:
+        return folders
+    ex = pool(opt.n_jobs)
+    futures = []
+    with _POOL_LOCK:
+        for f, d in todo:
+            fut = _RUNNING.get(str(f))
+            if fut is None or fut.done():
+                fut = ex.submit(bridge.run_task, d, str(f), COMMAND)
+                _RUNNING[str(f)] = fut
+            futures.append(fut)
+    pending = set(futures)
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    while pending:
+        finished, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+        for fut in finished:
+            r = fut.result()
+            if not r["ok"]:
+                raise RuntimeError(f"a run of {r['scenario']} seed {r['seed']} failed: {r['error']}")
+            done += 1
+            if progress:
+                progress(done, total)
+        if pending and cancelled and cancelled():
+            for fut in pending:
+                fut.cancel()  # not started yet: dropped; started: finishes and is cached
+            raise Cancelled()
+    return folders
+
+
+@lru_cache(maxsize=512)
+def _read(folder: str, h: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    runs = bridge.load_runs([Path(folder)])
+    return runs.outcomes, runs.costs, runs.times
+
+
+def tables(folders: list[Path], hashes: list[str], scenario: str):
+    """(outcomes, costs, times) of the runs in ``folders``, labelled ``scenario``."""
+    parts = [_read(str(f), h) for f, h in zip(folders, hashes)]
+    return tuple(pd.concat([p[i] for p in parts], ignore_index=True).assign(scenario=scenario)
+                 for i in range(3))
+
+
+# ---- the numbers ----------------------------------------------------------------------------------
+@dataclass
+class Result:
+    """What the charts show for one setting against the baseline."""
+
+    setting: Setting
+    options: Options
+    summary: pd.DataFrame  #: experiments.summary.summarise_outcomes (baseline, setting)
+    costs: pd.DataFrame  #: experiments.summary.summarise_costs, cumulative EUR per person
+    levels: pd.DataFrame  #: band over seeds: scenario, outcome, month, median, p05, p95
+    effects: pd.DataFrame  #: band of the paired difference: outcome, month, median, p05, p95
+    evidence: pd.DataFrame | None  #: experiments.summary.evidence_check for the demands touched
+    demands: list[str]
+    notes: list[str]
+    design: Design
+
+    def headline(self, outcome: str = "participating", years: int = HEADLINE_YEARS) -> dict:
+        """The setting's effect at ``years`` (median and 90% interval of the paired difference, in
+        percentage points) and both levels, from the summary table."""
+        s = self.summary
+        row = s[(s.scenario == "setting") & (s.outcome == outcome) & (s.group == "all") & (s.years == years)]
+        base = s[(s.scenario == "baseline") & (s.outcome == outcome) & (s.group == "all") & (s.years == years)]
+        if not len(row):
+            return {}
+        r, b = row.iloc[0], base.iloc[0]
+        return {"diff_median": float(r.diff_median), "diff_p05": float(r.diff_p05),
+                "diff_p95": float(r.diff_p95), "median": float(r["median"]), "p05": float(r.p05),
+                "p95": float(r.p95), "base_median": float(b["median"]), "base_p05": float(b.p05),
+                "base_p95": float(b.p95), "share_better": float(r.share_better),
+                "n_pairs": int(r.n_pairs)}
+
+
+def compute(setting: Setting, opt: Options, progress: Callable[[int, int], None] | None = None,
+            cancelled: Callable[[], bool] | None = None) -> Result:
+    """Run (or reuse) the baseline and the setting on the same seeds and summarise them."""
+    des = design(setting, opt)
+    seeds = opt.seeds
+    configs = [des.base[k] for k in seeds] + [des.alt[k] for k in seeds]
+    folders = ensure_runs(configs, opt, progress, cancelled)
+    hashes = [bridge.config_hash(d) for d in configs]
+    n = len(seeds)
+    bo, bc, _ = tables(folders[:n], hashes[:n], "baseline")
+    so, sc, _ = tables(folders[n:], hashes[n:], "setting")
+    return summarise(setting, opt, des, pd.concat([bo, so], ignore_index=True),
+                     pd.concat([bc, sc], ignore_index=True))
+
+
+def summarise(setting: Setting, opt: Options, des: Design, tidy: pd.DataFrame,
+              costs: pd.DataFrame) -> Result:
+    """The numbers of the charts from the runs' tidy outcomes and costs (scenarios ``baseline`` and
+    ``setting``), by the comparison's statistics."""
+    S = bridge.summary
+    order = ["baseline", "setting"]
+    summary = S.summarise_outcomes(tidy, "baseline", order, sets=des.sets, levers=des.levers)
+    costs_summary = S.summarise_costs(costs, "baseline", order, sets=des.sets, levers=des.levers)
+    main = tidy[(tidy.group == "all") & tidy.outcome.isin(OUTCOMES)]
+    levels = S.band(main, ["scenario", "outcome"])
+    wide = main.pivot_table(index=["outcome", "month", "seed"], columns="scenario", values="value",
+                            aggfunc="first")
+    diff = (wide["setting"] - wide["baseline"]).rename("value").reset_index()
+    effects = S.band(diff, ["outcome"])
+    base_policy = des.base[opt.seeds[0]]["policy"]
+    demands = setting.demands(base_policy)
+    evidence = evidence_for(summary, demands)
+    return Result(setting, opt, summary, costs_summary, levels, effects, evidence, demands,
+                  des.notes, des)
+
+
+def evidence_for(summary: pd.DataFrame, demands: list[str]) -> pd.DataFrame | None:
+    """The setting's effect on employment beside the range the evidence supports for each demand
+    it touches (and, when it touches several, for all demands together), by the report's rule
+    (:func:`experiments.summary.evidence_check`)."""
+    ev, _note = bridge.demand_evidence()
+    if ev is None or not demands:
+        return None
+    keys = list(demands) + (["full"] if len(demands) > 1 else [])
+    rows = ev[ev["demand"].isin(keys)]
+    return bridge.summary.evidence_check(summary, rows, {d: "setting" for d in keys})
+
+
+# ---- a person's story ---------------------------------------------------------------------------------
+@dataclass
+class Story:
+    key: str
+    name: str
+    description: str
+    frames: list  #: [(label, DataFrame by month)] baseline then setting
+    sentences: dict  #: "baseline"/"setting" -> [sentence, ...]
+    contrast: str
+    png: bytes
+
+
+@lru_cache(maxsize=32)
+def _traced(base_hash: str, alt_hash: str, seed: int, base_json: str, alt_json: str):
+    import json
+
+    S = bridge.stories
+    bcfg, acfg = build(json.loads(base_json)), build(json.loads(alt_json))
+    chosen = S.choose(bcfg)
+    ids = [pid for _, pid, _ in chosen]
+    rb, _ = bridge.simulate_with_stages(bcfg, trace=ids)
+    ra, _ = bridge.simulate_with_stages(acfg, trace=ids)
+    return chosen, rb, ra, int(bcfg.population.horizon_months)
+
+
+def stories(result: Result, lang: str, labels: tuple[str, str]) -> list[Story]:
+    """The persons of the report's stories, followed under the baseline and the setting on the
+    first seed (the same people and the same random draws in both)."""
+    import json
+    import tempfile
+
+    S = bridge.stories
+    seed = result.options.seed_start
+    b, a = result.design.base[seed], result.design.alt[seed]
+    chosen, rb, ra, horizon = _traced(bridge.config_hash(b), bridge.config_hash(a), seed,
+                                      json.dumps(b, default=str), json.dumps(a, default=str))
+    out = []
+    for j, (p, pid, age) in enumerate(chosen):
+        fb = S.person_frame(rb, j, pid, horizon)
+        fa = S.person_frame(ra, j, pid, horizon)
+        eb, ea = S.events(fb), S.events(fa)
+        female = p.sex == S.Sex.FEMALE
+        desc = p.describe[lang].format(age=int(age))
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = S.timeline_chart([(labels[0], fb), (labels[1], fa)], f"{p.name}: {desc}", "",
+                                     Path(tmp) / p.key, lang)
+            png = next(x for x in paths if x.suffix == ".png").read_bytes()
+        out.append(Story(p.key, p.name, desc, [(labels[0], fb), (labels[1], fa)],
+                         {"baseline": S.sentences(p.name, eb, lang, female),
+                          "setting": S.sentences(p.name, ea, lang, female)},
+                         S.contrast(p.name, eb, ea, labels[1], lang, female), png))
+    return out
+
+
+def effect_at(result: Result, outcome: str, years: int) -> tuple[float, float, float]:
+    """(median, p05, p95) of the paired effect at ``years`` from the over-time band (the same
+    numbers as the summary table at whole years)."""
+    e = result.effects
+    r = e[(e.outcome == outcome) & (e.month == 12 * years)]
+    if not len(r):
+        return (np.nan, np.nan, np.nan)
+    r = r.iloc[0]
+    return float(r["median"]), float(r.p05), float(r.p95)
