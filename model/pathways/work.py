@@ -293,6 +293,14 @@ class Work(Pathway):
         self.open_jobs = (openness * (1.0 - disc) / (1.0 - _DISCRIMINATION_TODAY)) ** (1.0 - alpha)
         subsidy = 1.0 + p.employer_response * (pol.wage_subsidy - 1.0)
         self.subsidy = subsidy ** (1.0 - alpha)
+        # the policy factor after the shared headroom, by phase (0 reception, 1 in the programme,
+        # 2 after it), municipality and wage subsidy (0/1): coaching reaches the housed only,
+        # open jobs everyone, wage subsidies the programme's weak starters
+        base = np.stack([np.ones_like(self.coaching), self.coaching, self.coaching_after])
+        g = base * self.open_jobs
+        sub = np.stack([g, g * self.subsidy if pol.wage_subsidy != 1.0 else g], axis=-1)
+        sub[0, :, 1] = g[0]  # no wage subsidy in reception
+        self.policy_factor = headroom(sub, p.max_speed_gain)
         # crowding: competitors' search by region, and how the sample scales to the real cohort
         shares = np.array([mu.quota_share for mu in m.municipalities])
         self.competitors = p.competing_hires * shares / shares.sum()
@@ -379,14 +387,14 @@ class Work(Pathway):
         muni = ppl.municipality[seekers]
         housed_at = ppl.ti_housed[seekers]
         in_programme = ~in_rec & (housed_at != NEVER) & (t - housed_at < p.programme_months)
-        g = np.where(in_rec, 1.0, np.where(in_programme, self.coaching[muni], self.coaching_after[muni]))
-        g = g * self.open_jobs
-        if pol.wage_subsidy != 1.0:
-            g = g * np.where(in_programme & ((lang < 2.0) | (edu == Education.LOW)), self.subsidy, 1.0)
+        # the combined factor takes few values (phase x municipality x subsidy), so the headroom
+        # is looked up in a table made once (self.policy_factor) rather than computed per person
+        phase = np.where(in_rec, 0, np.where(in_programme, 1, 2))
+        subsidised = in_programme & ((lang < 2.0) | (edu == Education.LOW))
+        g = self.policy_factor[phase, muni, subsidised.view(np.int8)]
         # measures that speed up job finding act on those who can work; they do not make work
         # possible for those who cannot (that is what the attachment terms are for)
-        g = np.where(attached, headroom(g, p.max_speed_gain), 1.0)
-        h *= g
+        h *= np.where(attached, g, 1.0)
         # crowding in each region: competitors' search (treated too under a national policy) and
         # this cohort's own, in expected hires a month of the real cohort
         own = np.bincount(muni, weights=h, minlength=self.n_regions) * self.scale
