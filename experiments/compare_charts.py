@@ -440,7 +440,7 @@ def effects_forest(d: ChartData, out: Path, outcomes: Sequence[str] = FOREST_OUT
 def stages_over_time(d: ChartData, out: Path) -> list[Path] | None:
     if d.stages is None or not len(d.stages):
         return None
-    from experiments.jobs import STAGES
+    from model.outcomes import STAGES
 
     pair = [s for s in (d.baseline, d.position) if s in set(d.stages["scenario"])]
     if not pair:
