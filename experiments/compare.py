@@ -66,8 +66,8 @@ from pathlib import Path
 import hydra
 from omegaconf import DictConfig, OmegaConf
 
-from experiments.cli import check_overrides, fail
-from experiments.jobs import config_hash, is_complete, run_task
+from experiments.runs.overrides import check_overrides, fail
+from experiments.runs.jobs import config_hash, is_complete, run_task
 from model.config import all_params, register, scenario_names
 from model.errors import ConfigError
 
@@ -279,7 +279,7 @@ class Plan:
 
         Nested design: ``seeds_per_set`` seeds per parameter set, ``sets_per_draw`` parameter sets
         per draw, so the variance of an effect splits into chance, calibrated parameters and
-        lever strength (experiments/summary.py)."""
+        lever strength (experiments/runs/summary.py)."""
         if not self.levers:
             return None
         return (seed - self.seeds[0]) // (self.seeds_per_set * self.sets_per_draw)
@@ -363,7 +363,7 @@ def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
     Raises:
         ConfigError: for the first bad setting.
     """
-    from experiments.compose import load
+    from experiments.runs.compose import load
 
     c = OmegaConf.to_container(cfg, resolve=True)
     scen = c.get("scenarios")
@@ -467,7 +467,7 @@ def scenario_keys(scenario: str, overrides: list[str], base: dict) -> set[str]:
     """The model keys outside ``policy`` that a scenario file sets (through its defaults too): the
     keys where it differs from ``base``, the baseline's config dict under the same overrides and
     ``calibration=none`` (before any fitted parameter set is applied)."""
-    from experiments.compose import load
+    from experiments.runs.compose import load
 
     if scenario == "baseline":
         return set()
@@ -517,7 +517,7 @@ def execute(plan: Plan, command: str) -> dict:
     """Run what is missing (in parallel), then aggregate. Returns counts and the report path."""
     from tqdm import tqdm
 
-    from experiments.aggregate import aggregate
+    from experiments.runs.aggregate import aggregate
 
     plan.out.mkdir(parents=True, exist_ok=True)
     _clean_partials(plan.out / "runs")
@@ -596,7 +596,7 @@ def record_sets(plan: Plan) -> None:
     """
     import json
 
-    from experiments.aggregate import _atomic_write
+    from experiments.runs.aggregate import _atomic_write
 
     for s in plan.scenarios:
         for k in plan.seeds:

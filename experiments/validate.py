@@ -1,7 +1,7 @@
 """Does the baseline reproduce what happened? Hold the model against a targets file, fitting nothing.
 
 Two modes: ``targets=FILE`` (published levels, below) and ``effects=FILE`` (published intervention
-effects, each held against a paired treatment-control experiment: :mod:`experiments.effects`,
+effects, each held against a paired treatment-control experiment: :mod:`experiments.evidence.effects`,
 schema in ``docs/effects_schema.md``). The two cannot be combined.
 
 Run::
@@ -19,7 +19,7 @@ Arguments (``key=value``):
   over seeds is the chance variation of a cohort of the real size);
 - ``scenario``: default ``baseline``; any other ``key=value`` is a model override;
 - ``tolerance_pp``: tolerance for rows without one (default 2.5 pp,
-  :data:`experiments.targets.DEFAULT_TOLERANCE_PP`, where the reason is given);
+  :data:`experiments.evidence.targets.DEFAULT_TOLERANCE_PP`, where the reason is given);
 - ``out``: output folder (default ``results/validate/<date_time>``).
 
 Each cohort (permit year) in the file is simulated for every seed, with its composition and legal
@@ -51,9 +51,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from experiments.cli import check_overrides, fail
-from experiments.output import provenance, staged_folder
-from experiments.targets import (DEFAULT_TOLERANCE_PP, PERMIT, QUANTITIES, RECEPTION, Target,
+from experiments.runs.overrides import check_overrides, fail
+from experiments.runs.folders import provenance, staged_folder
+from experiments.evidence.targets import (DEFAULT_TOLERANCE_PP, PERMIT, QUANTITIES, RECEPTION, Target,
                                  cohorts, model_value, prepare, read_targets, run_cohort,
                                  summarise, target_value)
 from model.errors import ConfigError
@@ -261,7 +261,7 @@ def report(table: pd.DataFrame, meta: dict) -> str:
     lines += ["", "## How to read this", "",
               "- Error = model mean minus published value (percentage points). Within tolerance: "
               "|error| <= tolerance (the row's `tolerance_pp`, else "
-              f"{meta['default_tolerance_pp']:g} pp; why: `experiments/targets.py`, "
+              f"{meta['default_tolerance_pp']:g} pp; why: `experiments/evidence/targets.py`, "
               "DEFAULT_TOLERANCE_PP).",
               "- The 90% interval is the 5th-95th percentile over seeds: chance variation of a "
               "cohort of this size only, not uncertainty in parameters or in the model's structure.",
@@ -289,7 +289,7 @@ def _unique(folder: Path) -> Path:
 def main(argv: list[str] | None = None) -> Path:
     argv = sys.argv[1:] if argv is None else argv
     if any(a.split("=", 1)[0].strip() == "effects" for a in argv if "=" in a):
-        from experiments import effects  # published intervention effects (refuses targets=)
+        from experiments.evidence import effects  # published intervention effects (refuses targets=)
 
         return effects.main(argv)
     try:

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.sensitivity.charts import ChartData, scenario_name
-from experiments.sensitivity.space import describe, short
+from experiments.evidence.sensitivity.charts import ChartData, scenario_name
+from experiments.evidence.sensitivity.space import describe, short
 
 E = html.escape
 
@@ -316,7 +316,7 @@ def section_html(d: ChartData, charts: dict, stab: pd.DataFrame, meta: dict, lan
 
 def write(path: Path, d: ChartData, charts: dict, stab: pd.DataFrame, meta: dict, lang: str) -> Path:
     """Write the self-contained file (atomically)."""
-    from experiments.aggregate import _atomic_write
+    from experiments.runs.aggregate import _atomic_write
 
     title = "Wat deze effecten bepaalt" if lang == "nl" else "What drives these effects"
     doc = (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'

@@ -1,7 +1,7 @@
 """One run of a comparison: simulate, write the run's folder, and record a failure as data.
 
 A comparison (:mod:`experiments.compare`) and a sweep (``python -m experiments.run -m ...``) both
-write one folder per (scenario, seed) with the files of :func:`experiments.output.write_run`, plus
+write one folder per (scenario, seed) with the files of :func:`experiments.runs.folders.write_run`, plus
 
 - ``stages.csv``: how the run's working-age cohort is spread over the stages of the pathway, by
   month since the permit (chart (c) of the comparison);
@@ -86,19 +86,19 @@ def simulate_with_stages(config: RunConfig, trace: list[int] | None = None
 
 
 def write_job(config: RunConfig, target: Path, command: str | None = None,
-              chart: bool = False, compress: bool = False) -> RunResult:
+              draw=None, compress: bool = False) -> RunResult:
     """Simulate ``config`` and write its complete run folder at ``target`` (atomically).
 
     Args:
         command: the command line that asked for the run (recorded in ``run.json``; by default
             this process's own).
-        chart: also draw the single-run chart (``outcomes.png``).
+        draw: ``draw(result, path)`` draws the single-run chart (``outcomes.png``); None: no chart.
         compress: store ``outcomes.csv`` gzipped, as ``outcomes.csv.gz`` (same bytes inside).
 
     Returns:
         The run's result.
     """
-    from experiments.output import staged_folder, write_run
+    from experiments.runs.folders import staged_folder, write_run
 
     target = Path(target)
     start = time.perf_counter()
@@ -106,7 +106,7 @@ def write_job(config: RunConfig, target: Path, command: str | None = None,
     wall = time.perf_counter() - start
     with staged_folder(target) as tmp:
         inner = tmp / "run"
-        write_run(result, inner, wall, chart=chart)
+        write_run(result, inner, wall, draw=draw)
         for f in inner.iterdir():
             f.replace(tmp / f.name)
         inner.rmdir()

@@ -108,7 +108,7 @@ OUTCOMES_SHORT = {
     "left": {"en": "Left the Netherlands", "nl": "Vertrokken"},
 }
 
-#: the exclusive parts of participation (experiments.summary.PARTS), as a chart's legend names them
+#: the exclusive parts of participation (experiments.runs.summary.PARTS), as a chart's legend names them
 PART_NAMES = {
     "employed": {"en": "Paid work", "nl": "Betaald werk"},
     "education_only": {"en": "Education without work", "nl": "Onderwijs zonder werk"},
@@ -205,7 +205,7 @@ def cost_item(item: str, lang: str) -> str:
 
 def outcome_label(name: str, lang: str) -> str:
     """Full outcome label (the declared one in English)."""
-    from experiments.summary import outcome_info
+    from experiments.runs.summary import outcome_info
 
     BY_NAME = outcome_info()
     if lang == "nl" and name in OUTCOMES_NL:
@@ -275,7 +275,7 @@ TEXT = {
     "baseline_median": {"en": "baseline (median)", "nl": "basis (mediaan)"},
     "after_3y": {"en": "after 3 years", "nl": "na 3 jaar"},
     "after_5y": {"en": "after 5 years", "nl": "na 5 jaar"},
-    # where the spread of an effect comes from (experiments.report.spread_sentence)
+    # where the spread of an effect comes from (experiments.presentation.report.spread_sentence)
     "spread_unidentified": {"en": "how much of the spread comes from the fitted parameters or the lever "
                                   "strengths cannot be told apart from chance here (it needs at least two "
                                   "groups, each with two or more seeds)",

@@ -22,9 +22,9 @@ from typing import Any
 
 import pandas as pd
 
-from experiments import i18n
-from experiments.compare_charts import style
-from experiments.summary import PARTS
+from experiments.presentation import i18n
+from experiments.presentation.charts import style
+from experiments.runs.summary import PARTS
 
 E = html.escape
 
@@ -603,7 +603,7 @@ def group_losses(S: pd.DataFrame, base: str, years: int = 5,
 
 
 def _seeds(seeds) -> str:
-    from experiments.aggregate import seeds_text
+    from experiments.runs.aggregate import seeds_text
 
     return seeds_text(seeds)
 
@@ -758,7 +758,7 @@ def _scenario_cell(s: str, inp: ReportInput) -> str:
 def effects_table(inp: ReportInput) -> str:
     """Participation and employment after 1, 3, 5 and 10 years (every year is in chart b2 and in
     summary.csv), then the other headline outcomes after 5 years."""
-    from experiments.summary import TABLE_YEARS
+    from experiments.runs.summary import TABLE_YEARS
 
     L, S = inp.lang, inp.summary
     nl = L == "nl"
@@ -872,7 +872,7 @@ def evidence_html(inp: ReportInput) -> str:
         note = (getattr(d, "evidence_note", None) or {}).get(L) or (
             "er is geen bestand met bewijs" if nl else "there is no evidence file")
         return f"<p class='warn'>{E(note[0].upper() + note[1:])}.</p>"
-    from experiments.compare_charts import VERDICT
+    from experiments.presentation.charts import VERDICT
 
     counts = ev[ev["verdict"] != "not run"]["verdict"].value_counts()
     n = int(counts.sum())
@@ -1056,7 +1056,7 @@ def costs_table(inp: ReportInput) -> str:
     L, C = inp.lang, inp.costs_summary
     nl = L == "nl"
     years = int(min(10, C["years"].max())) if len(C) else 10
-    from experiments.compare_charts import cost_items
+    from experiments.presentation.charts import cost_items
 
     items = [i for i, _, _ in cost_items(list(dict.fromkeys(C["item"])))] + ["public_total", "earnings"]
     head = "".join(f"<th>{E(i18n.cost_item(i, L))}</th>" for i in items)
@@ -1377,7 +1377,7 @@ code{font-size:.92em} table.prov code{word-break:break-all}
 
 def write_report(path: Path, inp: ReportInput) -> Path:
     """Write the self-contained report to ``path`` (atomically)."""
-    from experiments.aggregate import _atomic_write
+    from experiments.runs.aggregate import _atomic_write
 
     L = inp.lang
     nl = L == "nl"

@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from experiments import i18n  # noqa: E402
+from experiments.presentation import i18n  # noqa: E402
 from model.config import RunConfig  # noqa: E402
 from model.people import NEVER, Education, Exam, Hours, Permit, Residence, Route, Sex, Study  # noqa: E402
 from model.population import ORIGINS  # noqa: E402
@@ -411,7 +411,7 @@ def make_stories(base_cfg: RunConfig, alt_cfg: RunConfig | None, out: Path, lang
         check: called with (scenario, RunResult) of each traced run; returns False if the traced run
             does not reproduce the stored run (the story is then flagged).
     """
-    from experiments.jobs import simulate_with_stages
+    from experiments.runs.jobs import simulate_with_stages
 
     out.mkdir(parents=True, exist_ok=True)
     chosen = choose(base_cfg)
