@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
+from experiments.presentation.publish import publish
 from experiments.runs.aggregate import aggregate_dir
 
 # ---- Hydra callback ----------------------------------------------------------------------------
@@ -41,8 +42,8 @@ class AggregateCallback(Callback):
         if not sweep_dir.is_dir():
             return
         try:
-            res = aggregate_dir(sweep_dir, language=self.language, baseline=self.baseline,
-                                position=self.position, stories=self.stories)
+            res = publish(aggregate_dir(sweep_dir, language=self.language, baseline=self.baseline,
+                                position=self.position, stories=self.stories))
         except Exception as e:  # the jobs' folders stay; aggregation can be run again on its own
             print(f"error: aggregating {sweep_dir} failed: {e}. Run it again with "
                   f"`python -m experiments.aggregate {sweep_dir}`", file=sys.stderr)
@@ -77,8 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: folder={str(args.folder)!r} is not allowed: expected an existing folder", file=sys.stderr)
         return 2
     try:
-        res = aggregate_dir(args.folder, args.out, args.language, args.baseline, args.position,
-                            not args.no_stories)
+        res = publish(aggregate_dir(args.folder, args.out, args.language, args.baseline,
+                                    args.position, not args.no_stories))
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -499,7 +499,7 @@ def parse_args(argv: list[str]) -> dict:
     Raises:
         ConfigError: for an unknown key or a bad value (one line).
     """
-    from experiments.validate import path, positive_int, split_args
+    from experiments.runs.overrides import path, positive_int, split_args
 
     mine, kv = split_args(argv, {"replications": positive_int, "supply_factor": _factor,
                                  "out": path})

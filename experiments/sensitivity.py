@@ -18,6 +18,7 @@ from omegaconf import DictConfig
 
 from experiments.evidence.sensitivity.pipeline import Missing, execute
 from experiments.evidence.sensitivity.plan import check_arguments, make_plan
+from experiments.presentation.sensitivity import present
 from experiments.runs.overrides import fail
 from model.config import ROOT, register
 from model.errors import ConfigError
@@ -39,7 +40,7 @@ def sensitivity(cfg: DictConfig) -> dict | None:
     command = " ".join(["python -m experiments.sensitivity", *sys.argv[1:]])
     start = time.perf_counter()
     try:
-        done = execute(plan, command)
+        done = execute(plan, command, present=present)
     except KeyboardInterrupt:
         print("\ninterrupted: the finished points are kept; run the same command again to continue",
               file=sys.stderr)

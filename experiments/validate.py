@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from experiments.runs.overrides import check_overrides, fail
+from experiments.runs.overrides import fail, path, positive_int, split_args, tolerance
 from experiments.runs.folders import provenance, staged_folder
 from experiments.evidence.targets import (DEFAULT_TOLERANCE_PP, PERMIT, QUANTITIES, RECEPTION, Target,
                                  cohorts, model_value, prepare, read_targets, run_cohort,
@@ -61,53 +61,6 @@ from model.outcomes import BY_NAME
 from model.policy import Policy
 
 DEFAULTS = {"replications": 20, "seed": 0, "population.size": 20000, "scenario": "baseline"}
-
-
-def positive_int(key: str, text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        v = None
-    if v is None or v < 1:
-        raise ConfigError(key, text, "a whole number >= 1")
-    return v
-
-
-def tolerance(key: str, text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        v = None
-    if v is None or not 0 <= v <= 100:
-        raise ConfigError(key, text, "a number of percentage points, 0-100")
-    return v
-
-
-def path(key: str, text: str) -> str:
-    if not text.strip():
-        raise ConfigError(key, text, "a file or folder path")
-    return text
-
-
-def split_args(argv: list[str], own: dict) -> tuple[dict, dict]:
-    """Separate a command's own ``key=value`` settings (``own``: key -> converter raising
-    ConfigError) from model overrides, which are checked like ``experiments.run``'s. The command's
-    own values are read as plain text (a path may hold characters Hydra would parse).
-
-    Returns:
-        (own settings given, model overrides as key -> text).
-    """
-    mine, rest = {}, []
-    for a in argv:
-        if "=" not in a:
-            raise ConfigError(a, None, "key=value arguments")
-        k, v = a.split("=", 1)
-        if k.strip() in own:
-            mine[k.strip()] = own[k.strip()](k.strip(), v)
-        else:
-            rest.append(a)
-    check_overrides(rest)
-    return mine, dict(a.split("=", 1) for a in rest)
 
 
 OWN = {"targets": path, "replications": positive_int, "out": path, "tolerance_pp": tolerance}

@@ -201,14 +201,15 @@ def test_rerun_reuses_finished_runs_and_recomputes_a_missing_one(comparison):
 @pytest.fixture(scope="module")
 def reports(comparison, tmp_path_factory) -> dict[str, Path]:
     """The comparison's runs aggregated again in process, in English and in Dutch (no stories)."""
+    from experiments.presentation.publish import publish
     from experiments.runs.aggregate import aggregate, find_run_folders
 
     folders = find_run_folders(comparison / "runs")
     out = {}
     for lang in ("en", "nl"):
         target = tmp_path_factory.mktemp(f"report_{lang}")
-        aggregate(target, folders, language=lang, stories=False,
-                  order=["baseline", "d3_labour_guidance"])
+        publish(aggregate(target, folders, language=lang, stories=False,
+                          order=["baseline", "d3_labour_guidance"]))
         out[lang] = target
     return out
 
@@ -357,7 +358,7 @@ def test_stage_counting_changes_nothing_and_configs_round_trip():
 
 
 def test_output_folder_is_named_after_the_settings():
-    from experiments.compare import default_scenarios, folder_name
+    from experiments.runs.comparison import default_scenarios, folder_name
 
     assert folder_name(default_scenarios(), 0, []) == "default"
     assert folder_name(default_scenarios(), 0, ["population.size=30000"]) == "population.size=30000"

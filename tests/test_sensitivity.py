@@ -163,9 +163,10 @@ def test_bad_settings_stop_with_one_line():
 
 def test_a_small_analysis_end_to_end(tmp_path):
     from experiments.evidence.sensitivity.pipeline import execute
+    from experiments.presentation.sensitivity import present
 
     plan = sa_plan(*TINY, f"out={tmp_path}")
-    done = execute(plan, "test")
+    done = execute(plan, "test", present=present)
     assert done["analysed"]
     m = pd.read_csv(tmp_path / "morris.csv")
     covid = m[m["parameter"] == "context.covid_start"]
@@ -186,7 +187,7 @@ def test_a_small_analysis_end_to_end(tmp_path):
     assert set(meta["kept"]) == {"params.work.base_rate", "params.language.gain_course"}
     # run again: every point is reused, and the Dutch page is written
     plan = sa_plan(*TINY, f"out={tmp_path}", "language=nl")
-    again = execute(plan, "test")
+    again = execute(plan, "test", present=present)
     assert all(v["computed"] == 0 for k, v in again["timing"].items() if isinstance(v, dict))
     assert "Wat deze effecten bepaalt" in (tmp_path / "sensitivity.html").read_text()
 

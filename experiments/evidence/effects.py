@@ -769,7 +769,7 @@ def parse_args(argv: list[str]) -> dict:
     Raises:
         ConfigError: for an unknown key, a bad value, or a missing ``effects``.
     """
-    from experiments.validate import split_args
+    from experiments.runs.overrides import split_args
 
     mine, kv = split_args(argv, OWN)
     if "effects" not in mine:

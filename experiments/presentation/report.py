@@ -1377,7 +1377,7 @@ code{font-size:.92em} table.prov code{word-break:break-all}
 
 def write_report(path: Path, inp: ReportInput) -> Path:
     """Write the self-contained report to ``path`` (atomically)."""
-    from experiments.runs.aggregate import _atomic_write
+    from experiments.runs.folders import atomic_write
 
     L = inp.lang
     nl = L == "nl"
@@ -1417,4 +1417,4 @@ def write_report(path: Path, inp: ReportInput) -> Path:
 <h2>{H('Provenance', 'Herkomst')}</h2>{provenance_html(inp)}
 </body></html>
 """
-    return _atomic_write(path, lambda p: p.write_text(doc, encoding="utf-8"))
+    return atomic_write(path, lambda p: p.write_text(doc, encoding="utf-8"))

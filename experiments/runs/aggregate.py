@@ -1,11 +1,12 @@
-"""Aggregate finished runs into a comparison: tables, charts, stories and the report.
+"""Aggregate finished runs into a comparison's tables (the charts, stories and report are drawn
+from them by :func:`experiments.presentation.publish.publish`).
 
 Used three ways, all from the files the runs wrote (never from memory, so that the result is the
 same however the runs were made):
 
 - by :mod:`experiments.compare`, on its ``runs/<scenario>/seed<k>/`` folders;
 - at the end of a sweep, ``python -m experiments.run -m scenario=a,b,c seed='range(20)'``, by
-  :class:`AggregateCallback` (registered in ``conf/hydra/callbacks/aggregate.yaml``; select it with
+  :class:`experiments.aggregate.AggregateCallback` (registered in ``conf/hydra/callbacks/aggregate.yaml``; select it with
   ``hydra/callbacks=aggregate``). Hydra calls ``on_multirun_end`` in the main process after every
   job has ended, with any launcher (with joblib or submitit, ``on_job_end`` runs in the workers,
   which is why nothing is collected there);
@@ -21,9 +22,10 @@ both the scenario and the baseline have. What is written (into the sweep or comp
 - ``times_all.csv.gz``, ``costs_all.csv``, ``stages_all.csv.gz``: the same for times to a home and
   a first job, yearly costs, and stages;
 - ``summary.csv``, ``costs_summary.csv``, ``times_summary.csv``: see :mod:`experiments.runs.summary`;
-- ``charts/``: see :mod:`experiments.presentation.charts`; ``stories/``: see :mod:`experiments.presentation.stories`;
-- ``comparison.json``: settings, scenarios, seeds, runs (and failures), versions, git SHA;
-- ``report.html``: one self-contained report (:mod:`experiments.presentation.report`).
+- ``comparison.json``: settings, scenarios, seeds, runs (and failures), versions, git SHA.
+
+The persons for the stories are followed here too (:mod:`experiments.runs.persons`: it runs the
+model), so that presentation only reads what aggregation hands it (:class:`Aggregate`).
 """
 
 from __future__ import annotations
@@ -41,11 +43,11 @@ import pandas as pd
 import yaml
 
 from experiments.runs import summary as S
+from experiments.runs.folders import atomic_write, write_csv
 from experiments.runs.jobs import FAILED_FILE, STAGE_FILE
 
 log = logging.getLogger(__name__)
 
-GZ = {"method": "gzip", "mtime": 0, "compresslevel": 3}  # reproducible bytes
 
 
 @dataclass
@@ -197,22 +199,6 @@ def seed_levers(index: pd.DataFrame) -> tuple[dict[int, int] | None, str]:
     return seed_groups(index, "lever_draw", "share_lever")
 
 
-def _atomic_write(path: Path, write) -> Path:
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.partial-{os.getpid()}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
-
-
-def _csv(df: pd.DataFrame, path: Path, gz: bool = False) -> Path:
-    return _atomic_write(path, lambda p: df.to_csv(p, index=False, compression=GZ if gz else None))
-
-
 def choose_baseline(scenarios: Sequence[str], wanted: str | None = "baseline") -> str:
     if wanted and wanted in scenarios:
         return wanted
@@ -242,19 +228,6 @@ def seeds_text(seeds: Sequence[int]) -> str:
     if seeds == list(range(seeds[0], seeds[-1] + 1)):
         return f"{seeds[0]}-{seeds[-1]}" if len(seeds) > 1 else str(seeds[0])
     return ",".join(map(str, seeds)) if len(seeds) <= 8 else f"{len(seeds)} seeds"
-
-
-def cbs_points(permit_year: int) -> dict:
-    """CBS's published employment shares of the cohort nearest ``permit_year`` (for chart a)."""
-    from experiments.presentation.run_chart import cbs_targets
-    from experiments.evidence.targets import read_targets, shipped_targets
-
-    cohorts = sorted({t.cohort for t in read_targets(shipped_targets())
-                      if t.quantity == "employed" and t.group == "all"})
-    if not cohorts:
-        return {}
-    c = min(cohorts, key=lambda y: (abs(y - permit_year), -y))
-    return {"employed": (*cbs_targets("employed", c), c)}
 
 
 #: the demands' evidence ranges (read when the comparison is aggregated; see experiments.runs.summary)
@@ -331,11 +304,43 @@ def stored_share(runs: Runs, scenario: str, seed: int, outcome: str = "employed"
 
 
 # ---- the whole comparison ----------------------------------------------------------------------
+@dataclass
+class Aggregate:
+    """What aggregation found and wrote: the tables and facts the charts, stories and report show."""
+
+    out: Path
+    runs: Runs
+    summary: pd.DataFrame
+    costs_summary: pd.DataFrame
+    times_summary: pd.DataFrame
+    scenarios: list[str]
+    baseline: str
+    position: str | None
+    language: str
+    n_reps: int
+    population_size: int
+    permit_year: int
+    source: str
+    seeds: str
+    evidence: pd.DataFrame | None
+    evidence_note: dict
+    demands: dict
+    singles: list[str]
+    full_vs_sum: pd.DataFrame | None
+    uncertainty: str
+    configs: dict
+    meta: dict
+    warnings: list[dict]
+    followed: list | None  #: persons followed (None: no stories asked for, or no baseline config)
+    story_seed: int | None
+    reproduced: bool
+
+
 def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "baseline",
               position: str | None = "vwn_position", language: str = "en",
               order: Sequence[str] | None = None, settings: dict | None = None,
-              stories: bool = True, n_jobs: int = 1, extra_meta: dict | None = None) -> dict:
-    """Read the run folders and write every output of a comparison into ``out``.
+              stories: bool = True, n_jobs: int = 1, extra_meta: dict | None = None) -> Aggregate:
+    """Read the run folders and write the comparison's tables and ``comparison.json`` into ``out``.
 
     Args:
         out: the comparison folder.
@@ -348,9 +353,8 @@ def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "bas
         stories: False skips the persons' stories.
 
     Returns:
-        A dict of what was written and found (paths, failures, warnings).
+        What was found and written (:class:`Aggregate`); failures are ``runs.failures``.
     """
-    from experiments.presentation import charts as C
     from experiments.runs.folders import provenance
 
     started = time.perf_counter()
@@ -385,11 +389,11 @@ def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "bas
         tidy_all = tidy_all.assign(parameter_set=tidy_all["seed"].map(sets).astype("Int64"))
     if levers is not None:
         tidy_all = tidy_all.assign(lever_draw=tidy_all["seed"].map(levers).astype("Int64"))
-    _csv(tidy_all, out / "outcomes_all.csv.gz", gz=True)
-    _csv(runs.times, out / "times_all.csv.gz", gz=True)
-    _csv(runs.costs, out / "costs_all.csv")
+    write_csv(tidy_all, out / "outcomes_all.csv.gz", gz=True)
+    write_csv(runs.times, out / "times_all.csv.gz", gz=True)
+    write_csv(runs.costs, out / "costs_all.csv")
     if runs.stages is not None:
-        _csv(runs.stages, out / "stages_all.csv.gz", gz=True)
+        write_csv(runs.stages, out / "stages_all.csv.gz", gz=True)
     summary = S.summarise_outcomes(runs.outcomes, base, scen, sets=sets, levers=levers)
     broken = S.parts_check(runs.outcomes[runs.outcomes["group"] == "all"])
     if broken:
@@ -401,9 +405,9 @@ def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "bas
                                "(onderwijs zonder werk klopt dan niet)"})
     costs_summary = S.summarise_costs(runs.costs, base, scen, sets=sets, levers=levers)
     times_summary = S.summarise_times(runs.times, base, scen, sets=sets, levers=levers)
-    _csv(summary, out / "summary.csv")
-    _csv(costs_summary, out / "costs_summary.csv")
-    _csv(times_summary, out / "times_summary.csv")
+    write_csv(summary, out / "summary.csv")
+    write_csv(costs_summary, out / "costs_summary.csv")
+    write_csv(times_summary, out / "times_summary.csv")
 
     ok = runs.ok
     prov = provenance()
@@ -429,27 +433,19 @@ def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "bas
     checked = None
     if evidence is not None:
         checked = S.evidence_check(summary, evidence, demands)
-        _csv(checked.drop(columns=["basis"]), out / "model_and_evidence.csv")
+        write_csv(checked.drop(columns=["basis"]), out / "model_and_evidence.csv")
     whole = S.sum_of_singles(runs.outcomes, base, pos, singles) if pos and singles else None
     if whole is not None and len(whole):
-        _csv(whole, out / "full_vs_sum.csv")
+        write_csv(whole, out / "full_vs_sum.csv")
     src = f"integration-sim {sha_txt}, {time.strftime('%Y-%m-%d')}"
-    data = C.ChartData(tidy=runs.outcomes, summary=summary, costs_summary=costs_summary,
-                       times=runs.times, stages=runs.stages, scenarios=scen, baseline=base,
-                       position=pos, lang=language, n_runs=n_reps, population_size=size,
-                       permit_year=year, source=src, seeds=seeds_text(seeds),
-                       cbs_points=cbs_points(year), evidence=checked, evidence_note=evidence_note,
-                       demands=demands, singles=singles, full_vs_sum=whole,
-                       uncertainty=_uncertainty(sets, levers))
-    charts = C.all_charts(data, out / "charts")
     if runs.stages is None:
         warnings.append({"en": "the runs have no stages.csv (made by an older experiments.run): chart (c) is left out",
                          "nl": "de runs hebben geen stages.csv (gemaakt door een oudere experiments.run): "
                                "grafiek (c) ontbreekt"})
 
-    story_list: list[dict] = []
+    followed, story_seed, reproduced = None, None, True
     if stories and base in configs:
-        story_list = _stories(runs, configs, base, pos, out / "stories", language, data, warnings)
+        followed, story_seed, reproduced = _follow(runs, configs, base, pos, warnings)
 
     failures = runs.failures
     meta = {
@@ -482,16 +478,15 @@ def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "bas
                           "note": "" if levers else "the runs record no lever-strength draws: every "
                                                     "lever strength is at its declared value"}
     meta["aggregation_seconds"] = round(time.perf_counter() - started, 2)
-    _atomic_write(out / "comparison.json", lambda p: p.write_text(json.dumps(meta, indent=2, default=str)))
+    atomic_write(out / "comparison.json", lambda p: p.write_text(json.dumps(meta, indent=2, default=str)))
 
-    from experiments.presentation import report as R
-
-    report_path = R.write_report(out / "report.html", R.ReportInput(
-        lang=language, summary=summary, costs_summary=costs_summary, times_summary=times_summary,
-        charts=charts, stories=story_list, scenarios=scen, baseline=base, position=pos,
-        configs=configs, meta=meta, chart_data=data, folder=out, warnings=warnings))
-    return {"out": out, "report": report_path, "charts": charts, "failures": failures,
-            "warnings": warnings, "summary": summary, "stories": story_list}
+    return Aggregate(out=out, runs=runs, summary=summary, costs_summary=costs_summary,
+                     times_summary=times_summary, scenarios=scen, baseline=base, position=pos,
+                     language=language, n_reps=n_reps, population_size=size, permit_year=year,
+                     source=src, seeds=seeds_text(seeds), evidence=checked, evidence_note=evidence_note,
+                     demands=demands, singles=singles, full_vs_sum=whole,
+                     uncertainty=_uncertainty(sets, levers), configs=configs, meta=meta,
+                     warnings=warnings, followed=followed, story_seed=story_seed, reproduced=reproduced)
 
 
 def _uncertainty(sets, levers) -> str:
@@ -499,9 +494,9 @@ def _uncertainty(sets, levers) -> str:
     return "+".join(["chance"] + (["parameters"] if sets else []) + (["levers"] if levers else []))
 
 
-def _stories(runs: Runs, configs: dict, base: str, pos: str | None, out: Path, lang: str, data,
-             warnings: list[dict]) -> list[dict]:
-    from experiments.presentation.stories import make_stories
+def _follow(runs: Runs, configs: dict, base: str, pos: str | None, warnings: list[dict]):
+    """Follow the stories' persons (runs the model again on the first seed, with a trace)."""
+    from experiments.runs.persons import follow
     from model.config import build
 
     seed = int(runs.ok["seed"].min())
@@ -519,14 +514,14 @@ def _stories(runs: Runs, configs: dict, base: str, pos: str | None, out: Path, l
             mismatched.append(scenario)
         return same
 
-    stories = make_stories(base_cfg, alt_cfg, out, lang, data.source, check=check)
+    followed, reproduced = follow(base_cfg, alt_cfg, check=check)
     if mismatched:
         warnings.append({"en": "the stories' runs, made again with the current model code, do not reproduce the "
                                f"stored runs of {', '.join(mismatched)} seed {seed} (the model changed since)",
                          "nl": "de runs van de verhalen, opnieuw gemaakt met de huidige modelcode, komen niet "
                                f"overeen met de opgeslagen runs van {', '.join(mismatched)} seed {seed} (het "
                                "model is sindsdien veranderd)"})
-    return stories
+    return followed, seed, reproduced
 
 
 def sweep_order(folders: Sequence[Path]) -> list[str]:
@@ -549,7 +544,7 @@ def sweep_order(folders: Sequence[Path]) -> list[str]:
 
 def aggregate_dir(folder: Path, out: Path | None = None, language: str = "en",
                   baseline: str = "baseline", position: str = "vwn_position",
-                  stories: bool = True) -> dict:
+                  stories: bool = True) -> Aggregate:
     """Aggregate every run folder under ``folder`` (a sweep directory) into ``out`` (default:
     ``folder`` itself)."""
     folder = Path(folder)

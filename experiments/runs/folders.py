@@ -174,3 +174,25 @@ def write_run(result, target: Path, wall_seconds: float, draw=None) -> Path:
         if draw is not None:
             draw(result, tmp / "outcomes.png")
     return Path(target)
+
+
+#: gzip settings for tables: reproducible bytes (no time stamp in the header)
+GZ = {"method": "gzip", "mtime": 0, "compresslevel": 3}
+
+
+def atomic_write(path: Path, write) -> Path:
+    """``write(tmp)`` a temporary file beside ``path``, then move it into place (no half-written file)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def write_csv(df: pd.DataFrame, path: Path, gz: bool = False) -> Path:
+    """A table as CSV (gzipped with reproducible bytes if ``gz``), written atomically."""
+    return atomic_write(path, lambda p: df.to_csv(p, index=False, compression=GZ if gz else None))

@@ -24,7 +24,7 @@ class Missing(Exception):
 
 
 def _csv(df: pd.DataFrame, path: Path, gz: bool = False) -> Path:
-    from experiments.runs.aggregate import _csv as write
+    from experiments.runs.folders import write_csv as write
 
     return write(df, path, gz)
 
@@ -68,8 +68,9 @@ def load_points(tasks: list[dict], stage: str) -> list[dict]:
     return out
 
 
-def execute(plan: Plan, command: str) -> dict:
-    """Run what is missing and, unless the work is split into parts, analyse it."""
+def execute(plan: Plan, command: str, present=None) -> dict:
+    """Run what is missing and, unless the work is split into parts, analyse it; ``present`` (from
+    :mod:`experiments.presentation.sensitivity`) draws the charts and ``sensitivity.html``."""
     from experiments.evidence.sensitivity import analysis as A
 
     s = plan.settings
@@ -150,17 +151,15 @@ def execute(plan: Plan, command: str) -> dict:
         _csv(prim["trajectories"], out / "prim_trajectories.csv")
     timing["analysis_seconds"] = round(time.perf_counter() - t1, 1)
     t2 = time.perf_counter()
-    from experiments.evidence.sensitivity import charts
-    from experiments.evidence.sensitivity import section
 
-    data = charts.ChartData(plan=plan, morris=morris, screen=screen, sobol=sobol[sobol["n_sobol"] == N],
-                            chance=chance, names=names, kept=s_names, X=s_X, Y=Ys, prim=prim,
-                            year=min(charts.YEAR, plan.horizon_years))
-    drawn = charts.draw_all(data, out / "charts", s["language"])
+    drawn, write_section = present(plan, out, s["language"], morris=morris, screen=screen,
+                                   sobol=sobol[sobol["n_sobol"] == N], chance=chance, names=names,
+                                   kept=s_names, X=s_X, Y=Ys, prim=prim) if present else ({}, None)
     timing["charts_seconds"] = round(time.perf_counter() - t2, 1)
     result.update(charts=drawn, stability=stab, prim=prim)
     meta = write_meta(plan, command, result, t0)
-    section.write(out / "sensitivity.html", data, drawn, stab, meta, s["language"])
+    if write_section is not None:
+        write_section(meta, stab)
     return result
 
 
@@ -182,7 +181,7 @@ def points_table(param_names: list[str], X: np.ndarray, names: list[tuple], Y: n
 
 def write_meta(plan: Plan, command: str, result: dict, t0: float) -> dict:
     """``sensitivity.json``: settings, seeds, parameters, kept, counts, timing, versions."""
-    from experiments.runs.aggregate import _atomic_write
+    from experiments.runs.folders import atomic_write
     from experiments.runs.folders import provenance
 
     meta = {"settings": {k: v for k, v in plan.settings.items()}, "scenarios": plan.scenarios,
@@ -190,6 +189,6 @@ def write_meta(plan: Plan, command: str, result: dict, t0: float) -> dict:
             "parameters": [k for k, _ in plan.params], "kept": result.get("kept"),
             "timing": result.get("timing"), "total_seconds": round(time.perf_counter() - t0, 1),
             "command": command, "notes": plan.notes, "provenance": provenance()}
-    _atomic_write(plan.out / "sensitivity.json",
+    atomic_write(plan.out / "sensitivity.json",
                   lambda p: p.write_text(json.dumps(meta, indent=2, default=str)))
     return meta

@@ -127,7 +127,7 @@ def _screen(key, v):
 
 
 def _out(key, v):
-    from experiments.compare import check_writable
+    from experiments.runs.overrides import check_writable
 
     check_writable(key, v)
 
@@ -281,7 +281,7 @@ def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
     Raises:
         ConfigError: for the first bad setting.
     """
-    from experiments.compare import model_overrides
+    from experiments.runs.comparison import model_overrides
     from experiments.runs.compose import load
 
     c = OmegaConf.to_container(cfg, resolve=True)
