@@ -912,11 +912,7 @@ def all_outcomes(d: ChartData, out: Path, years: Sequence[int] = (5, 10)) -> lis
 
 
 # ---- (g) the model against the evidence -------------------------------------------------------------
-VERDICT = {"within": {"en": "within the range", "nl": "binnen de bandbreedte"},
-           "above": {"en": "above the range", "nl": "boven de bandbreedte"},
-           "below": {"en": "below the range", "nl": "onder de bandbreedte"},
-           "overlaps": {"en": "partly overlapping", "nl": "deels overlappend"},
-           "not run": {"en": "not in this comparison", "nl": "niet in deze vergelijking"}}
+VERDICT = i18n.VERDICT
 
 
 def evidence_chart(d: ChartData, out: Path) -> list[Path] | None:

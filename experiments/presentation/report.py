@@ -872,7 +872,7 @@ def evidence_html(inp: ReportInput) -> str:
         note = (getattr(d, "evidence_note", None) or {}).get(L) or (
             "er is geen bestand met bewijs" if nl else "there is no evidence file")
         return f"<p class='warn'>{E(note[0].upper() + note[1:])}.</p>"
-    from experiments.presentation.charts import VERDICT
+    VERDICT = i18n.VERDICT
 
     counts = ev[ev["verdict"] != "not run"]["verdict"].value_counts()
     n = int(counts.sum())
@@ -1112,32 +1112,7 @@ def scenarios_table(inp: ReportInput) -> str:
 
 
 # ---- charts, stories, provenance ---------------------------------------------------------------
-CAPTIONS = {
-    "a1_participation": {"en": "(a1) Participation over ten years per scenario: paid work, education without work and other participation, stacked, against the baseline.",
-                         "nl": "(a1) Participatie over tien jaar per scenario: betaald werk, onderwijs zonder werk en andere participatie, gestapeld, tegenover de basis."},
-    "a2_employment": {"en": "(a2) Employment, the best-measured part, over time per scenario, with the baseline as a thin line and CBS's published points for reference.",
-                      "nl": "(a2) Werk, het best gemeten deel, in de tijd per scenario, met de basis als dunne lijn en gepubliceerde CBS-cijfers ter vergelijking."},
-    "b_effects": {"en": "(b) Each scenario's effect after 3 and 5 years against the baseline (paired by seed).",
-                  "nl": "(b) Effect van elk scenario na 3 en 5 jaar ten opzichte van de basis (gepaard per seed)."},
-    "b2_effects_by_year": {"en": "(b2) Each scenario's effect on participation and employment in every year 1-10.",
-                           "nl": "(b2) Effect van elk scenario op participatie en werk in elk jaar 1-10."},
-    "b3_all_outcomes": {"en": "(b3) Each scenario's effect on every outcome after 5 and 10 years.",
-                        "nl": "(b3) Effect van elk scenario op elke uitkomst na 5 en 10 jaar."},
-    "g_evidence": {"en": "(g) The model's effect of each demand on employment beside the range the evidence supports.",
-                   "nl": "(g) Het effect van elke eis op werk in het model, naast de bandbreedte die het bewijs ondersteunt."},
-    "h_full_vs_sum": {"en": "(h) All demands together against the sum of the single demands' effects, year by year.",
-                      "nl": "(h) Alle eisen samen tegenover de som van de effecten van de losse eisen, jaar voor jaar."},
-    "c_stages": {"en": "(c) How the working-age cohort is spread over the stages, baseline and full position.",
-                 "nl": "(c) Hoe het cohort (18-64 jaar) over de fasen is verdeeld, basis en volledig standpunt."},
-    "d_groups": {"en": "(d) Effects by sex, origin, age and education for the full position: nobody's loss hides in an average.",
-                 "nl": "(d) Effecten naar geslacht, herkomst, leeftijd en opleiding voor het volledige standpunt: niemands verlies verdwijnt in een gemiddelde."},
-    "d_groups_all": {"en": "(d) Every scenario by every group: employment after 5 years, difference from the baseline.",
-                     "nl": "(d) Elk scenario per groep: werk na 5 jaar, verschil met de basis."},
-    "e_costs": {"en": "(e) Public costs by item against the cohort's earnings, per person over ten years.",
-                "nl": "(e) Publieke kosten per post tegenover het inkomen uit werk, per persoon over tien jaar."},
-    "f_first_job": {"en": "(f) Time to the first job, as survival curves.",
-                    "nl": "(f) Tijd tot de eerste baan, als overlevingscurven."},
-}
+CAPTIONS = i18n.CAPTIONS
 
 
 def _img(path: Path, alt: str) -> str:

@@ -23,10 +23,7 @@ from experiments.runs.persons import Followed  # noqa: E402
 from model.people import Exam, Hours, Permit, Residence, Route, Sex, Study  # noqa: E402
 
 
-ROUTES = {Route.SELF_ARRANGED: {"en": "a self-arranged course (DUO loan)", "nl": "een zelf geregelde cursus (DUO-lening)"},
-          Route.B1: {"en": "the B1 route", "nl": "de B1-route"},
-          Route.EDUCATION: {"en": "the education route", "nl": "de onderwijsroute"},
-          Route.Z: {"en": "the Z route (self-reliance)", "nl": "de Z-route (zelfredzaamheid)"}}
+ROUTES = {r: i18n.ROUTE_NAMES[r.name] for r in Route if r.name in i18n.ROUTE_NAMES}
 LEVELS = ["-", "A1", "A2", "B1", "B2"]
 
 
@@ -160,12 +157,7 @@ def contrast(name: str, base: dict, alt: dict, alt_name: str, lang: str, female:
 
 # ---- chart -------------------------------------------------------------------------------------
 LANES = ("housing", "course", "integration", "education", "work", "benefit", "permit")
-LANE_NAMES = {
-    "housing": {"en": "Housing", "nl": "Wonen"}, "course": {"en": "Course", "nl": "Cursus"},
-    "integration": {"en": "Civic integration", "nl": "Inburgering"},
-    "education": {"en": "Education", "nl": "Onderwijs"}, "work": {"en": "Work", "nl": "Werk"},
-    "benefit": {"en": "Bijstand", "nl": "Bijstand"}, "permit": {"en": "Permit", "nl": "Vergunning"},
-}
+LANE_NAMES = i18n.LANE_NAMES
 SEGMENTS = {  # lane -> list of (label key, colour, hatch, predicate on the frame)
     "housing": [("reception", "#bdbdbd", "xx", lambda f: f["residence"] == Residence.RECEPTION),
                 ("housed", "#74c476", "", lambda f: f["residence"] == Residence.HOUSED),
@@ -182,16 +174,7 @@ SEGMENTS = {  # lane -> list of (label key, colour, hatch, predicate on the fram
                ("permanent", "#fd8d3c", "..", lambda f: f["permit"] == Permit.PERMANENT),
                ("citizen", "#a63603", "", lambda f: f["permit"] == Permit.CITIZEN)],
 }
-SEGMENT_NAMES = {
-    "reception": {"en": "in reception", "nl": "in de opvang"}, "housed": {"en": "housed", "nl": "eigen woning"},
-    "left": {"en": "left NL", "nl": "vertrokken"}, "course": {"en": "in a course", "nl": "volgt cursus"},
-    "met": {"en": "met", "nl": "behaald"}, "exempted": {"en": "exempted", "nl": "vrijgesteld"},
-    "enrolled": {"en": "enrolled", "nl": "ingeschreven"}, "diploma": {"en": "Dutch diploma", "nl": "NL diploma"},
-    "part_time": {"en": "part-time", "nl": "deeltijd"}, "full_time": {"en": "full-time", "nl": "voltijd"},
-    "on_benefit": {"en": "household on bijstand", "nl": "huishouden in bijstand"},
-    "temporary": {"en": "temporary", "nl": "tijdelijk"}, "permanent": {"en": "permanent", "nl": "vast"},
-    "citizen": {"en": "Dutch citizen", "nl": "Nederlander"},
-}
+SEGMENT_NAMES = i18n.SEGMENT_NAMES
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
