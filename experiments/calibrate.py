@@ -196,6 +196,20 @@ def sample_ensemble(objective: Objective, best: dict[str, float], n_accept: int,
     return accepted, f_best, threshold
 
 
+def fit_runs(objective: Objective, best: dict, ensemble: list[dict], cohort: int) -> list:
+    """Runs of ``cohort`` for the fit charts: the best fit on each seed, and one run of every other
+    accepted parameter set (their spread is parameter uncertainty and chance together)."""
+    from dataclasses import replace
+
+    from experiments.evidence.targets import run_cohort
+
+    base = objective.configs[cohort]
+    runs = [run_cohort(replace(base.with_values(best), seed=s)) for s in objective.seeds]
+    runs += [run_cohort(replace(base.with_values(p), seed=100 + i))
+             for i, p in enumerate(ensemble[1:])]
+    return runs
+
+
 def rmse_by_outcome(table: pd.DataFrame) -> dict:
     out = {}
     for q, g in table.groupby("quantity"):
@@ -308,7 +322,8 @@ def main(argv: list[str] | None = None) -> None:
                                                           "provenance": provenance()}, indent=2))
         from experiments.presentation.calibration_charts import fit_charts
 
-        fit_charts(objective, best, ensemble, tmp)
+        fit_charts(objective.targets, {c: fit_runs(objective, best, ensemble, c)
+                                       for c in sorted({t.cohort for t in objective.targets})}, tmp)
     print(f"wrote {settings['out']}, {ens_path} and {report} ({time.time() - t0:.0f} s)")
     print("RMSE (pp) by outcome: " + ", ".join(f"{k} {v}" for k, v in info["rmse_pp"].items()))
 
