@@ -31,8 +31,8 @@ import statistics  # noqa: E402
 import time  # noqa: E402
 import tracemalloc  # noqa: E402
 
-from experiments.cli import fail  # noqa: E402
-from experiments.compose import load  # noqa: E402
+from experiments.runs.overrides import fail  # noqa: E402
+from experiments.runs.compose import load  # noqa: E402
 from model.errors import ConfigError  # noqa: E402
 from model.model import IntegrationModel  # noqa: E402
 

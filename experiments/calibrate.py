@@ -46,9 +46,9 @@ import yaml
 from scipy.optimize import minimize
 from scipy.stats import chi2
 
-from experiments.cli import check_overrides, fail
-from experiments.output import provenance, staged_folder
-from experiments.targets import shipped_targets
+from experiments.runs.overrides import check_overrides, fail
+from experiments.runs.folders import provenance, staged_folder
+from experiments.evidence.targets import shipped_targets
 from model.config import ROOT, all_params
 from model.errors import ConfigError
 
@@ -94,7 +94,7 @@ class Objective:
     """The calibration objective on a fixed set of seeds and targets.
 
     Args:
-        targets: parsed targets (:func:`experiments.targets.read_targets`).
+        targets: parsed targets (:func:`experiments.evidence.targets.read_targets`).
         configs: cohort -> validated base config (population size, scenario, overrides).
         seeds: run seeds, the same for every evaluation.
     """
@@ -108,13 +108,13 @@ class Objective:
 
     def values(self, params: dict[str, float]) -> pd.DataFrame:
         """Per target and seed: the model's value under ``params``."""
-        from experiments.targets import evaluate
+        from experiments.evidence.targets import evaluate
 
         configs = {c: cfg.with_values(params) for c, cfg in self.configs.items()}
         return evaluate(self.targets, seeds=self.seeds, configs=configs)
 
     def table(self, params: dict[str, float]) -> pd.DataFrame:
-        from experiments.targets import summarise
+        from experiments.evidence.targets import summarise
 
         return summarise(self.targets, self.values(params))
 
@@ -196,6 +196,20 @@ def sample_ensemble(objective: Objective, best: dict[str, float], n_accept: int,
     return accepted, f_best, threshold
 
 
+def fit_runs(objective: Objective, best: dict, ensemble: list[dict], cohort: int) -> list:
+    """Runs of ``cohort`` for the fit charts: the best fit on each seed, and one run of every other
+    accepted parameter set (their spread is parameter uncertainty and chance together)."""
+    from dataclasses import replace
+
+    from experiments.evidence.targets import run_cohort
+
+    base = objective.configs[cohort]
+    runs = [run_cohort(replace(base.with_values(best), seed=s)) for s in objective.seeds]
+    runs += [run_cohort(replace(base.with_values(p), seed=100 + i))
+             for i, p in enumerate(ensemble[1:])]
+    return runs
+
+
 def rmse_by_outcome(table: pd.DataFrame) -> dict:
     out = {}
     for q, g in table.groupby("quantity"):
@@ -254,7 +268,7 @@ def write_fitted(path: Path, params: dict, info: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from experiments.targets import prepare, read_targets
+    from experiments.evidence.targets import prepare, read_targets
 
     argv = sys.argv[1:] if argv is None else argv
     try:
@@ -306,9 +320,10 @@ def main(argv: list[str] | None = None) -> None:
             tmp / "history.csv", index=False)
         (tmp / "calibration.json").write_text(json.dumps({**info, "fitted": best,
                                                           "provenance": provenance()}, indent=2))
-        from experiments.calibration_charts import fit_charts
+        from experiments.presentation.calibration_charts import fit_charts
 
-        fit_charts(objective, best, ensemble, tmp)
+        fit_charts(objective.targets, {c: fit_runs(objective, best, ensemble, c)
+                                       for c in sorted({t.cohort for t in objective.targets})}, tmp)
     print(f"wrote {settings['out']}, {ens_path} and {report} ({time.time() - t0:.0f} s)")
     print("RMSE (pp) by outcome: " + ", ".join(f"{k} {v}" for k, v in info["rmse_pp"].items()))
 

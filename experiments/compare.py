@@ -52,23 +52,18 @@ folder, an unknown key) stops with one line before any run starts, and leaves no
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import re
-import shutil
 import sys
-import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import hydra
 from omegaconf import DictConfig, OmegaConf
 
-from experiments.cli import check_overrides, fail
-from experiments.jobs import config_hash, is_complete, run_task
-from model.config import all_params, register, scenario_names
+from experiments.presentation.publish import publish
+from experiments.runs.comparison import aggregate_plan, make_plan, run_missing
+from experiments.runs.overrides import check_overrides, check_writable, fail
+from model.config import register, scenario_names
 from model.errors import ConfigError
 
 register()
@@ -134,31 +129,6 @@ def _check_ensemble_file(key: str, v) -> None:
                                   "or null for conf/ensemble.yaml")
 
 
-def check_writable(key: str, v) -> None:
-    """Raise ConfigError unless ``v`` is (or can become) a folder this process can write in.
-
-    Nothing is left behind: the probe is a temporary folder in the nearest existing ancestor.
-    """
-    if v is None:
-        return
-    if not isinstance(v, str) or not v.strip():
-        raise ConfigError(key, v, "a folder path, or null for results/compare/<name>")
-    p = Path(v).expanduser().absolute()
-    if p.exists() and not p.is_dir():
-        raise ConfigError(key, v, "a folder (this path is a file)")
-    anc = p
-    while not anc.exists():
-        anc = anc.parent
-    if not anc.is_dir():
-        raise ConfigError(key, v, f"a folder that can be created ({anc} is a file)")
-    try:
-        probe = tempfile.mkdtemp(prefix=".write-test-", dir=anc)
-        os.rmdir(probe)
-    except OSError as e:
-        raise ConfigError(key, v, f"a folder this user can write in ({anc} does not accept a new folder: "
-                                  f"{e.strerror})") from None
-
-
 CHECKS = {
     "scenarios": _check_scenarios, "baseline": _check_scenario, "position": _check_scenario,
     "replications": _check_count(1, "a whole number >= 1 (runs per scenario)"),
@@ -171,37 +141,29 @@ CHECKS = {
 }
 
 
-# ---- the ensemble of parameter sets ----------------------------------------------------------
-def _flatten(d: dict, prefix: str = "") -> dict:
-    out = {}
-    for k, v in d.items():
-        if isinstance(v, dict):
-            out.update(_flatten(v, f"{prefix}{k}."))
-        else:
-            out[f"{prefix}{k}"] = v
-    return out
-
-
-def read_ensemble(path: Path) -> dict:
-    """The ensemble file: ``{"file", "date", "sets": [flat dotted dict, ...], "info"}``.
+def check_settings(c: dict) -> None:
+    """Check the composed comparison settings (``c``: the resolved config as a dict).
 
     Raises:
-        ConfigError: if the file cannot be read or holds no sets.
+        ConfigError: for the first bad setting.
     """
-    import yaml
-
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        sets = data.get("sets") if isinstance(data, dict) else None
-        if not isinstance(sets, list) or not sets or not all(isinstance(x, dict) for x in sets):
-            raise ValueError("no list of parameter sets under 'sets:'")
-    except (OSError, ValueError, yaml.YAMLError) as e:
-        first = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise ConfigError("ensemble_file", str(path), f"a readable ensemble file with sets ({first})") from None
-    info = data.get("calibration_info") or {}
-    return {"file": str(path), "date": str(info.get("date", "")), "n_sets": len(sets),
-            "sets": [_flatten(x) for x in sets], "info": info}
-
+    _check_scenarios("scenarios", c.get("scenarios"))
+    for key in ("baseline", "position"):
+        if c.get(key) is not None:
+            CHECKS[key](key, c[key])
+    CHECKS["replications"]("replications", c.get("replications"))
+    CHECKS["seed_start"]("seed_start", c.get("seed_start"))
+    _check_n_jobs("n_jobs", c.get("n_jobs"))
+    rep = c.get("report") or {}
+    _check_language("report.language", rep.get("language"))
+    _check_bool("report.stories", rep.get("stories", True))
+    _check_bool("progress", c.get("progress", True))
+    check_writable("output_dir", c.get("output_dir"))
+    _check_ensemble("ensemble", c.get("ensemble"))
+    CHECKS["seeds_per_set"]("seeds_per_set", c.get("seeds_per_set", 2))
+    _check_ensemble_file("ensemble_file", c.get("ensemble_file"))
+    _check_bool("levers", c.get("levers", True))
+    CHECKS["sets_per_draw"]("sets_per_draw", c.get("sets_per_draw", 2))
 
 
 def check_arguments(args: list[str]) -> None:
@@ -230,391 +192,6 @@ def check_arguments(args: list[str]) -> None:
     check_overrides(args, extra=CHECKS)
 
 
-def model_overrides(task_overrides: list[str]) -> list[str]:
-    """The command line's model overrides (``population.size=30000``, ``calibration=none``, ...),
-    to apply to every scenario; compare keys and Hydra's own settings are left out."""
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
-    index = {f"{g}.{p.name}" for g, p in all_params()} | {"calibration"}
-    parser = OverridesParser.create()
-    out = []
-    for text in task_overrides:
-        (o,) = parser.parse_overrides([text])
-        if o.key_or_group in index:
-            out.append(text)
-    return out
-
-
-# ---- the plan ----------------------------------------------------------------------------------
-@dataclass
-class Plan:
-    scenarios: list[str]
-    baseline: str
-    position: str | None
-    seeds: list[int]
-    overrides: list[str]
-    out: Path
-    n_jobs: int
-    language: str
-    stories: bool
-    progress: bool
-    configs: dict = field(default_factory=dict)  #: scenario -> resolved config dict (seed unset)
-    notes: list[str] = field(default_factory=list)
-    ensemble: dict | None = None  #: read_ensemble(...) when the ensemble is used
-    seeds_per_set: int = 2
-    ensemble_note: str = ""  #: why the ensemble is not used (when it is not)
-    set_configs: dict = field(default_factory=dict)  #: (scenario, set, draw) -> config dict
-    levers: bool = True  #: draw lever strengths per replication (model/strengths.py)
-    sets_per_draw: int = 2
-
-    def parameter_set(self, seed: int) -> int | None:
-        """The ensemble set of the replication on ``seed`` (None without an ensemble)."""
-        if not self.ensemble:
-            return None
-        k = seed - self.seeds[0]
-        return (k // self.seeds_per_set) % self.ensemble["n_sets"]
-
-    def lever_draw(self, seed: int) -> int | None:
-        """The lever-strength draw of the replication on ``seed`` (None when strengths are fixed).
-
-        Nested design: ``seeds_per_set`` seeds per parameter set, ``sets_per_draw`` parameter sets
-        per draw, so the variance of an effect splits into chance, calibrated parameters and
-        lever strength (experiments/summary.py)."""
-        if not self.levers:
-            return None
-        return (seed - self.seeds[0]) // (self.seeds_per_set * self.sets_per_draw)
-
-    def config(self, scenario: str, seed: int) -> dict:
-        """The resolved config dict of one run (the scenario's, with its set's and draw's values
-        and its seed)."""
-        i, j = self.parameter_set(seed), self.lever_draw(seed)
-        base = self.configs[scenario] if i is None and j is None else self.set_configs[scenario, i, j]
-        return dict(base, seed=seed)
-
-    def levers_meta(self) -> dict:
-        """What the lever-strength draws were (for comparison.json and the report)."""
-        from model.strengths import LEVER_SEED, strength_params
-
-        if not self.levers:
-            return {"used": False, "note": "levers=false: every lever strength at its declared value"}
-        draws = sorted({self.lever_draw(k) for k in self.seeds})
-        return {"used": True, "draws": len(draws), "sets_per_draw": self.sets_per_draw,
-                "seeds_per_set": self.seeds_per_set, "root_seed": LEVER_SEED,
-                "strengths": [k for k, _ in strength_params()],
-                "fixed_on_command_line": sorted(self._given_strengths()),
-                "note": "" if len(draws) > 1 else "one lever-strength draw: share_lever is NaN"}
-
-    def _given_strengths(self) -> set[str]:
-        from model.strengths import strength_params
-
-        given = {o.split("=", 1)[0].lstrip("+~") for o in self.overrides}
-        return {k for k, _ in strength_params()} & given
-
-    def ensemble_meta(self) -> dict:
-        if not self.ensemble:
-            return {"used": False, "note": self.ensemble_note}
-        used = sorted({self.parameter_set(k) for k in self.seeds})
-        return {"used": True, "file": self.ensemble["file"], "date": self.ensemble["date"],
-                "n_sets": self.ensemble["n_sets"], "sets_used": used,
-                "seeds_per_set": self.seeds_per_set,
-                "objective": self.ensemble["info"].get("objective"),
-                "note": "" if self.seeds_per_set > 1 and len(used) > 1 else
-                "the split of each interval into parameter uncertainty and chance needs at least two "
-                "parameter sets with at least two seeds each (seeds_per_set >= 2): share_parameter is NaN"}
-
-    def run_dir(self, scenario: str, seed: int) -> Path:
-        return self.out / "runs" / scenario / f"seed{seed}"
-
-    def settings(self) -> dict:
-        return {"scenarios": self.scenarios, "baseline": self.baseline, "position": self.position,
-                "replications": len(self.seeds), "seed_start": self.seeds[0],
-                "model_overrides": self.overrides, "output_dir": str(self.out),
-                "n_jobs": self.n_jobs, "language": self.language,
-                "ensemble": bool(self.ensemble), "seeds_per_set": self.seeds_per_set,
-                "ensemble_file": self.ensemble["file"] if self.ensemble else None,
-                "levers": self.levers, "sets_per_draw": self.sets_per_draw}
-
-
-def default_scenarios() -> list[str]:
-    from model.config import ROOT
-
-    return list(OmegaConf.load(ROOT / "conf" / "compare.yaml").scenarios)
-
-
-def folder_name(scenarios: list[str], seed_start: int, overrides: list[str],
-                extra: list[str] | None = None) -> str:
-    """The output folder's name: ``default``, or the settings that change what is run."""
-    parts = list(overrides) + list(extra or [])
-    if scenarios != default_scenarios():
-        parts.insert(0, "scenarios=" + ",".join(scenarios))
-    if seed_start:
-        parts.append(f"seed_start={seed_start}")
-    if not parts:
-        return "default"
-    name = re.sub(r"[^A-Za-z0-9._=,+-]+", "_", "_".join(parts))
-    if len(name) > 80:
-        name = name[:60] + "-" + hashlib.sha256(name.encode()).hexdigest()[:8]
-    return name
-
-
-def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
-    """Check the composed config and compose every scenario's run config (no runs, no folders).
-
-    Raises:
-        ConfigError: for the first bad setting.
-    """
-    from experiments.compose import load
-
-    c = OmegaConf.to_container(cfg, resolve=True)
-    scen = c.get("scenarios")
-    _check_scenarios("scenarios", scen)
-    for key in ("baseline", "position"):
-        if c.get(key) is not None:
-            CHECKS[key](key, c[key])
-    CHECKS["replications"]("replications", c.get("replications"))
-    CHECKS["seed_start"]("seed_start", c.get("seed_start"))
-    _check_n_jobs("n_jobs", c.get("n_jobs"))
-    rep = c.get("report") or {}
-    _check_language("report.language", rep.get("language"))
-    _check_bool("report.stories", rep.get("stories", True))
-    _check_bool("progress", c.get("progress", True))
-    check_writable("output_dir", c.get("output_dir"))
-    _check_ensemble("ensemble", c.get("ensemble"))
-    CHECKS["seeds_per_set"]("seeds_per_set", c.get("seeds_per_set", 2))
-    _check_ensemble_file("ensemble_file", c.get("ensemble_file"))
-    _check_bool("levers", c.get("levers", True))
-    CHECKS["sets_per_draw"]("sets_per_draw", c.get("sets_per_draw", 2))
-
-    scenarios = list(dict.fromkeys(scen))
-    baseline = c["baseline"]
-    notes = []
-    if baseline not in scenarios:
-        scenarios.insert(0, baseline)
-        notes.append(f"added the baseline '{baseline}' as the reference")
-    position = c.get("position")
-    if position and position not in scenarios and len(scenarios) > 1:
-        other = next(x for x in scenarios if x != baseline)
-        notes.append(f"the full position '{position}' is not in the list: chart (c) and the stories "
-                     f"compare the baseline with '{other}'")
-    overrides = model_overrides(task_overrides)
-    seeds = list(range(c["seed_start"], c["seed_start"] + c["replications"]))
-    from model.config import ROOT
-
-    want, spp = c.get("ensemble"), c.get("seeds_per_set", 2)
-    file = Path(c["ensemble_file"]).expanduser().absolute() if c.get("ensemble_file") else \
-        ROOT / "conf" / "ensemble.yaml"
-    ensemble, ens_note = None, ""
-    if want is False:
-        ens_note = "ensemble=false: every replication uses the single calibration (chance only)"
-    elif not file.is_file():
-        if want is True:
-            raise ConfigError("ensemble", True, f"an ensemble file ({file} does not exist: run "
-                                                "python -m experiments.calibrate, or set ensemble=false)")
-        ens_note = (f"no ensemble file ({file.name}; python -m experiments.calibrate writes it): every "
-                    "replication uses the single calibration, and the intervals show chance only")
-    else:
-        ensemble = read_ensemble(file)
-    if ens_note:
-        notes.append(ens_note)
-    extra = []
-    if ensemble is None and file.is_file():
-        extra.append("ensemble=false")
-    elif ensemble is not None:
-        if c.get("ensemble_file"):
-            extra.append("ensemble=" + file.stem + "-" + hashlib.sha256(str(file).encode()).hexdigest()[:6])
-        if spp != 2:
-            extra.append(f"seeds_per_set={spp}")
-    levers, spd = c.get("levers", True), c.get("sets_per_draw", 2)
-    if not levers:
-        extra.append("levers=false")
-    elif spd != 2:
-        extra.append(f"sets_per_draw={spd}")
-    out = Path(c["output_dir"]) if c.get("output_dir") else \
-        Path("results") / "compare" / folder_name(scenarios, c["seed_start"], overrides, extra)
-    plan = Plan(scenarios=scenarios, baseline=baseline, position=position, seeds=seeds,
-                overrides=overrides, out=out.absolute(), n_jobs=c.get("n_jobs") or os.cpu_count() or 1,
-                language=rep["language"], stories=rep.get("stories", True),
-                progress=c.get("progress", True), notes=notes, ensemble=ensemble, seeds_per_set=spp,
-                ensemble_note=ens_note, levers=levers, sets_per_draw=spd)
-    given = {o.split("=", 1)[0].lstrip("+~") for o in overrides}
-    if ensemble is not None:
-        clash = sorted({k for x in ensemble["sets"] for k in x} & given)
-        if clash:
-            notes.append(f"{', '.join(clash)} given on the command line: the ensemble's values of "
-                         f"{'it' if len(clash) == 1 else 'them'} are not used")
-    from model.strengths import draw
-
-    cells = sorted({(plan.parameter_set(k), plan.lever_draw(k)) for k in seeds},
-                   key=lambda c: (-1 if c[0] is None else c[0], -1 if c[1] is None else c[1]))
-    plain_base = load("baseline", [*overrides, "calibration=none"]).to_dict()
-    for s in scenarios:
-        cfg = load(s, overrides)
-        plan.configs[s] = cfg.to_dict()
-        own = scenario_keys(s, overrides, plain_base) if cells != [(None, None)] else set()
-        for i, j in cells:
-            if i is None and j is None:
-                continue
-            values = dict(ensemble["sets"][i]) if i is not None else {}
-            if j is not None:
-                values.update(draw(j))
-            # a value the command line or the scenario file sets is never overwritten
-            values = {k: v for k, v in values.items() if k not in given and k not in own}
-            plan.set_configs[s, i, j] = cfg.with_values(values).to_dict()
-    return plan
-
-
-def scenario_keys(scenario: str, overrides: list[str], base: dict) -> set[str]:
-    """The model keys outside ``policy`` that a scenario file sets (through its defaults too): the
-    keys where it differs from ``base``, the baseline's config dict under the same overrides and
-    ``calibration=none`` (before any fitted parameter set is applied)."""
-    from experiments.compose import load
-
-    if scenario == "baseline":
-        return set()
-    mine = load(scenario, [*overrides, "calibration=none"]).to_dict()
-    out = set()
-    for group in ("population", "context", "costs", "params"):
-        a, b = _flatten(mine.get(group, {}), f"{group}."), _flatten(base.get(group, {}), f"{group}.")
-        out |= {k for k in a if a[k] != b.get(k)}
-    return out
-
-
-# ---- running ---------------------------------------------------------------------------------
-def _clean_partials(runs_dir: Path) -> None:
-    """Remove half-written run folders left by an interrupted comparison (their process is gone)."""
-    if not runs_dir.is_dir():
-        return
-    for p in runs_dir.glob("*/.*.partial-*"):
-        try:
-            pid = int(p.name.rsplit("-", 1)[-1])
-            os.kill(pid, 0)
-            alive = pid != os.getpid()
-        except (ValueError, ProcessLookupError):
-            alive = False
-        except PermissionError:
-            alive = True
-        if not alive:
-            shutil.rmtree(p, ignore_errors=True)
-
-
-def pending(plan: Plan) -> tuple[list[tuple[str, int, dict]], int, int]:
-    """Runs still to do (scenario, seed, config dict), the number reused, and the number of
-    finished runs that are made again because their configuration or the model code changed."""
-    todo, reused, stale = [], 0, 0
-    for s in plan.scenarios:
-        for k in plan.seeds:
-            d = plan.config(s, k)
-            folder = plan.run_dir(s, k)
-            if is_complete(folder, config_hash(d)):
-                reused += 1
-            else:
-                stale += is_complete(folder)
-                todo.append((s, k, d))
-    return todo, reused, stale
-
-
-def execute(plan: Plan, command: str) -> dict:
-    """Run what is missing (in parallel), then aggregate. Returns counts and the report path."""
-    from tqdm import tqdm
-
-    from experiments.aggregate import aggregate
-
-    plan.out.mkdir(parents=True, exist_ok=True)
-    _clean_partials(plan.out / "runs")
-    todo, reused, stale = pending(plan)
-    total = len(plan.scenarios) * len(plan.seeds)
-    print(f"comparison: {len(plan.scenarios)} scenarios x {len(plan.seeds)} replications "
-          f"(seeds {plan.seeds[0]}-{plan.seeds[-1]}) = {total} runs; {reused} reused, "
-          f"{len(todo)} to run on {min(plan.n_jobs, max(len(todo), 1))} process(es) -> {plan.out}",
-          flush=True)
-    if plan.ensemble:
-        m = plan.ensemble_meta()
-        print(f"ensemble: {m['file']} ({m['date']}, {m['n_sets']} parameter sets); replication k uses set "
-              f"k // {plan.seeds_per_set} (sets {m['sets_used'][0]}-{m['sets_used'][-1]})", flush=True)
-    if plan.levers:
-        lm = plan.levers_meta()
-        print(f"lever strengths: {lm['draws']} draw(s) from their evidence ranges, replication k uses draw "
-              f"k // {plan.seeds_per_set * plan.sets_per_draw} in every scenario", flush=True)
-    if stale:
-        plan.notes.append(f"{stale} finished run(s) were made with other settings or other model code "
-                          "and are made again")
-    for n in plan.notes:
-        print(f"note: {n}", flush=True)
-    start = time.perf_counter()
-    results = []
-    if todo:
-        bar = tqdm(total=len(todo), unit="run", desc="runs", delay=2.0, disable=not plan.progress,
-                   file=sys.stderr, dynamic_ncols=True)
-        args = [(d, str(plan.run_dir(s, k)), command) for s, k, d in todo]
-        try:
-            if plan.n_jobs > 1 and len(todo) > 1:
-                from joblib import Parallel, delayed
-
-                gen = Parallel(n_jobs=min(plan.n_jobs, len(todo)), return_as="generator_unordered",
-                               batch_size=1)(delayed(run_task)(*a) for a in args)
-                for r in gen:
-                    results.append(r)
-                    bar.update(1)
-                    if not r["ok"]:
-                        bar.write(f"warning: {r['scenario']} seed {r['seed']} failed: {r['error']}")
-            else:
-                for a in args:
-                    r = run_task(*a)
-                    results.append(r)
-                    bar.update(1)
-                    if not r["ok"]:
-                        bar.write(f"warning: {r['scenario']} seed {r['seed']} failed: {r['error']}")
-        finally:
-            bar.close()
-    run_seconds = time.perf_counter() - start
-    record_sets(plan)
-    failed = [r for r in results if not r["ok"]]
-    folders = [plan.run_dir(s, k) for s in plan.scenarios for k in plan.seeds
-               if (plan.run_dir(s, k) / "run.json").is_file() or (plan.run_dir(s, k) / "failed.json").is_file()]
-    print(f"runs done in {run_seconds:.0f} s; aggregating, charts and report ...", flush=True)
-    t0 = time.perf_counter()
-    res = aggregate(plan.out, folders, baseline=plan.baseline, position=plan.position,
-                    language=plan.language, order=plan.scenarios, settings=plan.settings(),
-                    stories=plan.stories, n_jobs=plan.n_jobs,
-                    extra_meta={"ensemble": plan.ensemble_meta(), "levers": plan.levers_meta(),
-                                "computed_runs": len(results) - len(failed), "reused_runs": reused,
-                                "failed_runs": len(failed), "run_seconds": round(run_seconds, 1),
-                                "command": command})
-    for w in res["warnings"]:
-        print(f"warning: {w['en']}", file=sys.stderr)
-    print(f"aggregated in {time.perf_counter() - t0:.0f} s", flush=True)
-    return {"computed": len(results) - len(failed), "reused": reused, "failed": failed,
-            "report": res["report"], "out": plan.out}
-
-
-def record_sets(plan: Plan) -> None:
-    """Write each finished run's ensemble set and lever-strength draw (``parameter_set``,
-    ``lever_draw``, or null) into its ``run.json``.
-
-    Done here rather than in the worker, so that a run reused from an earlier comparison gets it
-    too; the set is also fixed by the configuration hash, which covers the set's values.
-    """
-    import json
-
-    from experiments.aggregate import _atomic_write
-
-    for s in plan.scenarios:
-        for k in plan.seeds:
-            f = plan.run_dir(s, k) / "run.json"
-            if not f.is_file():
-                continue
-            try:
-                meta = json.loads(f.read_text())
-            except (OSError, ValueError):
-                continue
-            i, j = plan.parameter_set(k), plan.lever_draw(k)
-            if meta.get("parameter_set", "?") == i and meta.get("lever_draw", "?") == j:
-                continue
-            meta["parameter_set"] = i
-            meta["lever_draw"] = j
-            _atomic_write(f, lambda p, m=meta: p.write_text(json.dumps(m, indent=2)))
-
-
 @hydra.main(version_base="1.3", config_path="../conf", config_name="compare")
 def compare(cfg: DictConfig) -> dict | None:
     """Hydra entry point: check, plan, run, aggregate."""
@@ -622,23 +199,30 @@ def compare(cfg: DictConfig) -> dict | None:
 
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     try:
+        check_settings(OmegaConf.to_container(cfg, resolve=True))
         plan = make_plan(cfg, list(HydraConfig.get().overrides.task))
     except ConfigError as e:
         fail(e)
     command = " ".join(["python -m experiments.compare", *sys.argv[1:]])
     start = time.perf_counter()
     try:
-        done = execute(plan, command)
+        done = run_missing(plan, command)
     except KeyboardInterrupt:
         print("\ninterrupted: the finished runs are kept; run the same command again to continue",
               file=sys.stderr)
         raise SystemExit(130)
-    print(f"report: {done['report']}  ({time.perf_counter() - start:.0f} s in all)")
+    print(f"runs done in {done['run_seconds']:.0f} s; aggregating, charts and report ...", flush=True)
+    t0 = time.perf_counter()
+    res = publish(aggregate_plan(plan, done, command))
+    for w in res["warnings"]:
+        print(f"warning: {w['en']}", file=sys.stderr)
+    print(f"aggregated in {time.perf_counter() - t0:.0f} s", flush=True)
+    print(f"report: {res['report']}  ({time.perf_counter() - start:.0f} s in all)")
     if done["failed"]:
         print(f"error: {len(done['failed'])} run(s) failed (left out of the report; see "
               f"{plan.out / 'comparison.json'}); run the same command again to retry them", file=sys.stderr)
         raise SystemExit(1)
-    return {"report": str(done["report"])}
+    return {"report": str(res["report"])}
 
 
 def main() -> None:

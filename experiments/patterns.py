@@ -52,9 +52,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from experiments.cli import fail
-from experiments.output import provenance, staged_folder
-from experiments.targets import run_cohort
+from experiments.runs.overrides import fail
+from experiments.runs.folders import provenance, staged_folder
+from experiments.evidence.targets import run_cohort
 from model.errors import ConfigError
 from model.municipality import municipality_types
 from model.people import NEVER, Exam, Residence
@@ -499,7 +499,7 @@ def parse_args(argv: list[str]) -> dict:
     Raises:
         ConfigError: for an unknown key or a bad value (one line).
     """
-    from experiments.validate import path, positive_int, split_args
+    from experiments.runs.overrides import path, positive_int, split_args
 
     mine, kv = split_args(argv, {"replications": positive_int, "supply_factor": _factor,
                                  "out": path})
@@ -520,14 +520,14 @@ def parse_args(argv: list[str]) -> dict:
 
 def load_config(settings: dict, scenario: str = "baseline", extra: tuple = ()):
     """The validated configuration of an arm (seed replaced per run)."""
-    from experiments.compose import load
+    from experiments.runs.compose import load
 
     return load(scenario, [*settings["overrides"], *extra])
 
 
 def run(settings: dict, log=print) -> dict:
     """Run every arm; return the tables (used by the command line and the tests)."""
-    from experiments.compose import load
+    from experiments.runs.compose import load
 
     base_cfg = load_config(settings)
     eq_cfg = load("baseline", [*settings["overrides"], "policy.implementation_spread=0"])

@@ -22,9 +22,10 @@ from omegaconf import DictConfig
 
 from hydra.types import RunMode
 
-from experiments.cli import check_overrides, fail
-from experiments.jobs import record_failure, write_job
-from experiments.output import remove_if_empty
+from experiments.runs.overrides import check_overrides, fail
+from experiments.presentation.run_chart import run_chart
+from experiments.runs.jobs import record_failure, write_job
+from experiments.runs.folders import remove_if_empty
 from model.config import build, register
 from model.errors import ConfigError
 
@@ -41,7 +42,7 @@ def job(cfg: DictConfig) -> dict:
         remove_if_empty(run_dir)
         fail(e)
     try:
-        result = write_job(rc, run_dir, chart=True)
+        result = write_job(rc, run_dir, draw=run_chart)
     except Exception as e:
         if HydraConfig.get().mode == RunMode.MULTIRUN:
             # a sweep goes on, and reaches its aggregation: the failure is recorded as data
@@ -55,7 +56,7 @@ def job(cfg: DictConfig) -> dict:
         remove_if_empty(run_dir)
         raise
     print(f"wrote {run_dir}")
-    from experiments.output import headline
+    from experiments.runs.folders import headline
 
     return headline(result)
 

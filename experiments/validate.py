@@ -1,7 +1,7 @@
 """Does the baseline reproduce what happened? Hold the model against a targets file, fitting nothing.
 
 Two modes: ``targets=FILE`` (published levels, below) and ``effects=FILE`` (published intervention
-effects, each held against a paired treatment-control experiment: :mod:`experiments.effects`,
+effects, each held against a paired treatment-control experiment: :mod:`experiments.evidence.effects`,
 schema in ``docs/effects_schema.md``). The two cannot be combined.
 
 Run::
@@ -19,7 +19,7 @@ Arguments (``key=value``):
   over seeds is the chance variation of a cohort of the real size);
 - ``scenario``: default ``baseline``; any other ``key=value`` is a model override;
 - ``tolerance_pp``: tolerance for rows without one (default 2.5 pp,
-  :data:`experiments.targets.DEFAULT_TOLERANCE_PP`, where the reason is given);
+  :data:`experiments.evidence.targets.DEFAULT_TOLERANCE_PP`, where the reason is given);
 - ``out``: output folder (default ``results/validate/<date_time>``).
 
 Each cohort (permit year) in the file is simulated for every seed, with its composition and legal
@@ -51,9 +51,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from experiments.cli import check_overrides, fail
-from experiments.output import provenance, staged_folder
-from experiments.targets import (DEFAULT_TOLERANCE_PP, PERMIT, QUANTITIES, RECEPTION, Target,
+from experiments.runs.overrides import fail, path, positive_int, split_args, tolerance
+from experiments.runs.folders import provenance, staged_folder
+from experiments.evidence.targets import (DEFAULT_TOLERANCE_PP, PERMIT, QUANTITIES, RECEPTION, Target,
                                  cohorts, model_value, prepare, read_targets, run_cohort,
                                  summarise, target_value)
 from model.errors import ConfigError
@@ -61,53 +61,6 @@ from model.outcomes import BY_NAME
 from model.policy import Policy
 
 DEFAULTS = {"replications": 20, "seed": 0, "population.size": 20000, "scenario": "baseline"}
-
-
-def positive_int(key: str, text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        v = None
-    if v is None or v < 1:
-        raise ConfigError(key, text, "a whole number >= 1")
-    return v
-
-
-def tolerance(key: str, text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        v = None
-    if v is None or not 0 <= v <= 100:
-        raise ConfigError(key, text, "a number of percentage points, 0-100")
-    return v
-
-
-def path(key: str, text: str) -> str:
-    if not text.strip():
-        raise ConfigError(key, text, "a file or folder path")
-    return text
-
-
-def split_args(argv: list[str], own: dict) -> tuple[dict, dict]:
-    """Separate a command's own ``key=value`` settings (``own``: key -> converter raising
-    ConfigError) from model overrides, which are checked like ``experiments.run``'s. The command's
-    own values are read as plain text (a path may hold characters Hydra would parse).
-
-    Returns:
-        (own settings given, model overrides as key -> text).
-    """
-    mine, rest = {}, []
-    for a in argv:
-        if "=" not in a:
-            raise ConfigError(a, None, "key=value arguments")
-        k, v = a.split("=", 1)
-        if k.strip() in own:
-            mine[k.strip()] = own[k.strip()](k.strip(), v)
-        else:
-            rest.append(a)
-    check_overrides(rest)
-    return mine, dict(a.split("=", 1) for a in rest)
 
 
 OWN = {"targets": path, "replications": positive_int, "out": path, "tolerance_pp": tolerance}
@@ -261,7 +214,7 @@ def report(table: pd.DataFrame, meta: dict) -> str:
     lines += ["", "## How to read this", "",
               "- Error = model mean minus published value (percentage points). Within tolerance: "
               "|error| <= tolerance (the row's `tolerance_pp`, else "
-              f"{meta['default_tolerance_pp']:g} pp; why: `experiments/targets.py`, "
+              f"{meta['default_tolerance_pp']:g} pp; why: `experiments/evidence/targets.py`, "
               "DEFAULT_TOLERANCE_PP).",
               "- The 90% interval is the 5th-95th percentile over seeds: chance variation of a "
               "cohort of this size only, not uncertainty in parameters or in the model's structure.",
@@ -289,7 +242,7 @@ def _unique(folder: Path) -> Path:
 def main(argv: list[str] | None = None) -> Path:
     argv = sys.argv[1:] if argv is None else argv
     if any(a.split("=", 1)[0].strip() == "effects" for a in argv if "=" in a):
-        from experiments import effects  # published intervention effects (refuses targets=)
+        from experiments.evidence import effects  # published intervention effects (refuses targets=)
 
         return effects.main(argv)
     try:

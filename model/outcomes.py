@@ -12,6 +12,13 @@ The recorder counts, for every month since the permit and every class of person 
 education at arrival x age group), the denominators and numerators of all outcomes; groups such as
 ``origin=Syria`` or ``age=18-24`` are sums over classes, and any combination (``origin=Syria;sex=
 female``) can be recovered from :meth:`Recorder.share`.
+
+Stages (:data:`STAGES`, :class:`StageCounter`): for persons aged 18-64 at the measurement date whose
+permit has begun, each person in exactly one (the first that applies, in this order): ``left`` the
+Netherlands; ``work`` (employee or self-employed, any hours); ``education`` (enrolled in Dutch
+education); ``learning`` (in a civic integration / language course); ``reception`` (waiting in
+reception, none of the above); ``benefits`` (housed, household on bijstand, none of the above);
+``housed`` (housed, none of the above: for example living on a partner's earnings, or volunteering).
 """
 
 from __future__ import annotations
@@ -262,3 +269,55 @@ def standard_groups() -> list[str]:
     groups += [f"age={g}" for g in ("0-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65-200")]
     groups += [f"education={e}" for e in EDUCATIONS]
     return groups
+
+
+# ---- stages of the pathway -----------------------------------------------------------------------
+#: stages in the order of the pathway (bottom to top of the stacked chart); see the module docstring
+STAGES = ("reception", "housed", "benefits", "learning", "education", "work", "left")
+
+
+class StageCounter:
+    """Counts persons by stage (:data:`STAGES`) and month since the permit.
+
+    :meth:`count` reads a model's person arrays after a month's pathways and recording, so it
+    changes nothing in the run.
+    """
+
+    def __init__(self, horizon: int) -> None:
+        self.horizon = int(horizon)
+        self.counts = np.zeros((len(STAGES), self.horizon + 1))
+
+    def count(self, model, t: int) -> None:
+        """Add month ``t`` of ``model`` (an :class:`model.model.IntegrationModel`)."""
+        ppl, now = model.people, model.now
+        s = now.live  # holds everyone within the horizon (model.model)
+        rel = t - ppl.permit_month[s].astype(np.int64)
+        active = (rel >= 0) & (rel <= self.horizon) & (now.age >= 18) & (now.age < 65)
+        if not active.any():
+            return
+        pos = np.flatnonzero(active)
+        stage = np.full(len(pos), STAGES.index("housed"), dtype=np.int64)
+        # assigned from the last rule to the first, so the first rule that applies wins
+        idx = s.start + pos
+        stage[now.housed[pos] & ppl.on_benefit[idx]] = STAGES.index("benefits")
+        stage[now.in_reception[pos]] = STAGES.index("reception")
+        stage[ppl.in_course[idx]] = STAGES.index("learning")
+        stage[ppl.study[idx] == Study.ENROLLED] = STAGES.index("education")
+        stage[ppl.employed[idx]] = STAGES.index("work")
+        stage[~now.present[pos]] = STAGES.index("left")  # whose permit has begun and who is not here
+        key = stage * (self.horizon + 1) + rel[pos]
+        self.counts += np.bincount(key, minlength=self.counts.size).reshape(self.counts.shape)
+
+
+def stages_table(counts: np.ndarray):
+    """Tidy stage shares (month, stage, share %, n persons counted that month) as a DataFrame."""
+    import pandas as pd
+
+    total = counts.sum(axis=0)
+    rows = []
+    for i, s in enumerate(STAGES):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(total > 0, 100.0 * counts[i] / np.maximum(total, 1), np.nan)
+        rows.append(pd.DataFrame({"month": np.arange(counts.shape[1]), "stage": s,
+                                  "share": np.round(share, 4), "n": total.astype(np.int64)}))
+    return pd.concat(rows, ignore_index=True)

@@ -1,6 +1,6 @@
 """Shared fixtures: small validated configs, cached runs and per-person observations.
 
-Everything here is composed exactly as the command line composes it (:func:`experiments.compose.load`)
+Everything here is composed exactly as the command line composes it (:func:`experiments.runs.compose.load`)
 so that the tests exercise the same path users take. Runs are cached per session: a cached
 :class:`model.model.RunResult` or :class:`Observed` is shared between tests and must be treated as
 read-only.
@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from experiments.compose import load
+from experiments.runs.compose import load
 from model.model import IntegrationModel, RunResult, simulate
 
 ROOT = Path(__file__).resolve().parents[1]

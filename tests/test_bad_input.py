@@ -1,5 +1,5 @@
 """Bad input on the command line: one line naming the key and what is allowed, exit code 2, and no
-result folder (experiments/run.py, experiments/cli.py).
+result folder (experiments/run.py, experiments/runs/overrides.py).
 
 Every case is run as a user would run it (``python -m experiments.run ...`` in a subprocess) with
 ``hydra.run.dir`` (and ``hydra.sweep.dir``) pointing into a fresh temporary folder; afterwards that

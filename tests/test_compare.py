@@ -137,7 +137,7 @@ def test_comparison_writes_a_self_describing_folder(comparison):
 def test_a_finished_run_is_reused_only_for_its_own_configuration(comparison):
     import yaml
 
-    from experiments.jobs import config_hash, is_complete
+    from experiments.runs.jobs import config_hash, is_complete
 
     run_dir = comparison / "runs" / "baseline" / "seed0"
     cfg = yaml.safe_load((run_dir / "config.yaml").read_text())
@@ -201,14 +201,15 @@ def test_rerun_reuses_finished_runs_and_recomputes_a_missing_one(comparison):
 @pytest.fixture(scope="module")
 def reports(comparison, tmp_path_factory) -> dict[str, Path]:
     """The comparison's runs aggregated again in process, in English and in Dutch (no stories)."""
-    from experiments.aggregate import aggregate, find_run_folders
+    from experiments.presentation.publish import publish
+    from experiments.runs.aggregate import aggregate, find_run_folders
 
     folders = find_run_folders(comparison / "runs")
     out = {}
     for lang in ("en", "nl"):
         target = tmp_path_factory.mktemp(f"report_{lang}")
-        aggregate(target, folders, language=lang, stories=False,
-                  order=["baseline", "d3_labour_guidance"])
+        publish(aggregate(target, folders, language=lang, stories=False,
+                          order=["baseline", "d3_labour_guidance"]))
         out[lang] = target
     return out
 
@@ -258,7 +259,7 @@ def test_parts_of_participation_add_up_in_the_chart(comparison, reports):
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_report_sets_effects_beside_the_evidence_and_splits_the_uncertainty(reports, lang):
-    from experiments.aggregate import DEMAND_EVIDENCE
+    from experiments.runs.aggregate import DEMAND_EVIDENCE
 
     out = reports[lang]
     s = pd.read_csv(out / "summary.csv")
@@ -337,8 +338,8 @@ def test_a_failed_job_is_recorded_and_the_sweep_still_aggregates(tmp_path):
 
 # ---- in-process checks -------------------------------------------------------------------------
 def test_stage_counting_changes_nothing_and_configs_round_trip():
-    from experiments.compose import load
-    from experiments.jobs import config_hash, simulate_with_stages
+    from experiments.runs.compose import load
+    from experiments.runs.jobs import config_hash, simulate_with_stages
     from model.config import build
     from model.model import simulate
 
@@ -357,7 +358,7 @@ def test_stage_counting_changes_nothing_and_configs_round_trip():
 
 
 def test_output_folder_is_named_after_the_settings():
-    from experiments.compare import default_scenarios, folder_name
+    from experiments.runs.comparison import default_scenarios, folder_name
 
     assert folder_name(default_scenarios(), 0, []) == "default"
     assert folder_name(default_scenarios(), 0, ["population.size=30000"]) == "population.size=30000"

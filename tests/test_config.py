@@ -242,7 +242,7 @@ def test_compose_applies_overrides(compose):
     (["+foo=1"], "+foo"),
 ])
 def test_compose_rejects_bad_overrides(overrides, key):
-    from experiments.compose import load
+    from experiments.runs.compose import load
 
     with pytest.raises(ConfigError) as info:
         load("baseline", overrides)
@@ -250,7 +250,7 @@ def test_compose_rejects_bad_overrides(overrides, key):
 
 
 def test_compose_rejects_an_unknown_scenario():
-    from experiments.compose import load
+    from experiments.runs.compose import load
 
     with pytest.raises(ConfigError) as info:
         load("no_such_scenario")

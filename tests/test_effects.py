@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import effects, validate
+from experiments import validate
+from experiments.evidence import effects
 from model.config import ROOT
 
 SHIPPED = ROOT / "model" / "data" / "published_effects.csv"

@@ -109,7 +109,7 @@ def test_summary_has_share_parameter_and_the_report_says_it(ensemble_run):
 
 
 def test_replications_cycle_through_the_sets():
-    from experiments.compare import Plan
+    from experiments.runs.comparison import Plan
 
     plan = Plan(scenarios=["baseline"], baseline="baseline", position=None, seeds=list(range(5, 13)),
                 overrides=[], out=Path("/nonexistent"), n_jobs=1, language="en", stories=False,

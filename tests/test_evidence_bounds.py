@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from experiments.compose import load
+from experiments.runs.compose import load
 from model.model import simulate
 
 ROOT = Path(__file__).resolve().parents[1]

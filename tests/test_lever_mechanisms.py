@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from experiments.compose import load
+from experiments.runs.compose import load
 from model.model import IntegrationModel, simulate
 from model.pathways.work import coaching_response, headroom
 

@@ -269,9 +269,9 @@ def test_cli_run_metadata_differs_only_in_time_and_command(two_cli_runs):
 
 
 def test_cli_and_python_give_the_same_outcomes(two_cli_runs, compose, tmp_path):
-    """``experiments.compose.load`` composes what the command line runs: the in-process result
+    """``experiments.runs.compose.load`` composes what the command line runs: the in-process result
     written the same way equals the command line's outcomes.csv byte for byte."""
-    from experiments.output import tidy_outcomes
+    from experiments.runs.folders import tidy_outcomes
 
     r = simulate(compose("d3_labour_guidance", "seed=4", "population.size=1500",
                          "population.horizon_months=24"))

@@ -7,7 +7,7 @@ import numpy as np
 
 
 def test_a_runs_participation_parts_add_up_to_the_whole(run, tmp_path):
-    from experiments.charts import run_chart, run_parts
+    from experiments.presentation.run_chart import run_chart, run_parts
     from model.outcomes import shares
 
     result = run("baseline", "population.size=1000", "seed=2")
@@ -32,7 +32,7 @@ import pytest  # noqa: E402
 def _input(summary: pd.DataFrame, lang: str = "en", meta: dict | None = None, **chart) -> "object":
     from types import SimpleNamespace
 
-    from experiments.report import ReportInput
+    from experiments.presentation.report import ReportInput
 
     return ReportInput(lang=lang, summary=summary, costs_summary=pd.DataFrame(), times_summary=pd.DataFrame(),
                        charts={}, stories=[], scenarios=list(dict.fromkeys(summary["scenario"])),
@@ -41,7 +41,7 @@ def _input(summary: pd.DataFrame, lang: str = "en", meta: dict | None = None, **
 
 
 def _summary(rows: dict) -> pd.DataFrame:
-    from experiments import summary as S
+    from experiments.runs import summary as S
 
     out = []
     for (scen, outcome, month), values in rows.items():
@@ -53,8 +53,8 @@ def _summary(rows: dict) -> pd.DataFrame:
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_missing_evidence_file_is_said_not_failed(tmp_path, lang):
-    from experiments.aggregate import demand_evidence
-    from experiments.report import evidence_html
+    from experiments.runs.aggregate import demand_evidence
+    from experiments.presentation.report import evidence_html
 
     ev, note = demand_evidence(tmp_path / "demand_evidence.csv")
     assert ev is None and "demand_evidence.csv" in note[lang]
@@ -69,9 +69,9 @@ def test_missing_evidence_file_is_said_not_failed(tmp_path, lang):
 
 
 def test_evidence_section_lists_each_demand_with_its_verdict(tmp_path):
-    from experiments import summary as S
-    from experiments.aggregate import demand_evidence
-    from experiments.report import evidence_html
+    from experiments.runs import summary as S
+    from experiments.runs.aggregate import demand_evidence
+    from experiments.presentation.report import evidence_html
 
     f = tmp_path / "demand_evidence.csv"
     f.write_text("demand,horizon_years,low_pp,central_pp,high_pp,basis,evidence_ids\n"
@@ -90,7 +90,7 @@ def test_evidence_section_lists_each_demand_with_its_verdict(tmp_path):
 
 
 def test_demands_map_to_scenarios_through_their_files(tmp_path):
-    from experiments.aggregate import demand_scenarios
+    from experiments.runs.aggregate import demand_scenarios
 
     m = demand_scenarios("vwn_position")
     assert m["D7"] == "d7_no_exam_condition" and m["D8"] == "d8_smooth_naturalisation"
@@ -105,7 +105,7 @@ def test_demands_map_to_scenarios_through_their_files(tmp_path):
 
 
 def test_lever_draws_are_read_like_parameter_sets():
-    from experiments.aggregate import seed_levers, seed_sets
+    from experiments.runs.aggregate import seed_levers, seed_sets
 
     index = pd.DataFrame({"scenario": ["baseline", "a"] * 4, "seed": [0, 0, 1, 1, 2, 2, 3, 3],
                           "parameter_set": [0, 0, 0, 0, 1, 1, 1, 1], "lever_draw": [0] * 8})
@@ -122,7 +122,7 @@ def test_lever_draws_are_read_like_parameter_sets():
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_spread_is_said_in_plain_words(lang):
-    from experiments.report import spread_sentence
+    from experiments.presentation.report import spread_sentence
 
     s = _summary({("baseline", "employed", 60): [10.0, 20.0, 30.0, 40.0],
                   ("d3_labour_guidance", "employed", 60): [11.0, 22.0, 33.0, 44.0]})

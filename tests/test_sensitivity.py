@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.sensitivity import analysis as A
-from experiments.sensitivity import discovery, space
+from experiments.evidence.sensitivity import analysis as A
+from experiments.evidence.sensitivity import space
+from experiments.evidence.sensitivity import discovery
 from model.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,7 +137,7 @@ def sa_plan(*overrides: str):
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
-    from experiments.sensitivity.plan import make_plan
+    from experiments.evidence.sensitivity.plan import make_plan
     from model.config import register
 
     register()
@@ -147,7 +148,7 @@ def sa_plan(*overrides: str):
 
 
 def test_bad_settings_stop_with_one_line():
-    from experiments.sensitivity.plan import check_arguments
+    from experiments.evidence.sensitivity.plan import check_arguments
 
     for bad in (["n_sobol=100"], ["n_sobol=2"], ["prim.year=11"], ["top=1"], ["scenarios=[nope]"], ["stage=both"], ["replicates=0"],
                 ["parameters=[policy.job_coaching]"], ["seed_start=3"]):
@@ -161,10 +162,11 @@ def test_bad_settings_stop_with_one_line():
 
 
 def test_a_small_analysis_end_to_end(tmp_path):
-    from experiments.sensitivity.command import execute
+    from experiments.evidence.sensitivity.pipeline import execute
+    from experiments.presentation.sensitivity import present
 
     plan = sa_plan(*TINY, f"out={tmp_path}")
-    done = execute(plan, "test")
+    done = execute(plan, "test", present=present)
     assert done["analysed"]
     m = pd.read_csv(tmp_path / "morris.csv")
     covid = m[m["parameter"] == "context.covid_start"]
@@ -185,7 +187,7 @@ def test_a_small_analysis_end_to_end(tmp_path):
     assert set(meta["kept"]) == {"params.work.base_rate", "params.language.gain_course"}
     # run again: every point is reused, and the Dutch page is written
     plan = sa_plan(*TINY, f"out={tmp_path}", "language=nl")
-    again = execute(plan, "test")
+    again = execute(plan, "test", present=present)
     assert all(v["computed"] == 0 for k, v in again["timing"].items() if isinstance(v, dict))
     assert "Wat deze effecten bepaalt" in (tmp_path / "sensitivity.html").read_text()
 
@@ -213,8 +215,8 @@ def test_the_slurm_launcher_example_composes():
 def test_full_run_folders_give_the_same_numbers(tmp_path):
     """runs=full: each run of a point is a comparison run folder (jobs.run_task), reused when
     jobs.is_complete; the point's numbers equal the compact ones up to the tables' rounding."""
-    from experiments.jobs import config_hash, is_complete
-    from experiments.sensitivity import runs
+    from experiments.runs.jobs import config_hash, is_complete
+    from experiments.evidence.sensitivity import runs
 
     compact = sa_plan(*TINY, f"out={tmp_path / 'c'}").nominal_tasks()[0]
     full = sa_plan(*TINY, f"out={tmp_path / 'f'}", "runs=full").nominal_tasks()[0]

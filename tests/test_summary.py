@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import summary as S
+from experiments.runs import summary as S
 
 
 def tidy(rows: dict[tuple[str, str, int], list[float]], group: str = "all") -> pd.DataFrame:

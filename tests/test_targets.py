@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.compose import load
-from experiments.targets import (DEFAULT_TOLERANCE_PP, DENOMINATORS, QUANTITIES, RECEPTION, Target,
+from experiments.runs.compose import load
+from experiments.evidence.targets import (DEFAULT_TOLERANCE_PP, DENOMINATORS, QUANTITIES, RECEPTION, Target,
                                  cohort_overrides, evaluate, model_value, read_targets, run_cohort,
                                  summarise)
 from model.config import ROOT

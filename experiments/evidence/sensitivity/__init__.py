@@ -69,7 +69,7 @@ Resuming and clusters
     Each point is a folder ``runs/<stage>/p<index>/point.json`` (:mod:`.runs`), reused when its
     configuration hash and the model's code hash are unchanged, like the comparison's run folders;
     a killed analysis computes only what is missing. With ``runs=full`` each run of a point is also
-    a comparison run folder (``experiments.jobs.run_task``, reused when ``jobs.is_complete``), at
+    a comparison run folder (``experiments.runs.jobs.run_task``, reused when ``jobs.is_complete``), at
     about twice the time and 250 KB a run. ``parts=P part=k`` computes every P-th point of
     one stage and stops, so a Hydra sweep over ``part`` sends the work through any launcher
     (``conf/hydra/launcher/slurm.yaml``); a last plain run analyses::

@@ -22,9 +22,9 @@ from typing import Any
 
 import pandas as pd
 
-from experiments import i18n
-from experiments.compare_charts import style
-from experiments.summary import PARTS
+from experiments.presentation import i18n
+from experiments.presentation.charts import style
+from experiments.runs.summary import PARTS
 
 E = html.escape
 
@@ -603,7 +603,7 @@ def group_losses(S: pd.DataFrame, base: str, years: int = 5,
 
 
 def _seeds(seeds) -> str:
-    from experiments.aggregate import seeds_text
+    from experiments.runs.aggregate import seeds_text
 
     return seeds_text(seeds)
 
@@ -758,7 +758,7 @@ def _scenario_cell(s: str, inp: ReportInput) -> str:
 def effects_table(inp: ReportInput) -> str:
     """Participation and employment after 1, 3, 5 and 10 years (every year is in chart b2 and in
     summary.csv), then the other headline outcomes after 5 years."""
-    from experiments.summary import TABLE_YEARS
+    from experiments.runs.summary import TABLE_YEARS
 
     L, S = inp.lang, inp.summary
     nl = L == "nl"
@@ -872,7 +872,7 @@ def evidence_html(inp: ReportInput) -> str:
         note = (getattr(d, "evidence_note", None) or {}).get(L) or (
             "er is geen bestand met bewijs" if nl else "there is no evidence file")
         return f"<p class='warn'>{E(note[0].upper() + note[1:])}.</p>"
-    from experiments.compare_charts import VERDICT
+    VERDICT = i18n.VERDICT
 
     counts = ev[ev["verdict"] != "not run"]["verdict"].value_counts()
     n = int(counts.sum())
@@ -1056,7 +1056,7 @@ def costs_table(inp: ReportInput) -> str:
     L, C = inp.lang, inp.costs_summary
     nl = L == "nl"
     years = int(min(10, C["years"].max())) if len(C) else 10
-    from experiments.compare_charts import cost_items
+    from experiments.presentation.charts import cost_items
 
     items = [i for i, _, _ in cost_items(list(dict.fromkeys(C["item"])))] + ["public_total", "earnings"]
     head = "".join(f"<th>{E(i18n.cost_item(i, L))}</th>" for i in items)
@@ -1112,32 +1112,7 @@ def scenarios_table(inp: ReportInput) -> str:
 
 
 # ---- charts, stories, provenance ---------------------------------------------------------------
-CAPTIONS = {
-    "a1_participation": {"en": "(a1) Participation over ten years per scenario: paid work, education without work and other participation, stacked, against the baseline.",
-                         "nl": "(a1) Participatie over tien jaar per scenario: betaald werk, onderwijs zonder werk en andere participatie, gestapeld, tegenover de basis."},
-    "a2_employment": {"en": "(a2) Employment, the best-measured part, over time per scenario, with the baseline as a thin line and CBS's published points for reference.",
-                      "nl": "(a2) Werk, het best gemeten deel, in de tijd per scenario, met de basis als dunne lijn en gepubliceerde CBS-cijfers ter vergelijking."},
-    "b_effects": {"en": "(b) Each scenario's effect after 3 and 5 years against the baseline (paired by seed).",
-                  "nl": "(b) Effect van elk scenario na 3 en 5 jaar ten opzichte van de basis (gepaard per seed)."},
-    "b2_effects_by_year": {"en": "(b2) Each scenario's effect on participation and employment in every year 1-10.",
-                           "nl": "(b2) Effect van elk scenario op participatie en werk in elk jaar 1-10."},
-    "b3_all_outcomes": {"en": "(b3) Each scenario's effect on every outcome after 5 and 10 years.",
-                        "nl": "(b3) Effect van elk scenario op elke uitkomst na 5 en 10 jaar."},
-    "g_evidence": {"en": "(g) The model's effect of each demand on employment beside the range the evidence supports.",
-                   "nl": "(g) Het effect van elke eis op werk in het model, naast de bandbreedte die het bewijs ondersteunt."},
-    "h_full_vs_sum": {"en": "(h) All demands together against the sum of the single demands' effects, year by year.",
-                      "nl": "(h) Alle eisen samen tegenover de som van de effecten van de losse eisen, jaar voor jaar."},
-    "c_stages": {"en": "(c) How the working-age cohort is spread over the stages, baseline and full position.",
-                 "nl": "(c) Hoe het cohort (18-64 jaar) over de fasen is verdeeld, basis en volledig standpunt."},
-    "d_groups": {"en": "(d) Effects by sex, origin, age and education for the full position: nobody's loss hides in an average.",
-                 "nl": "(d) Effecten naar geslacht, herkomst, leeftijd en opleiding voor het volledige standpunt: niemands verlies verdwijnt in een gemiddelde."},
-    "d_groups_all": {"en": "(d) Every scenario by every group: employment after 5 years, difference from the baseline.",
-                     "nl": "(d) Elk scenario per groep: werk na 5 jaar, verschil met de basis."},
-    "e_costs": {"en": "(e) Public costs by item against the cohort's earnings, per person over ten years.",
-                "nl": "(e) Publieke kosten per post tegenover het inkomen uit werk, per persoon over tien jaar."},
-    "f_first_job": {"en": "(f) Time to the first job, as survival curves.",
-                    "nl": "(f) Tijd tot de eerste baan, als overlevingscurven."},
-}
+CAPTIONS = i18n.CAPTIONS
 
 
 def _img(path: Path, alt: str) -> str:
@@ -1377,7 +1352,7 @@ code{font-size:.92em} table.prov code{word-break:break-all}
 
 def write_report(path: Path, inp: ReportInput) -> Path:
     """Write the self-contained report to ``path`` (atomically)."""
-    from experiments.aggregate import _atomic_write
+    from experiments.runs.folders import atomic_write
 
     L = inp.lang
     nl = L == "nl"
@@ -1417,4 +1392,4 @@ def write_report(path: Path, inp: ReportInput) -> Path:
 <h2>{H('Provenance', 'Herkomst')}</h2>{provenance_html(inp)}
 </body></html>
 """
-    return _atomic_write(path, lambda p: p.write_text(doc, encoding="utf-8"))
+    return atomic_write(path, lambda p: p.write_text(doc, encoding="utf-8"))

@@ -8,7 +8,10 @@ expected <what>``, with exit code 2, before any folder is made.
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
+from pathlib import Path
 from typing import Iterable
 
 from model.config import all_params, calibration_names, scenario_names
@@ -93,3 +96,76 @@ def fail(error: Exception, code: int = 2) -> None:
     """Print a one-line error and exit with ``code``."""
     print(f"error: {error}", file=sys.stderr)
     raise SystemExit(code)
+
+
+def check_writable(key: str, v) -> None:
+    """Raise ConfigError unless ``v`` is (or can become) a folder this process can write in.
+
+    Nothing is left behind: the probe is a temporary folder in the nearest existing ancestor.
+    """
+    if v is None:
+        return
+    if not isinstance(v, str) or not v.strip():
+        raise ConfigError(key, v, "a folder path, or null for results/compare/<name>")
+    p = Path(v).expanduser().absolute()
+    if p.exists() and not p.is_dir():
+        raise ConfigError(key, v, "a folder (this path is a file)")
+    anc = p
+    while not anc.exists():
+        anc = anc.parent
+    if not anc.is_dir():
+        raise ConfigError(key, v, f"a folder that can be created ({anc} is a file)")
+    try:
+        probe = tempfile.mkdtemp(prefix=".write-test-", dir=anc)
+        os.rmdir(probe)
+    except OSError as e:
+        raise ConfigError(key, v, f"a folder this user can write in ({anc} does not accept a new folder: "
+                                  f"{e.strerror})") from None
+
+
+# ---- a command's own keys (key=value, checked before the model keys) ------------------------------
+def positive_int(key: str, text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        v = None
+    if v is None or v < 1:
+        raise ConfigError(key, text, "a whole number >= 1")
+    return v
+
+
+def tolerance(key: str, text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        v = None
+    if v is None or not 0 <= v <= 100:
+        raise ConfigError(key, text, "a number of percentage points, 0-100")
+    return v
+
+
+def path(key: str, text: str) -> str:
+    if not text.strip():
+        raise ConfigError(key, text, "a file or folder path")
+    return text
+
+
+def split_args(argv: list[str], own: dict) -> tuple[dict, dict]:
+    """Separate a command's own ``key=value`` settings (``own``: key -> converter raising
+    ConfigError) from model overrides, which are checked like ``experiments.run``'s. The command's
+    own values are read as plain text (a path may hold characters Hydra would parse).
+
+    Returns:
+        (own settings given, model overrides as key -> text).
+    """
+    mine, rest = {}, []
+    for a in argv:
+        if "=" not in a:
+            raise ConfigError(a, None, "key=value arguments")
+        k, v = a.split("=", 1)
+        if k.strip() in own:
+            mine[k.strip()] = own[k.strip()](k.strip(), v)
+        else:
+            rest.append(a)
+    check_overrides(rest)
+    return mine, dict(a.split("=", 1) for a in rest)

@@ -12,21 +12,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from experiments.targets import RECEPTION, model_value, run_cohort  # noqa: E402
+from experiments.evidence.targets import RECEPTION, model_value  # noqa: E402
 
 SOURCE = ("Source: integration-sim calibration (experiments/calibrate.py); data: model/data/"
           "calibration_targets.csv (CBS; some figures secondary). Band: 5-95% over accepted "
           "parameter sets and seeds.")
-
-
-def _runs(objective, best: dict, ensemble: list[dict], cohort: int):
-    base = objective.configs[cohort]
-    from dataclasses import replace
-
-    runs = [run_cohort(replace(base.with_values(best), seed=s)) for s in objective.seeds]
-    runs += [run_cohort(replace(base.with_values(p), seed=100 + i))
-             for i, p in enumerate(ensemble[1:])]
-    return runs
 
 
 def _curve(runs, quantity, group, months, clock="permit"):
@@ -34,11 +24,11 @@ def _curve(runs, quantity, group, months, clock="permit"):
     return np.nanmean(vals, axis=0), np.nanpercentile(vals, 5, axis=0), np.nanpercentile(vals, 95, axis=0)
 
 
-def fit_charts(objective, best: dict, ensemble: list[dict], folder) -> None:
-    """Write fit_employment.png, fit_origins.png and fit_housing_exam.png into ``folder``."""
-    targets = objective.targets
+def fit_charts(targets, runs_by_cohort: dict, folder) -> None:
+    """Write fit_employment.png, fit_origins.png and fit_housing_exam.png into ``folder``, from the
+    cohorts' runs (``cohort -> [CohortRun, ...]``, made by the calibration)."""
     for cohort in sorted({t.cohort for t in targets}):
-        runs = _runs(objective, best, ensemble, cohort)
+        runs = runs_by_cohort[cohort]
         mine = [t for t in targets if t.cohort == cohort]
         horizon = runs[0].result.cube.shape[1] - 1
         months = np.arange(0, horizon + 1)

@@ -107,7 +107,7 @@ def _declared(group: str, name: str):
 
 def shipped_targets() -> Path:
     """The targets file shipped with the model (CBS figures for the 2014 cohort)."""
-    return Path(__file__).resolve().parents[1] / "model" / "data" / "calibration_targets.csv"
+    return Path(__file__).resolve().parents[2] / "model" / "data" / "calibration_targets.csv"
 
 
 def cohort_bounds() -> tuple[int, int]:
@@ -436,8 +436,8 @@ def prepare(targets: list[Target], scenario: str = "baseline",
         ConfigError: for a bad override, or one that sets ``population.permit_year`` (each
             target's cohort sets it).
     """
-    from experiments.cli import check_overrides
-    from experiments.compose import load
+    from experiments.runs.overrides import check_overrides
+    from experiments.runs.compose import load
 
     overrides = list(overrides)
     check_overrides(overrides)

@@ -1,6 +1,6 @@
-"""The command: ``python -m experiments.sensitivity [key=value ...]`` (see the package docstring).
+"""What ``python -m experiments.sensitivity`` does (see the package docstring).
 
-Check, plan, compute the missing points stage by stage (Morris and the nominal runs, screening,
+Plan (:mod:`.plan`), compute the missing points stage by stage (Morris and the nominal runs, screening,
 Sobol), analyse, discover, draw and write. With ``parts`` > 1 the process computes only its share
 of one stage's points and stops: a Hydra sweep over ``part`` (any launcher) fills the same folders,
 and a last plain run analyses them.
@@ -9,23 +9,14 @@ and a last plain run analyses them.
 from __future__ import annotations
 
 import json
-import logging
-import sys
 import time
 from pathlib import Path
 
-import hydra
 import numpy as np
 import pandas as pd
-from omegaconf import DictConfig
 
-from experiments.cli import fail
-from experiments.sensitivity import runs
-from experiments.sensitivity.plan import Plan, check_arguments, make_plan
-from model.config import ROOT, register
-from model.errors import ConfigError
-
-register()
+from experiments.evidence.sensitivity import runs
+from experiments.evidence.sensitivity.plan import Plan
 
 
 class Missing(Exception):
@@ -33,7 +24,7 @@ class Missing(Exception):
 
 
 def _csv(df: pd.DataFrame, path: Path, gz: bool = False) -> Path:
-    from experiments.aggregate import _csv as write
+    from experiments.runs.folders import write_csv as write
 
     return write(df, path, gz)
 
@@ -77,9 +68,10 @@ def load_points(tasks: list[dict], stage: str) -> list[dict]:
     return out
 
 
-def execute(plan: Plan, command: str) -> dict:
-    """Run what is missing and, unless the work is split into parts, analyse it."""
-    from experiments.sensitivity import analysis as A
+def execute(plan: Plan, command: str, present=None) -> dict:
+    """Run what is missing and, unless the work is split into parts, analyse it; ``present`` (from
+    :mod:`experiments.presentation.sensitivity`) draws the charts and ``sensitivity.html``."""
+    from experiments.evidence.sensitivity import analysis as A
 
     s = plan.settings
     plan.out.mkdir(parents=True, exist_ok=True)
@@ -151,7 +143,7 @@ def execute(plan: Plan, command: str) -> dict:
     _csv(stab, out / "stability.csv")
     _csv(chance, out / "chance.csv")
     _csv(points_table(s_names, s_X, names, Ys), out / "points_sobol.csv.gz", gz=True)
-    from experiments.sensitivity import discovery
+    from experiments.evidence.sensitivity import discovery
 
     prim = discovery.discover(plan, s_names, s_X, names, Ys) if s["prim"]["scenario"] in plan.scenarios else None
     if prim is not None:
@@ -159,21 +151,20 @@ def execute(plan: Plan, command: str) -> dict:
         _csv(prim["trajectories"], out / "prim_trajectories.csv")
     timing["analysis_seconds"] = round(time.perf_counter() - t1, 1)
     t2 = time.perf_counter()
-    from experiments.sensitivity import charts, section
 
-    data = charts.ChartData(plan=plan, morris=morris, screen=screen, sobol=sobol[sobol["n_sobol"] == N],
-                            chance=chance, names=names, kept=s_names, X=s_X, Y=Ys, prim=prim,
-                            year=min(charts.YEAR, plan.horizon_years))
-    drawn = charts.draw_all(data, out / "charts", s["language"])
+    drawn, write_section = present(plan, out, s["language"], morris=morris, screen=screen,
+                                   sobol=sobol[sobol["n_sobol"] == N], chance=chance, names=names,
+                                   kept=s_names, X=s_X, Y=Ys, prim=prim) if present else ({}, None)
     timing["charts_seconds"] = round(time.perf_counter() - t2, 1)
     result.update(charts=drawn, stability=stab, prim=prim)
     meta = write_meta(plan, command, result, t0)
-    section.write(out / "sensitivity.html", data, drawn, stab, meta, s["language"])
+    if write_section is not None:
+        write_section(meta, stab)
     return result
 
 
 def screening_table(plan: Plan, screen: pd.DataFrame) -> pd.DataFrame:
-    from experiments.sensitivity.space import describe
+    from experiments.evidence.sensitivity.space import describe
 
     info = pd.DataFrame(describe(plan.params)).set_index("parameter")
     out = screen.join(info, on="parameter")
@@ -190,60 +181,14 @@ def points_table(param_names: list[str], X: np.ndarray, names: list[tuple], Y: n
 
 def write_meta(plan: Plan, command: str, result: dict, t0: float) -> dict:
     """``sensitivity.json``: settings, seeds, parameters, kept, counts, timing, versions."""
-    from experiments.aggregate import _atomic_write
-    from experiments.output import provenance
+    from experiments.runs.folders import atomic_write
+    from experiments.runs.folders import provenance
 
     meta = {"settings": {k: v for k, v in plan.settings.items()}, "scenarios": plan.scenarios,
             "seeds": plan.seeds, "model_overrides": plan.overrides, "uncertain_parameters": len(plan.params),
             "parameters": [k for k, _ in plan.params], "kept": result.get("kept"),
             "timing": result.get("timing"), "total_seconds": round(time.perf_counter() - t0, 1),
             "command": command, "notes": plan.notes, "provenance": provenance()}
-    _atomic_write(plan.out / "sensitivity.json",
+    atomic_write(plan.out / "sensitivity.json",
                   lambda p: p.write_text(json.dumps(meta, indent=2, default=str)))
     return meta
-
-
-@hydra.main(version_base="1.3", config_path=str(ROOT / "conf"), config_name="sensitivity")
-def sensitivity(cfg: DictConfig) -> dict | None:
-    """Hydra entry point (also one job of a sweep over ``part``)."""
-    from hydra.core.hydra_config import HydraConfig
-
-    logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
-    task = list(HydraConfig.get().overrides.task)
-    try:
-        plan = make_plan(cfg, task)
-    except ConfigError as e:
-        fail(e)
-    command = " ".join(["python -m experiments.sensitivity", *sys.argv[1:]])
-    start = time.perf_counter()
-    try:
-        done = execute(plan, command)
-    except KeyboardInterrupt:
-        print("\ninterrupted: the finished points are kept; run the same command again to continue",
-              file=sys.stderr)
-        raise SystemExit(130)
-    except Missing as e:
-        print(f"error: {e}", file=sys.stderr)
-        raise SystemExit(1)
-    failed = sum(v.get("failed", 0) for v in done["timing"].values() if isinstance(v, dict))
-    if not done["analysed"]:
-        print(f"part {plan.settings['part']} of {plan.settings['parts']} done "
-              f"({time.perf_counter() - start:.0f} s); run without parts= to analyse")
-    elif plan.settings["stage"] == "morris":
-        print(f"screening done in {time.perf_counter() - start:.0f} s: {plan.out / 'screening.csv'} "
-              "(run with stage=sobol or stage=all for the indices and sensitivity.html)")
-    else:
-        print(f"done in {time.perf_counter() - start:.0f} s: {plan.out / 'sensitivity.html'}")
-    if failed:
-        print(f"error: {failed} point(s) failed (see failed.json in their folders); run the same "
-              "command again to retry them", file=sys.stderr)
-        raise SystemExit(1)
-    return {"out": str(plan.out)}
-
-
-def main() -> None:
-    try:
-        check_arguments(sys.argv[1:])
-    except ConfigError as e:
-        fail(e)
-    sensitivity()

@@ -1,7 +1,7 @@
 """One run of a comparison: simulate, write the run's folder, and record a failure as data.
 
 A comparison (:mod:`experiments.compare`) and a sweep (``python -m experiments.run -m ...``) both
-write one folder per (scenario, seed) with the files of :func:`experiments.output.write_run`, plus
+write one folder per (scenario, seed) with the files of :func:`experiments.runs.folders.write_run`, plus
 
 - ``stages.csv``: how the run's working-age cohort is spread over the stages of the pathway, by
   month since the permit (chart (c) of the comparison);
@@ -13,12 +13,7 @@ A job of a comparison, or of a sweep (``experiments.run -m``), that fails writes
 (scenario, seed, error, traceback) instead of raising, so that the comparison or sweep still reaches
 its aggregation (Hydra skips ``on_multirun_end`` when any job raises).
 
-Stages, for persons aged 18-64 at the measurement date whose permit has begun, each person in
-exactly one (the first that applies, in this order): ``left`` the Netherlands; ``work`` (employee or
-self-employed, any hours); ``education`` (enrolled in Dutch education); ``learning`` (in a civic
-integration / language course); ``reception`` (waiting in reception, none of the above);
-``benefits`` (housed, household on bijstand, none of the above); ``housed`` (housed, none of the
-above: for example living on a partner's earnings, or volunteering).
+Stages are counted by :class:`model.outcomes.StageCounter` (the definitions are there).
 """
 
 from __future__ import annotations
@@ -30,15 +25,11 @@ import traceback
 from functools import cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from model.config import ROOT, RunConfig
 from model.model import IntegrationModel, RunResult
-from model.people import Study
-
-#: stages in the order of the pathway (bottom to top of the stacked chart)
-STAGES = ("reception", "housed", "benefits", "learning", "education", "work", "left")
+from model.outcomes import StageCounter, stages_table
 
 #: files a finished run folder holds (``run.json`` is the marker that it finished); a comparison's
 #: run folders hold ``outcomes.csv.gz`` (the same table, compressed: 0.25 instead of 1.3 MB a run)
@@ -73,54 +64,17 @@ def model_hash() -> str:
 
 
 class StageModel(IntegrationModel):
-    """The integration model, also counting persons by stage every month (see module docstring).
-
-    The counts are read after each month's pathways and recording, from the same person arrays,
-    so they change nothing in the run: results are identical to :func:`model.model.simulate`.
-    """
+    """The integration model, also counting persons by stage every month
+    (:class:`model.outcomes.StageCounter`); results are identical to :func:`model.model.simulate`."""
 
     def __init__(self, config: RunConfig, trace: list[int] | None = None) -> None:
         super().__init__(config, trace)
-        self.horizon = int(config.population.horizon_months)
-        self.stage_counts = np.zeros((len(STAGES), self.horizon + 1))
+        self.stages = StageCounter(config.population.horizon_months)
 
     def step(self) -> None:
         t = self.t
         super().step()
-        self._count_stages(t)
-
-    def _count_stages(self, t: int) -> None:
-        ppl, now = self.people, self.now
-        s = now.live  # holds everyone within the horizon (model.model)
-        rel = t - ppl.permit_month[s].astype(np.int64)
-        active = (rel >= 0) & (rel <= self.horizon) & (now.age >= 18) & (now.age < 65)
-        if not active.any():
-            return
-        pos = np.flatnonzero(active)
-        stage = np.full(len(pos), STAGES.index("housed"), dtype=np.int64)
-        # assigned from the last rule to the first, so the first rule that applies wins
-        idx = s.start + pos
-        stage[now.housed[pos] & ppl.on_benefit[idx]] = STAGES.index("benefits")
-        stage[now.in_reception[pos]] = STAGES.index("reception")
-        stage[ppl.in_course[idx]] = STAGES.index("learning")
-        stage[ppl.study[idx] == Study.ENROLLED] = STAGES.index("education")
-        stage[ppl.employed[idx]] = STAGES.index("work")
-        stage[~now.present[pos]] = STAGES.index("left")  # whose permit has begun and who is not here
-        key = stage * (self.horizon + 1) + rel[pos]
-        self.stage_counts += np.bincount(key, minlength=self.stage_counts.size).reshape(
-            self.stage_counts.shape)
-
-
-def stages_table(counts: np.ndarray) -> pd.DataFrame:
-    """Tidy stage shares (month, stage, share %, n persons counted that month)."""
-    total = counts.sum(axis=0)
-    rows = []
-    for i, s in enumerate(STAGES):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = np.where(total > 0, 100.0 * counts[i] / np.maximum(total, 1), np.nan)
-        rows.append(pd.DataFrame({"month": np.arange(counts.shape[1]), "stage": s,
-                                  "share": np.round(share, 4), "n": total.astype(np.int64)}))
-    return pd.concat(rows, ignore_index=True)
+        self.stages.count(self, t)
 
 
 def simulate_with_stages(config: RunConfig, trace: list[int] | None = None
@@ -128,23 +82,23 @@ def simulate_with_stages(config: RunConfig, trace: list[int] | None = None
     """Run one configuration; return its result and its stage table."""
     m = StageModel(config, trace)
     result = m.run()
-    return result, stages_table(m.stage_counts)
+    return result, stages_table(m.stages.counts)
 
 
 def write_job(config: RunConfig, target: Path, command: str | None = None,
-              chart: bool = False, compress: bool = False) -> RunResult:
+              draw=None, compress: bool = False) -> RunResult:
     """Simulate ``config`` and write its complete run folder at ``target`` (atomically).
 
     Args:
         command: the command line that asked for the run (recorded in ``run.json``; by default
             this process's own).
-        chart: also draw the single-run chart (``outcomes.png``).
+        draw: ``draw(result, path)`` draws the single-run chart (``outcomes.png``); None: no chart.
         compress: store ``outcomes.csv`` gzipped, as ``outcomes.csv.gz`` (same bytes inside).
 
     Returns:
         The run's result.
     """
-    from experiments.output import staged_folder, write_run
+    from experiments.runs.folders import staged_folder, write_run
 
     target = Path(target)
     start = time.perf_counter()
@@ -152,7 +106,7 @@ def write_job(config: RunConfig, target: Path, command: str | None = None,
     wall = time.perf_counter() - start
     with staged_folder(target) as tmp:
         inner = tmp / "run"
-        write_run(result, inner, wall, chart=chart)
+        write_run(result, inner, wall, draw=draw)
         for f in inner.iterdir():
             f.replace(tmp / f.name)
         inner.rmdir()

@@ -10,7 +10,7 @@ Charts:
 
 a. ``a1_participation``: participation (paid work, education or other participation) over time, one
    panel per scenario, its three exclusive parts stacked (they add up to the whole: see
-   :data:`experiments.summary.PARTS`; the plotted numbers are in ``a1_participation.csv``), with the
+   :data:`experiments.runs.summary.PARTS`; the plotted numbers are in ``a1_participation.csv``), with the
    baseline as a reference; ``a2_employment``: employment over time, one panel per scenario, with
    the baseline as a reference and CBS's published points on the baseline's panel;
 b. ``b_effects``: forest plot of each scenario's effect after 3 and 5 years;
@@ -39,9 +39,9 @@ import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from experiments import i18n  # noqa: E402
-from experiments.i18n import t  # noqa: E402
-from experiments.summary import PARTS, add_parts, band  # noqa: E402
+from experiments.presentation import i18n  # noqa: E402
+from experiments.presentation.i18n import t  # noqa: E402
+from experiments.runs.summary import PARTS, add_parts, band  # noqa: E402
 
 plt.rcParams.update({"svg.fonttype": "none", "font.size": 9.5, "axes.titlesize": 10,
                      "figure.dpi": 110, "savefig.dpi": 110})
@@ -132,12 +132,12 @@ class ChartData:
     source: str  #: "integration-sim <sha>, <date>" for the source line
     seeds: str
     cbs_points: dict = field(default_factory=dict)  #: group -> (months, values, cohort)
-    #: experiments.summary.evidence_check (None: no evidence file) and why it is missing
+    #: experiments.runs.summary.evidence_check (None: no evidence file) and why it is missing
     evidence: pd.DataFrame | None = None
     evidence_note: dict = field(default_factory=dict)
     demands: dict = field(default_factory=dict)  #: demand (D1..D11, full) -> scenario
     singles: list = field(default_factory=list)  #: the single-demand scenarios in the comparison
-    full_vs_sum: pd.DataFrame | None = None  #: experiments.summary.sum_of_singles
+    full_vs_sum: pd.DataFrame | None = None  #: experiments.runs.summary.sum_of_singles
     #: what the bands cover: "chance", plus "+parameters" (ensemble) and "+levers" (strength draws)
     uncertainty: str = "chance"
 
@@ -440,7 +440,7 @@ def effects_forest(d: ChartData, out: Path, outcomes: Sequence[str] = FOREST_OUT
 def stages_over_time(d: ChartData, out: Path) -> list[Path] | None:
     if d.stages is None or not len(d.stages):
         return None
-    from experiments.jobs import STAGES
+    from model.outcomes import STAGES
 
     pair = [s for s in (d.baseline, d.position) if s in set(d.stages["scenario"])]
     if not pair:
@@ -829,7 +829,7 @@ def effects_by_year(d: ChartData, out: Path, outcomes: Sequence[str] = ("partici
 
 # ---- (b3) every outcome ---------------------------------------------------------------------------
 def all_outcomes(d: ChartData, out: Path, years: Sequence[int] = (5, 10)) -> list[Path] | None:
-    from experiments.summary import outcome_info
+    from experiments.runs.summary import outcome_info
 
     info = outcome_info()
     s = d.summary[(d.summary["group"] == "all") & d.summary["years"].isin(years)]
@@ -912,11 +912,7 @@ def all_outcomes(d: ChartData, out: Path, years: Sequence[int] = (5, 10)) -> lis
 
 
 # ---- (g) the model against the evidence -------------------------------------------------------------
-VERDICT = {"within": {"en": "within the range", "nl": "binnen de bandbreedte"},
-           "above": {"en": "above the range", "nl": "boven de bandbreedte"},
-           "below": {"en": "below the range", "nl": "onder de bandbreedte"},
-           "overlaps": {"en": "partly overlapping", "nl": "deels overlappend"},
-           "not run": {"en": "not in this comparison", "nl": "niet in deze vergelijking"}}
+VERDICT = i18n.VERDICT
 
 
 def evidence_chart(d: ChartData, out: Path) -> list[Path] | None:

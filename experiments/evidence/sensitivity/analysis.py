@@ -24,7 +24,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from experiments.sensitivity.runs import YEARS
+from experiments.evidence.sensitivity.runs import YEARS
 
 #: measures analysed (earnings are kept in the point files but not analysed)
 ANALYSED = ("participating", "employed", "public_costs")

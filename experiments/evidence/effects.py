@@ -150,7 +150,7 @@ def parse_arm(text: str) -> Arm:
     Raises:
         ValueError: saying what is wrong (the caller adds the row and column).
     """
-    from experiments.cli import check_overrides
+    from experiments.runs.overrides import check_overrides
     from model.config import scenario_names
 
     tokens = [t for t in re.split(r"[;\s]+", (text or "").strip()) if t]
@@ -268,7 +268,7 @@ def read_effects(path: str | Path) -> list[Effect]:
             lower bound above the upper, an effect outside its interval, an unknown design, or an
             empty mapping or source.
     """
-    from experiments.targets import check_group, cohort_bounds, max_horizon
+    from experiments.evidence.targets import check_group, cohort_bounds, max_horizon
     from model.outcomes import BY_NAME, OUTCOME_NAMES
 
     path = Path(path)
@@ -458,7 +458,7 @@ def prepare(effects: list[Effect], overrides=(), file_name: str = "effects") -> 
         ConfigError: for a bad override, or an arm the model rejects (naming the row and column),
             or a horizon beyond a horizon set on the command line.
     """
-    from experiments.compose import load
+    from experiments.runs.compose import load
 
     overrides = tuple(overrides)
     cli = dict(o.split("=", 1) for o in overrides)
@@ -516,7 +516,7 @@ def run_one(config_dict: dict, needs: list[tuple[str, str, int]]) -> list[float]
     import logging
 
     logging.getLogger("MESA").setLevel(logging.WARNING)
-    from experiments.targets import CohortRun, model_value
+    from experiments.evidence.targets import CohortRun, model_value
     from model.config import build
     from model.model import simulate
 
@@ -769,7 +769,7 @@ def parse_args(argv: list[str]) -> dict:
     Raises:
         ConfigError: for an unknown key, a bad value, or a missing ``effects``.
     """
-    from experiments.validate import split_args
+    from experiments.runs.overrides import split_args
 
     mine, kv = split_args(argv, OWN)
     if "effects" not in mine:
@@ -797,8 +797,8 @@ def _unique(folder: Path) -> Path:
 def main(argv: list[str] | None = None) -> Path:
     """``python -m experiments.validate effects=FILE [...]`` (dispatched from
     :func:`experiments.validate.main`)."""
-    from experiments.cli import fail
-    from experiments.output import provenance, staged_folder
+    from experiments.runs.overrides import fail
+    from experiments.runs.folders import provenance, staged_folder
     from model.policy import Policy
 
     argv = sys.argv[1:] if argv is None else argv

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.sensitivity.charts import ChartData, scenario_name
-from experiments.sensitivity.space import describe, short
+from experiments.presentation.sensitivity.charts import ChartData, scenario_name
+from experiments.evidence.sensitivity.space import describe, short
 
 E = html.escape
 
@@ -316,11 +316,11 @@ def section_html(d: ChartData, charts: dict, stab: pd.DataFrame, meta: dict, lan
 
 def write(path: Path, d: ChartData, charts: dict, stab: pd.DataFrame, meta: dict, lang: str) -> Path:
     """Write the self-contained file (atomically)."""
-    from experiments.aggregate import _atomic_write
+    from experiments.runs.folders import atomic_write
 
     title = "Wat deze effecten bepaalt" if lang == "nl" else "What drives these effects"
     doc = (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{E(title)}</title>'
            f"<style>{CSS}</style></head><body>\n<!-- sensitivity-section:start -->\n"
            f"{section_html(d, charts, stab, meta, lang)}\n<!-- sensitivity-section:end -->\n</body></html>\n")
-    return _atomic_write(path, lambda p: p.write_text(doc, encoding="utf-8"))
+    return atomic_write(path, lambda p: p.write_text(doc, encoding="utf-8"))

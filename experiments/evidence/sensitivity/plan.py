@@ -27,8 +27,9 @@ from pathlib import Path
 import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
-from experiments.jobs import config_hash
-from experiments.sensitivity import runs, space
+from experiments.runs.jobs import config_hash
+from experiments.evidence.sensitivity import runs
+from experiments.evidence.sensitivity import space
 from model.config import scenario_names
 from model.errors import ConfigError
 
@@ -119,14 +120,14 @@ def _number(lo, hi, what):
 
 
 def _screen(key, v):
-    from experiments.sensitivity.analysis import ANALYSED
+    from experiments.evidence.sensitivity.analysis import ANALYSED
 
     if isinstance(v, str) or not isinstance(v, (list, tuple)) or not v or any(m not in ANALYSED for m in v):
         raise ConfigError(key, v, f"a non-empty list of {', '.join(ANALYSED)}")
 
 
 def _out(key, v):
-    from experiments.compare import check_writable
+    from experiments.runs.overrides import check_writable
 
     check_writable(key, v)
 
@@ -154,7 +155,7 @@ CHECKS = {
 
 def check_arguments(args: list[str]) -> None:
     """Check the command line before Hydra runs (one line for the first bad key, exit 2)."""
-    from experiments.cli import check_overrides
+    from experiments.runs.overrides import check_overrides
 
     for a in args:
         if a.split("=", 1)[0] in ("scenario", "replications", "seed_start"):
@@ -280,8 +281,8 @@ def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
     Raises:
         ConfigError: for the first bad setting.
     """
-    from experiments.compare import model_overrides
-    from experiments.compose import load
+    from experiments.runs.comparison import model_overrides
+    from experiments.runs.compose import load
 
     c = OmegaConf.to_container(cfg, resolve=True)
     for key in KEYS:
@@ -312,7 +313,7 @@ def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
                     population_size=size, prim=dict(c["prim"]),
                     n_jobs=c.get("n_jobs") or os.cpu_count() or 1)
     out = Path(c["out"]) if c.get("out") else Path("results") / "sensitivity" / folder_name(settings, overrides[:-1])
-    from experiments.jobs import model_hash
+    from experiments.runs.jobs import model_hash
 
     plan = Plan(scenarios=scenarios, baseline=baseline, params=params,
                 seeds=[seed + r for r in range(c["replicates"])], out=out.expanduser().absolute(),

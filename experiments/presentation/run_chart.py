@@ -20,7 +20,7 @@ Z90 = 1.6449
 
 def cbs_targets(quantity: str, cohort: int, group: str = "all") -> tuple[np.ndarray, np.ndarray]:
     """Months and values (%) of the shipped CBS targets for one quantity, cohort and group."""
-    from experiments.targets import read_targets, shipped_targets
+    from experiments.evidence.targets import read_targets, shipped_targets
 
     rows = [t for t in read_targets(shipped_targets()) if t.quantity == quantity
             and t.cohort == cohort and t.group == group]
@@ -34,7 +34,7 @@ def _band(ax, months, value, n, color):
                     color=color, alpha=0.2, linewidth=0)
 
 
-#: labels of participation's exclusive parts in a run's chart (experiments.summary.PARTS)
+#: labels of participation's exclusive parts in a run's chart (experiments.runs.summary.PARTS)
 PART_LABELS = {"employed": "Paid work", "education_only": "Education without paid work",
                "other_only": "Other participation only (volunteering)"}
 
@@ -42,7 +42,7 @@ PART_LABELS = {"employed": "Paid work", "education_only": "Education without pai
 def run_parts(result) -> dict[str, np.ndarray]:
     """Participation and its three exclusive parts (percent of 18-64 year olds, every month) of one
     run: paid work, education without paid work and other participation only, as the recorder
-    counts them (or, for a recorder without them, derived as in experiments.summary.add_parts);
+    counts them (or, for a recorder without them, derived as in experiments.runs.summary.add_parts);
     the parts add up to ``participating``."""
     v = {o: shares(result.cube, result.columns, o, "all")[0]
          for o in ("participating", "employed", "volunteering")}
@@ -59,7 +59,7 @@ def run_parts(result) -> dict[str, np.ndarray]:
 def run_chart(result, path) -> None:
     """Two panels: participation and its parts (stacked); housing, civic integration and
     benefits."""
-    from experiments.compare_charts import PART_STYLE
+    from experiments.presentation.charts import PART_STYLE
 
     cfg = result.config
     year = int(cfg.population.permit_year)

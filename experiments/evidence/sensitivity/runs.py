@@ -6,9 +6,9 @@ baseline and every scenario of the analysis on the same replicate seeds (``seed`
 difference on the same persons, and the difference between two points is the parameters' doing,
 not the draw's. Each point writes ``runs/<stage>/p<index>/point.json``:
 
-- ``point_hash``: SHA-256 (:func:`experiments.jobs.config_hash`) of what determines the runs:
+- ``point_hash``: SHA-256 (:func:`experiments.runs.jobs.config_hash`) of what determines the runs:
   each scenario's composed configuration (by its hash), the values and the seeds; ``model_hash``
-  (:func:`experiments.jobs.model_hash`): the model's code and tables. A point is reused only if
+  (:func:`experiments.runs.jobs.model_hash`): the model's code and tables. A point is reused only if
   both are unchanged (as the comparison reuses a run folder), so a killed analysis computes only
   what is missing and a changed model is never mixed with an old one;
 - the values, and for every run (scenario, seed) the shares participating and employed (%) at each
@@ -18,11 +18,11 @@ not the draw's. Each point writes ``runs/<stage>/p<index>/point.json``:
 
 The file holds no timings or dates, so the same point gives the same bytes whichever process,
 machine or Hydra launcher computed it. A point that fails writes ``failed.json`` instead
-(:func:`experiments.jobs.record_failure`) and is tried again next time.
+(:func:`experiments.runs.jobs.record_failure`) and is tried again next time.
 
 With ``runs=full`` every run of a point is also a comparison run folder,
-``runs/<stage>/p<index>/<scenario>/seed<k>/``, made by :func:`experiments.jobs.run_task` and reused
-when :func:`experiments.jobs.is_complete` (the same files as a comparison's or a sweep's, for
+``runs/<stage>/p<index>/<scenario>/seed<k>/``, made by :func:`experiments.runs.jobs.run_task` and reused
+when :func:`experiments.runs.jobs.is_complete` (the same files as a comparison's or a sweep's, for
 inspecting any run), and the point's numbers are read from those folders. It is not the default: a
 run folder holds every monthly outcome by group (about 250 KB, written in about twice the time of
 the run itself), and an analysis makes thousands of runs and needs some forty numbers of each.
@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from experiments.jobs import FAILED_FILE, config_hash, model_hash, record_failure
+from experiments.runs.jobs import FAILED_FILE, config_hash, model_hash, record_failure
 
 POINT_FILE = "point.json"
 #: years since the permit at which outcomes are kept
@@ -115,9 +115,9 @@ def extract_folder(folder: Path, size: int) -> dict:
 
 
 def _full_run(config, folder: Path) -> dict:
-    """One run as a comparison run folder (:func:`experiments.jobs.run_task`), reused when
-    :func:`experiments.jobs.is_complete`; returns its numbers."""
-    from experiments.jobs import is_complete, run_task
+    """One run as a comparison run folder (:func:`experiments.runs.jobs.run_task`), reused when
+    :func:`experiments.runs.jobs.is_complete`; returns its numbers."""
+    from experiments.runs.jobs import is_complete, run_task
 
     d = config.to_dict()
     if not is_complete(folder, config_hash(d)):

@@ -155,8 +155,9 @@ def remove_if_empty(folder: Path) -> None:
         pass
 
 
-def write_run(result, target: Path, wall_seconds: float, chart: bool = True) -> Path:
-    """Write one run's folder (see the module docstring)."""
+def write_run(result, target: Path, wall_seconds: float, draw=None) -> Path:
+    """Write one run's folder (see the module docstring); ``draw(result, path)``, if given, draws
+    its chart into the folder before the folder is moved into place."""
     with staged_folder(target) as tmp:
         cfg = result.config.to_dict()
         (tmp / "config.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
@@ -170,8 +171,28 @@ def write_run(result, target: Path, wall_seconds: float, chart: bool = True) -> 
                 "wall_seconds": round(wall_seconds, 3), "headline": headline(result),
                 **provenance()}
         (tmp / "run.json").write_text(json.dumps(meta, indent=2))
-        if chart:
-            from experiments.charts import run_chart
-
-            run_chart(result, tmp / "outcomes.png")
+        if draw is not None:
+            draw(result, tmp / "outcomes.png")
     return Path(target)
+
+
+#: gzip settings for tables: reproducible bytes (no time stamp in the header)
+GZ = {"method": "gzip", "mtime": 0, "compresslevel": 3}
+
+
+def atomic_write(path: Path, write) -> Path:
+    """``write(tmp)`` a temporary file beside ``path``, then move it into place (no half-written file)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def write_csv(df: pd.DataFrame, path: Path, gz: bool = False) -> Path:
+    """A table as CSV (gzipped with reproducible bytes if ``gz``), written atomically."""
+    return atomic_write(path, lambda p: df.to_csv(p, index=False, compression=GZ if gz else None))

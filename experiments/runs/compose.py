@@ -30,7 +30,7 @@ def load(scenario: str = "baseline", overrides: list[str] | tuple[str, ...] = ()
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
-    from experiments.cli import check_overrides
+    from experiments.runs.overrides import check_overrides
 
     _registered()
     overrides = list(overrides)

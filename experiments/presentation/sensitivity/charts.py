@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from experiments.sensitivity.space import kind_of, short  # noqa: E402
+from experiments.evidence.sensitivity.space import kind_of, short  # noqa: E402
 
 #: the year since the permit the drivers and range charts show (earlier if the horizon is shorter)
 YEAR = 5
@@ -99,7 +99,7 @@ class ChartData:
 
 
 def scenario_name(s: str, lang: str) -> str:
-    from experiments import i18n
+    from experiments.presentation import i18n
 
     return i18n.SCENARIO_NAMES.get(s, {}).get(lang, s)
 

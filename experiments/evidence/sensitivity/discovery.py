@@ -107,7 +107,7 @@ def boxes(x: pd.DataFrame, y: np.ndarray, density: float, n_boxes: int, peel_alp
 
 def discover(plan, param_names: list[str], X: np.ndarray, names: list[tuple], Y: np.ndarray) -> dict:
     """Both questions for ``prim.scenario`` over the Sobol points: boxes table and trajectories."""
-    from experiments.sensitivity.space import short
+    from experiments.evidence.sensitivity.space import short
 
     s = plan.settings["prim"]
     bounds = {k: (float(p.low), float(p.high)) for k, p in plan.params}

@@ -1,0 +1,151 @@
+"""Words of the comparison's charts, stories and report, in English and Dutch.
+
+The words are in ``translations/<language>.yaml`` (one file per language, one section per kind of
+word); this module reads them and says how to use them. A translator edits only those files.
+
+One place for every label a reader sees, so that a chart and the report use the same name for the
+same thing (``employed`` is "Employed" / "Werkt" everywhere). Outcome labels in English come from
+their declaration (:data:`model.outcomes.OUTCOMES`); the Dutch ones are in ``nl.yaml``. Scenario names
+are short versions of each scenario's ``scenario_info``; a scenario without a name here is shown by
+its file name. A Dutch summary (``scenario_summaries`` in ``nl.yaml``) of a scenario is used only while the English summary it translates
+is unchanged (otherwise the English one is shown, so a translation never goes stale silently).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+LANGUAGES = ("en", "nl")
+
+#: the translation files, one per language (shipped as package data)
+FOLDER = Path(__file__).resolve().parent / "translations"
+
+
+@cache
+def words(lang: str) -> dict:
+    """Every section of ``translations/<lang>.yaml`` (section -> key -> text)."""
+    return yaml.safe_load((FOLDER / f"{lang}.yaml").read_text(encoding="utf-8")) or {}
+
+
+def section(name: str) -> dict[str, dict[str, str]]:
+    """One section in every language: key -> {language: text} (keys of the English file)."""
+    by_lang = {lang: words(lang).get(name) or {} for lang in LANGUAGES}
+    keys = dict.fromkeys(k for lang in LANGUAGES for k in by_lang[lang])
+    return {k: {lang: by_lang[lang][k] for lang in LANGUAGES if k in by_lang[lang]} for k in keys}
+
+
+#: short scenario names (charts, tables)
+SCENARIO_NAMES = section("scenarios")
+#: Dutch translations of the scenarios' English summaries (scenario -> (English, Dutch))
+SUMMARY_NL = {k: (v["english"], v["dutch"]) for k, v in (words("nl").get("scenario_summaries") or {}).items()}
+#: Dutch outcome labels (the English ones are the declared labels, model/outcomes.py)
+OUTCOMES_NL = dict(words("nl").get("outcomes") or {})
+#: short outcome names (axis titles, panel titles)
+OUTCOMES_SHORT = section("outcomes_short")
+#: the exclusive parts of participation (experiments.runs.summary.PARTS), as a chart's legend names them
+PART_NAMES = section("parts")
+#: policy levers (model/policy.py LEVERS) in plain words, for "how strongly ... work(s)"
+LEVER_WORDS = section("levers")
+#: the stages of the pathway (model.outcomes.STAGES), chart (c)
+STAGE_NAMES = section("stages")
+#: cost items (model/costs.py ITEMS), chart (e) and the costs table
+COST_ITEMS = section("cost_items")
+#: values of the groups (sex, origin, education), charts (d)
+GROUP_VALUES = section("group_values")
+#: the group dimensions themselves
+GROUP_KEYS = section("group_keys")
+#: a model result against an evidence range (chart g and the report)
+VERDICT = section("verdicts")
+#: the report's chart captions
+CAPTIONS = section("captions")
+#: the stories' timeline lanes
+LANE_NAMES = section("lanes")
+#: what a lane's segment shows (in reception, housed, ...)
+SEGMENT_NAMES = section("segments")
+#: the civic integration routes, by model.people.Route name (the stories' sentences)
+ROUTE_NAMES = section("routes")
+
+
+def scenario_name(name: str, lang: str) -> str:
+    """Short display name of a scenario (its file name if it has none here)."""
+    return SCENARIO_NAMES.get(name, {}).get(lang, name)
+
+
+def scenario_summary(name: str, summary_en: str, lang: str) -> str:
+    """A scenario's one-line summary in ``lang`` (English if no current translation)."""
+    if lang == "nl" and name in SUMMARY_NL and SUMMARY_NL[name][0] == summary_en:
+        return SUMMARY_NL[name][1]
+    return summary_en
+
+
+def cost_item(item: str, lang: str) -> str:
+    return COST_ITEMS.get(item, {}).get(lang, item)
+
+
+def outcome_label(name: str, lang: str) -> str:
+    """Full outcome label (the declared one in English)."""
+    from experiments.runs.summary import outcome_info
+
+    BY_NAME = outcome_info()
+    if lang == "nl" and name in OUTCOMES_NL:
+        return OUTCOMES_NL[name]
+    return BY_NAME[name].label if name in BY_NAME else name
+
+
+def part_label(name: str, lang: str) -> str:
+    """Name of an exclusive part of participation (legend of the participation chart)."""
+    return PART_NAMES.get(name, {}).get(lang, name)
+
+
+def lever_words(name: str, lang: str) -> str:
+    """A policy lever in plain words (its name if none is kept here)."""
+    return LEVER_WORDS.get(name, {}).get(lang, name.replace("_", " "))
+
+
+def join_words(items: list[str], lang: str) -> str:
+    """'a', 'a and b', 'a, b and c' (Dutch: 'en')."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + (" en " if lang == "nl" else " and ") + items[-1]
+
+
+def outcome_short(name: str, lang: str) -> str:
+    return OUTCOMES_SHORT.get(name, {}).get(lang, name)
+
+
+def group_label(group: str, lang: str) -> str:
+    """``origin=Syria`` -> ``Syria`` / ``Syrië``; ``age=25-34`` -> ``25-34 years`` / ``25-34 jaar``."""
+    if group == "all":
+        return GROUP_VALUES["all"][lang]
+    key, value = group.split("=", 1)
+    if key == "age":
+        value = value.replace("65-200", "65+")
+        return f"{value} {'jaar' if lang == 'nl' else 'years'}"
+    return GROUP_VALUES.get(value, {}).get(lang, value)
+
+
+def group_key_label(key: str, lang: str) -> str:
+    return GROUP_KEYS.get(key, {}).get(lang, key)
+
+
+def number(x: float, lang: str, digits: int = 1, sign: bool = False) -> str:
+    """A number as a reader of ``lang`` writes it (Dutch: decimal comma, thousands with a dot)."""
+    if x is None or x != x:
+        return "-"
+    s = f"{x:+,.{digits}f}" if sign else f"{x:,.{digits}f}"
+    s = s.replace("-", "\u2212")  # a real minus sign
+    if lang == "nl":
+        s = s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return s
+
+
+#: every other word of the charts and the report
+TEXT = section("text")
+
+
+def t(key: str, lang: str) -> str:
+    return TEXT[key][lang]

@@ -1,0 +1,21 @@
+"""The sensitivity analysis drawn: its charts (:mod:`.charts`) and its report section
+(:mod:`.section`, ``sensitivity.html``), from the tables :mod:`experiments.evidence.sensitivity`
+computes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def present(plan, out: Path, language: str, **tables):
+    """Draw the charts now; return them and a function that writes ``sensitivity.html`` once the
+    analysis's record (``meta``) is written: ``write_section(meta, stability)``."""
+    from experiments.presentation.sensitivity import charts, section
+
+    data = charts.ChartData(plan=plan, **tables, year=min(charts.YEAR, plan.horizon_years))
+    drawn = charts.draw_all(data, Path(out) / "charts", language)
+
+    def write_section(meta: dict, stability) -> Path:
+        return section.write(Path(out) / "sensitivity.html", data, drawn, stability, meta, language)
+
+    return drawn, write_section
