@@ -137,7 +137,7 @@ def test_controls_show_every_lever_with_its_declaration():
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_headline_evidence_and_export(lang):
     r = synthetic_result()
-    from experiments.i18n import number
+    from experiments.presentation.i18n import number
 
     h = r.headline()
     box, rc = solara.render(A.Headline(r, lang), handle_error=False)

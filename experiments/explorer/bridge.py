@@ -9,11 +9,11 @@ and the report's translations. When those modules move, only the imports below c
 
 from __future__ import annotations
 
-from experiments import i18n  # noqa: F401  (labels: the report's translations)
-from experiments import stories  # noqa: F401  (persons' stories)
-from experiments import summary  # noqa: F401  (medians, 90% intervals, paired differences)
-from experiments.aggregate import DEMAND_EVIDENCE, demand_evidence  # noqa: F401
-from experiments.aggregate import load as load_runs  # noqa: F401
-from experiments.cli import fail  # noqa: F401  (one error line, exit 2)
-from experiments.compare import make_plan  # noqa: F401
-from experiments.jobs import config_hash, is_complete, run_task, simulate_with_stages  # noqa: F401
+from experiments.presentation import i18n  # noqa: F401  (labels: the report's translations)
+from experiments.presentation import stories  # noqa: F401  (persons' stories)
+from experiments.runs import summary  # noqa: F401  (medians, 90% intervals, paired differences)
+from experiments.runs.aggregate import DEMAND_EVIDENCE, demand_evidence  # noqa: F401
+from experiments.runs.aggregate import load as load_runs  # noqa: F401
+from experiments.runs.overrides import fail  # noqa: F401  (one error line, exit 2)
+from experiments.runs.comparison import make_plan  # noqa: F401
+from experiments.runs.jobs import config_hash, is_complete, run_task, simulate_with_stages  # noqa: F401

@@ -1,7 +1,7 @@
 """The explorer's charts (matplotlib figures, no global state, so sessions can draw at once).
 
 Each chart labels its axes with units, names its series in a legend and shows the 90% interval over
-replications as a band or a whisker, with the report's words (:mod:`experiments.i18n`).
+replications as a band or a whisker, with the report's words (:mod:`experiments.presentation.i18n`).
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Paired runs of a setting against the baseline, with the comparison's own machinery.
 
-Every run is composed by the comparison's plan (:func:`experiments.compare.make_plan`: the
+Every run is composed by the comparison's plan (:func:`experiments.runs.comparison.make_plan`: the
 scenario, the cohort keys, the ensemble's parameter set and the lever-strength draw of each
 replication, the same seeds), made by the comparison's unit of work (``run_task``: simulate and
 write one run folder), read by its loader and summarised by its statistics
-(:mod:`experiments.summary`), so the explorer shows the numbers ``python -m experiments.compare``
+(:mod:`experiments.runs.summary`), so the explorer shows the numbers ``python -m experiments.compare``
 gives for the same scenario file, cohort, population size, replications and seeds
 (:func:`experiments.explorer.setting.compare_command`).
 
@@ -245,11 +245,11 @@ class Result:
 
     setting: Setting
     options: Options
-    summary: pd.DataFrame  #: experiments.summary.summarise_outcomes (baseline, setting)
-    costs: pd.DataFrame  #: experiments.summary.summarise_costs, cumulative EUR per person
+    summary: pd.DataFrame  #: experiments.runs.summary.summarise_outcomes (baseline, setting)
+    costs: pd.DataFrame  #: experiments.runs.summary.summarise_costs, cumulative EUR per person
     levels: pd.DataFrame  #: band over seeds: scenario, outcome, month, median, p05, p95
     effects: pd.DataFrame  #: band of the paired difference: outcome, month, median, p05, p95
-    evidence: pd.DataFrame | None  #: experiments.summary.evidence_check for the demands touched
+    evidence: pd.DataFrame | None  #: experiments.runs.summary.evidence_check for the demands touched
     demands: list[str]
     notes: list[str]
     design: Design
@@ -309,7 +309,7 @@ def summarise(setting: Setting, opt: Options, des: Design, tidy: pd.DataFrame,
 def evidence_for(summary: pd.DataFrame, demands: list[str]) -> pd.DataFrame | None:
     """The setting's effect on employment beside the range the evidence supports for each demand
     it touches (and, when it touches several, for all demands together), by the report's rule
-    (:func:`experiments.summary.evidence_check`)."""
+    (:func:`experiments.runs.summary.evidence_check`)."""
     ev, _note = bridge.demand_evidence()
     if ev is None or not demands:
         return None

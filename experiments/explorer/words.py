@@ -1,7 +1,7 @@
 """The explorer's own words, in English and Dutch.
 
 Every name the report also uses (outcomes, scenarios, groups, cost items, levers in plain words,
-axis titles, numbers) comes from the report's translations (:mod:`experiments.i18n`, through
+axis titles, numbers) comes from the report's translations (:mod:`experiments.presentation.i18n`, through
 :mod:`experiments.explorer.bridge`), so a chart here and in the report calls the same thing by the
 same name; what only the explorer says (its controls and buttons) is kept here, in the same form.
 """
