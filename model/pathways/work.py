@@ -323,8 +323,8 @@ class Work(Pathway):
         waited = np.where(entered == NEVER, 0.0,
                           (np.where(housed == NEVER, t, housed) - entered.astype(np.int64)) / 12.0)
         theta += p.limbo_effect * np.clip(waited, 0.0, 3.0)
-        theta += p.recognition_effect * ((ppl.education[idx] == Education.HIGH) & ppl.diploma_recognised[idx])
-        theta += p.dutch_diploma_effect * (ppl.study[idx] == Study.COMPLETED)
+        theta += p.recognition_effect * ((ppl.education[idx] == Education.HIGH.value) & ppl.diploma_recognised[idx])
+        theta += p.dutch_diploma_effect * (ppl.study[idx] == Study.COMPLETED.value)
         return self.resistance[idx] < theta
 
     def step(self, t: int) -> None:
@@ -360,12 +360,12 @@ class Work(Pathway):
         lang = ppl.language[seekers]
         edu = ppl.education[seekers]
         exam = ppl.exam[seekers]
-        done = (exam == Exam.PASSED) | ((exam == Exam.EXEMPTED) & ~ppl.medical_exempt[seekers])
+        done = (exam == Exam.PASSED.value) | ((exam == Exam.EXEMPTED.value) & ~ppl.medical_exempt[seekers])
         eta = (self.speed_fixed[seekers]
                + p.language_speed_effect * (np.minimum(lang, 4.0) - 2.0)
                + p.belonging_effect * (ppl.belonging[seekers] - 0.5)
                + p.integration_done_effect * done
-               + p.citizenship_effect * (ppl.permit[seekers] == Permit.CITIZEN))
+               + p.citizenship_effect * (ppl.permit[seekers] == Permit.CITIZEN.value))
         # duration dependence: months since housing, or since the last job ended
         last = np.maximum(ppl.ti_housed[seekers], ppl.ti_employed[seekers])
         eta += p.inactivity_effect * np.where(last == NEVER, 0.0, np.minimum((t - last) / 12.0, 8.0))
@@ -375,12 +375,12 @@ class Work(Pathway):
         in_rec = now.in_reception[pos]
         h *= np.where(in_rec, p.reception_factor, self.local[seekers])
         # a course locks in the housed; in reception job finding is already held back by reception
-        busy = ~in_rec & (ppl.in_course[seekers] | (ppl.study[seekers] == Study.ENROLLED))
+        busy = ~in_rec & (ppl.in_course[seekers] | (ppl.study[seekers] == Study.ENROLLED.value))
         # a dual track (courses planned around work) is a municipal programme: not in reception
         lock_in = np.where(pol.dual_track & ~in_rec, p.course_lock_in ** (1.0 - p.dual_track_relief),
                            p.course_lock_in)
         h *= np.where(busy, lock_in, 1.0)
-        late_temporary = ((ppl.permit[seekers] == Permit.TEMPORARY)
+        late_temporary = ((ppl.permit[seekers] == Permit.TEMPORARY.value)
                           & (t - ppl.permit_month[seekers] >= TEMPORARY_PERMIT_MONTHS))
         h *= np.where(late_temporary, p.temporary_permit_factor, 1.0)
         # policy factors, sharing one headroom (coaching reaches the housed only)
@@ -390,7 +390,7 @@ class Work(Pathway):
         # the combined factor takes few values (phase x municipality x subsidy), so the headroom
         # is looked up in a table made once (self.policy_factor) rather than computed per person
         phase = np.where(in_rec, 0, np.where(in_programme, 1, 2))
-        subsidised = in_programme & ((lang < 2.0) | (edu == Education.LOW))
+        subsidised = in_programme & ((lang < 2.0) | (edu == Education.LOW.value))
         g = self.policy_factor[phase, muni, subsidised.view(np.int8)]
         # measures that speed up job finding act on those who can work; they do not make work
         # possible for those who cannot (that is what the attachment terms are for)
@@ -420,7 +420,7 @@ class Work(Pathway):
         u2 = self.uniform("hours", t, found)
         match = u2 < pol.job_matching
         ppl.good_match[found] = match
-        ft_p = p.full_time_share * np.where(ppl.sex[found] == Sex.FEMALE, p.female_full_time_factor, 1.0)
+        ft_p = p.full_time_share * np.where(ppl.sex[found] == Sex.FEMALE.value, p.female_full_time_factor, 1.0)
         ft_p = np.minimum(ft_p * np.where(match, p.good_match_full_time, 1.0), 1.0)
         # a second, independent use of the hours draw: its position within the match band
         v = np.where(match, u2 / max(pol.job_matching, 1e-9),
