@@ -70,7 +70,7 @@ class Belonging(Pathway):
         now = self.model.now
         s, housed, in_rec, present, age = now.live, now.housed, now.in_reception, now.present, now.age
         since = t - ppl.permit_month[s]
-        temporary = ppl.permit[s] == Permit.TEMPORARY
+        temporary = ppl.permit[s] == Permit.TEMPORARY.value
         insecure = temporary & (since >= TEMPORARY_PERMIT_MONTHS)
         employed = ppl.employed[s]
         target = (self.constant
@@ -84,7 +84,7 @@ class Belonging(Pathway):
         b = ppl.belonging[s]  # a view: writes through it change the state
         b += (p.adjust_rate * present * (target - b)).astype(np.float32)
         # other participation: start for the free who do not take part, stop for participants
-        free = housed & ~employed & (ppl.study[s] != Study.ENROLLED) & (age >= 18) & (age < 65)
+        free = housed & ~employed & (ppl.study[s] != Study.ENROLLED.value) & (age >= 18) & (age < 65)
         vol = ppl.volunteering[s]  # a view
         pos = np.flatnonzero(free | vol)
         if len(pos):
