@@ -223,7 +223,7 @@ class Language(Pathway):
             lang = ppl.language[cand]
             since = t - self.term_start[cand]
             near_end = (since >= p.term_months - 12) & (since < p.term_months)
-            exam_route = (route == Route.B1) | (route == Route.SELF_ARRANGED.value)
+            exam_route = (route == Route.B1.value) | (route == Route.SELF_ARRANGED.value)
             ready = exam_route & (lang >= target - 0.5)
             met = np.zeros(len(cand), bool)
             r = np.flatnonzero(ready)
