@@ -78,7 +78,7 @@ class Costs:
     def course_starts(self, routes: np.ndarray) -> None:
         """Charge a route (scaled by course quality, D6, plus extra conditions, D9) for each first
         course start."""
-        edu = np.count_nonzero(routes == Route.EDUCATION)
+        edu = np.count_nonzero(routes == Route.EDUCATION.value)
         pol, c = self.policy, self.c
         self._pending_courses += pol.course_quality * (
             edu * c.education_route + (len(routes) - edu) * c.route)
@@ -110,6 +110,6 @@ class Costs:
         self._pending_support = 0.0
         if self.subsidy_rate:
             new_job = ppl.employed[s] & (ppl.ti_employed[s] > t - 12)
-            low = (ppl.language[s] < 2.0) | (ppl.education[s] == Education.LOW)
+            low = (ppl.language[s] < 2.0) | (ppl.education[s] == Education.LOW.value)
             tot["subsidies"][t] = np.count_nonzero(new_job & low) * self.subsidy_rate
         tot["earnings"][t] = pay.sum()

@@ -94,14 +94,18 @@ class Recorder:
         horizon: last month since the permit that is recorded.
     """
 
-    #: 0/1 columns counted person by person; the others are derived from them in :meth:`cube`:
-    #: cohort (everyone, counted without weights), present = own_home + in_reception (the only
-    #: places a person whose permit has begun can be in the Netherlands), left = cohort - present,
-    #: working_age = present in the age groups 18-64 (the age group is part of the bin)
-    COUNTED = ("obliged", "participating", "employed", "in_education", "volunteering",
-               "education_only", "other_only", "full_time", "benefit", "poor_health", "exam_passed",
-               "exam_exempted", "own_home", "in_reception", "residence_secure", "permanent_permit",
-               "naturalised")
+    #: 0/1 columns counted person by person, each a function of one of two small codes a person
+    #: has every month: their work and education situation if of working age (``_CODE_A``), or
+    #: where they live with their obligation and permit (``_CODE_B``). ``cohort`` is everyone
+    #: recorded. The other columns are derived in :meth:`cube`: present = own_home + in_reception
+    #: (the only places a person whose permit has begun can be in the Netherlands), left = cohort -
+    #: present, working_age = present in the age groups 18-64 (the age group is part of the bin),
+    #: and the sums of exclusive parts: participating = employed + education_only + other_only,
+    #: residence_secure = permanent_permit + naturalised
+    COUNTED_A = ("employed", "in_education", "volunteering", "education_only", "other_only",
+                 "full_time", "benefit", "poor_health")
+    COUNTED_B = ("cohort", "obliged", "exam_passed", "exam_exempted", "own_home", "in_reception",
+                 "permanent_permit", "naturalised")
 
     def __init__(self, people, horizon: int) -> None:
         self.people = people
@@ -111,22 +115,31 @@ class Recorder:
         self._pm = people.permit_month
         static = (people.sex.astype(np.int64) * len(ORIGINS) + people.origin) * len(EDUCATIONS) \
             + people.education
-        self.static_class = static * len(AGE_GROUPS)
+        #: bin of each person at month 0 (month since permit -permit_month, their class, age
+        #: group 0): a month's bin adds the month and the age group
+        self._base_key = static * len(AGE_GROUPS) - people.permit_month.astype(np.int64) * self.n_class
         size = (horizon + 1) * self.n_class
         self.columns = ("working_age", "obliged", "present", "cohort") + OUTCOME_NAMES
-        #: age group (index into AGE_GROUPS) of each whole year of age
-        self._group_of_year = np.searchsorted(np.array(AGE_EDGES), np.arange(256), side="right")
+        self._edges = [np.float32(e) for e in AGE_EDGES]
         # 0/1 columns are counted several at a time: weights f0 + f1 * B + f2 * B^2 + ..., with B
         # larger than any bin's count over the whole run (a bin holds one month since the permit
         # and one class, so it counts each person of that class at most once), so every column's
-        # count is recovered exactly at the end (float64 holds integers exactly up to 2^53)
+        # count is recovered exactly at the end (float64 holds integers exactly up to 2^53). The
+        # weight of each code is looked up in a table made once
         largest = int(np.bincount(static, minlength=self.n_static).max())
         bits = max(largest.bit_length(), 1)
         per = max(53 // bits, 1)
-        self._groups = [self.COUNTED[k: k + per] for k in range(0, len(self.COUNTED), per)]
+        self._groups, tables = [], []
+        for names, code_flags in ((self.COUNTED_A, _flags_a), (self.COUNTED_B, _flags_b)):
+            flags = code_flags()
+            for k in range(0, len(names), per):
+                group = names[k: k + per]
+                self._groups.append(group)
+                tables.append(sum(flags[n] * float(2 ** (bits * j)) for j, n in enumerate(group)))
+        self._n_a = -(-len(self.COUNTED_A) // per)  #: how many groups count code A
+        self._tables = tables
         self._scales = [float(2 ** (bits * k)) for k in range(per)]
         self._packed = np.zeros((len(self._groups), size))
-        self._cohort = np.zeros(size)
         self._belonging_sum = np.zeros(size)
 
     def record(self, now) -> None:
@@ -136,49 +149,45 @@ class Recorder:
         if s.stop <= s.start:
             return
         pm = self._pm[s]
-        r = t - pm.astype(np.int64)  # months since the permit
-        recorded = (r >= 0) & (r <= self.horizon)
         # only the months since permit that occur this month are touched (a few years' worth)
         r0 = max(0, t - int(pm.max()))
         span = (min(self.horizon, t - int(pm.min())) - r0 + 1) * self.n_class
         if span <= 0:
             return
         # age group from whole years (age >= an edge exactly when its whole years are; nobody
-        # recorded is younger than 0)
-        agegrp = self._group_of_year[now.age.astype(np.int64)]
-        # persons not recorded this month go to an extra bin, dropped below
-        key = np.where(recorded, (r - r0) * self.n_class + self.static_class[s] + agegrp, span)
+        # recorded is younger than 0): the number of edges reached
+        age = now.age
+        reached = [age >= e for e in self._edges]
+        agegrp = sum(r.view(np.uint8) for r in reached)
+        # bin of each person; persons not recorded this month (before their permit or past the
+        # horizon: below 0 or from span on) go to an extra bin, span, dropped below
+        key = self._base_key[s] + ((t - r0) * self.n_class)
+        key += agegrp
+        np.minimum(key.view(np.uint64), span, out=key.view(np.uint64))
         housed, in_rec, present = now.housed, now.in_reception, now.present
-        wa = present & (agegrp >= WORKING_AGES[0]) & (agegrp <= WORKING_AGES[-1])
-        emp = ppl.employed[s]
-        study = ppl.study[s] == Study.ENROLLED
-        vol = ppl.volunteering[s]
-        exam = ppl.exam[s]
-        obliged = present & ppl.obliged[s]
-        permit = ppl.permit[s]
-        flags = {
-            "obliged": obliged,
-            "participating": wa & (emp | study | vol),
-            "employed": wa & emp, "in_education": wa & study, "volunteering": wa & vol,
-            "education_only": wa & study & ~emp, "other_only": wa & vol & ~emp & ~study,
-            "full_time": wa & (ppl.hours[s] == Hours.FULL_TIME),
-            "benefit": wa & ppl.on_benefit[s],
-            "poor_health": wa & ppl.poor_health[s],
-            "exam_passed": obliged & (exam == Exam.PASSED),
-            "exam_exempted": obliged & (exam == Exam.EXEMPTED),
-            "own_home": housed, "in_reception": in_rec,
-            "residence_secure": present & (permit != Permit.TEMPORARY),
-            "permanent_permit": present & (permit == Permit.PERMANENT),
-            "naturalised": present & (permit == Permit.CITIZEN),
-        }
+        wa = present & reached[WORKING_AGES[0] - 1] & ~reached[WORKING_AGES[-1]]
+        u8 = np.uint8
+        # code A: employed, studying, volunteering, full-time, on benefit, poor health (bits
+        # 0-5), only for the working-age present (0 for everyone else). Codes are compared as
+        # plain ints (numpy widens an array compared with an IntEnum member to 64 bits)
+        code_a = ppl.employed[s].view(u8) | (ppl.study[s] == Study.ENROLLED.value).view(u8) * u8(2)
+        code_a |= ppl.volunteering[s].view(u8) * u8(4)
+        code_a |= (ppl.hours[s] == Hours.FULL_TIME.value).view(u8) * u8(8)
+        code_a |= ppl.on_benefit[s].view(u8) * u8(16)
+        code_a |= ppl.poor_health[s].view(u8) * u8(32)
+        code_a *= wa
+        # code B: housed, in reception (bits 0-1); for the present: the obligation and the exam
+        # (bits 2-4: obliged + 2 x Exam code) and the Permit code (bits 5-6)
+        code_b = ppl.obliged[s].view(u8) * u8(4) | ppl.exam[s].view(u8) * u8(8)
+        code_b |= ppl.permit[s].view(u8) * u8(32)
+        code_b *= present
+        code_b |= housed.view(u8) | in_rec.view(u8) * u8(2)
+        codes = (code_a.astype(np.intp), code_b.astype(np.intp))
         out = slice(r0 * self.n_class, r0 * self.n_class + span)
-        self._cohort[out] += np.bincount(key, minlength=span + 1)[:span]
         self._belonging_sum[out] += np.bincount(
-            key, weights=np.where(wa, ppl.belonging[s], 0.0), minlength=span + 1)[:span]
-        for g, names in enumerate(self._groups):
-            w = flags[names[0]].astype(np.float64)
-            for name, scale in zip(names[1:], self._scales[1:]):
-                w += flags[name] * scale
+            key, weights=np.multiply(ppl.belonging[s], wa, dtype=np.float64), minlength=span + 1)[:span]
+        for g, table in enumerate(self._tables):
+            w = table.take(codes[g >= self._n_a])
             self._packed[g, out] += np.bincount(key, weights=w, minlength=span + 1)[:span]
 
     # ---- reading the counts -------------------------------------------------------------------
@@ -191,15 +200,37 @@ class Recorder:
             for name, scale in reversed(list(zip(names, self._scales))):
                 counts[col(name)] = np.floor(packed / scale)
                 packed -= counts[col(name)] * scale
-        counts[col("cohort")] = self._cohort
         counts[col("belonging")] = self._belonging_sum
+        counts[col("participating")] = (counts[col("employed")] + counts[col("education_only")]
+                                        + counts[col("other_only")])
+        counts[col("residence_secure")] = counts[col("permanent_permit")] + counts[col("naturalised")]
         present = counts[col("own_home")] + counts[col("in_reception")]
         counts[col("present")] = present
-        counts[col("left")] = self._cohort - present
+        counts[col("left")] = counts[col("cohort")] - present
         working_ages = np.isin(np.arange(len(AGE_GROUPS)), WORKING_AGES)
         counts[col("working_age")] = (present.reshape(-1, len(AGE_GROUPS)) * working_ages).ravel()
         return counts.reshape(len(self.columns), self.horizon + 1, len(SEXES), len(ORIGINS),
                               len(EDUCATIONS), len(AGE_GROUPS))
+
+
+def _flags_a() -> dict[str, np.ndarray]:
+    """Each 0/1 column counted from code A, as a 0/1 table over the 64 values of the code."""
+    c = np.arange(64)
+    emp, study, vol, ft, benefit, poor = ((c >> k) & 1 for k in range(6))
+    return {"employed": emp, "in_education": study, "volunteering": vol,
+            "education_only": study & ~emp & 1, "other_only": vol & ~emp & ~study & 1,
+            "full_time": ft, "benefit": benefit, "poor_health": poor}
+
+
+def _flags_b() -> dict[str, np.ndarray]:
+    """Each 0/1 column counted from code B, as a 0/1 table over the 128 values of the code."""
+    c = np.arange(128)
+    housed, in_rec = c & 1, (c >> 1) & 1
+    obliged, exam, permit = (c >> 2) & 1, (c >> 3) & 3, (c >> 5) & 3
+    return {"cohort": np.ones_like(c), "obliged": obliged,
+            "exam_passed": obliged * (exam == Exam.PASSED), "exam_exempted": obliged * (exam == Exam.EXEMPTED),
+            "own_home": housed, "in_reception": in_rec,
+            "permanent_permit": (permit == Permit.PERMANENT) * 1, "naturalised": (permit == Permit.CITIZEN) * 1}
 
 
 def group_mask(group: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

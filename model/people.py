@@ -3,7 +3,9 @@
 A state is declared with its name, dtype, default and a label (unit and meaning). Statuses that
 change are paired with the month they began (``ti_<status>``, in model months; ``NEVER`` = not entered), so
 waiting times and durations are outcomes for free. The enumerations below are the only codes the
-pathways use: each person is in exactly one value of each at every month.
+pathways use: each person is in exactly one value of each at every month. Compare arrays with a
+code's ``.value`` (``study == Study.ENROLLED.value``): numpy takes an IntEnum member for a 64-bit
+integer and widens the whole int8 array first, several times slower.
 """
 
 from __future__ import annotations
@@ -184,7 +186,7 @@ class Month:
     def _masks(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if self._where is None:
             res = self._people.residence[self.live]
-            housed, in_reception = res == Residence.HOUSED, res == Residence.RECEPTION
+            housed, in_reception = res == Residence.HOUSED.value, res == Residence.RECEPTION.value
             self._where = housed, in_reception, housed | in_reception
         return self._where
 

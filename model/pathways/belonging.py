@@ -70,21 +70,23 @@ class Belonging(Pathway):
         now = self.model.now
         s, housed, in_rec, present, age = now.live, now.housed, now.in_reception, now.present, now.age
         since = t - ppl.permit_month[s]
-        temporary = ppl.permit[s] == Permit.TEMPORARY
+        temporary = ppl.permit[s] == Permit.TEMPORARY.value
         insecure = temporary & (since >= TEMPORARY_PERMIT_MONTHS)
         employed = ppl.employed[s]
-        target = (self.constant
-                  + p.home_weight * housed
-                  + p.work_weight * employed
-                  + p.language_weight * np.minimum(ppl.language[s], 4.0)
-                  + p.permit_weight * (np.float32(1.0) * ~temporary - insecure)  # +1 / -1 / 0
-                  - p.waiting_weight * (in_rec & (since > 6))
-                  - p.condition_weight * ppl.fined[s])
+        # the terms are added in place, in this order (each sum as in one expression)
+        target = self.constant + p.home_weight * housed
+        target += p.work_weight * employed
+        target += p.language_weight * np.minimum(ppl.language[s], 4.0)
+        target += p.permit_weight * (np.float32(1.0) * ~temporary - insecure)  # +1 / -1 / 0
+        target -= p.waiting_weight * (in_rec & (since > 6))
+        target -= p.condition_weight * ppl.fined[s]
         np.clip(target, 0.0, 1.0, out=target)
         b = ppl.belonging[s]  # a view: writes through it change the state
-        b += (p.adjust_rate * present * (target - b)).astype(np.float32)
+        step = np.subtract(target, b, out=target)  # target - b
+        step *= p.adjust_rate * present
+        b += step.astype(np.float32)
         # other participation: start for the free who do not take part, stop for participants
-        free = housed & ~employed & (ppl.study[s] != Study.ENROLLED) & (age >= 18) & (age < 65)
+        free = housed & ~employed & (ppl.study[s] != Study.ENROLLED.value) & (age >= 18) & (age < 65)
         vol = ppl.volunteering[s]  # a view
         pos = np.flatnonzero(free | vol)
         if len(pos):

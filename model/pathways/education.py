@@ -64,18 +64,18 @@ class Schooling(Pathway):
         study = ppl.study[s]  # a view: writes through it change the state
         ti_study = ppl.ti_study[s]
         adult = age >= 18
-        none = study == Study.NONE
+        none = study == Study.NONE.value
         # children at school; at 18 they stay on or leave
         new_school = present & ~adult & (age >= 4) & none
         if new_school.any():
             study[new_school] = Study.ENROLLED
             ti_study[new_school] = t
         turning = self.school_child[s] & adult & (age < np.float32(18 + 1 / 12)) & ~self.stays_on[s]
-        leave = np.flatnonzero(turning & present & (study == Study.ENROLLED))
+        leave = np.flatnonzero(turning & present & (study == Study.ENROLLED.value))
         study[leave] = Study.NONE
         ti_study[leave] = t
         # adults: completion and drop-out (one draw)
-        students = o + np.flatnonzero(present & adult & (study == Study.ENROLLED))
+        students = o + np.flatnonzero(present & adult & (study == Study.ENROLLED.value))
         if len(students):
             u = self.uniform("progress", t, students)
             p_done = self.p_done[students]
@@ -86,12 +86,12 @@ class Schooling(Pathway):
             ppl.ti_study[done] = t
             ppl.ti_study[drop] = t
         # enrolment of housed adults under 45 who speak enough Dutch
-        pos = np.flatnonzero(housed & adult & (age < 45) & (study == Study.NONE)
+        pos = np.flatnonzero(housed & adult & (age < 45) & (study == Study.NONE.value)
                              & (ppl.language[s] >= p.enrol_level))
         if len(pos):
             cand = o + pos
             rate = p.enrol_young * np.exp(p.enrol_age_slope * np.maximum(age[pos] - 23.0, 0.0))
-            edu_route = (ppl.route[cand] == Route.EDUCATION) & (ppl.exam[cand] == Exam.PASSED)
+            edu_route = (ppl.route[cand] == Route.EDUCATION.value) & (ppl.exam[cand] == Exam.PASSED.value)
             rate = np.where(edu_route, p.enrol_education_route, rate)
             rate = rate * np.where(ppl.employed[cand], p.working_enrol_factor, 1.0)
             go = cand[self.uniform("enrol", t, cand) < rate]

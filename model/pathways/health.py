@@ -45,18 +45,28 @@ class Health(Pathway):
         u = self.model.streams.uniform("health.initial", -1)
         ppl.poor_health[:] = u < p
         ppl.ti_poor_health[:] = np.where(ppl.poor_health, ppl.permit_month, NEVER)
+        # the monthly chance of a change for each situation (code: poor health, housed, in
+        # reception, employed as bits 0-3), made once: recovery for the poorly once housed (times
+        # social guidance, doubled in work), onset for the healthy (high in reception); nobody
+        # changes while absent
+        code = np.arange(16)
+        poor, housed, in_rec, employed = ((code >> k) & 1 == 1 for k in range(4))
+        recover = housed * (self.p.recovery_rate * self.model.guidance) * (1.0 + employed)
+        onset = np.where(in_rec, self.p.limbo_onset, np.where(housed, self.p.settled_onset, 0.0))
+        self.chance = np.where(poor, recover, onset)
 
     def step(self, t: int) -> None:
-        ppl, p = self.people, self.p
+        ppl = self.people
         now = self.model.now
         s, housed, in_rec = now.live, now.housed, now.in_reception
         # one draw for everyone followed (most are present): onset for the healthy, recovery for
         # the poorly; nobody changes while absent (chance 0)
         u = self.uniform("change", t, s)
         poor = ppl.poor_health[s]  # a view: writes through it change the state
-        recover = housed * (p.recovery_rate * self.model.guidance) * (1.0 + ppl.employed[s])
-        onset = np.where(in_rec, p.limbo_onset, np.where(housed, p.settled_onset, 0.0))
-        change = u < np.where(poor, recover, onset)
+        u8 = np.uint8
+        code = poor.view(u8) | housed.view(u8) * u8(2) | in_rec.view(u8) * u8(4)
+        code |= ppl.employed[s].view(u8) * u8(8)
+        change = u < self.chance.take(code.astype(np.intp))
         if change.any():
             poor[change] = ~poor[change]
             ppl.ti_poor_health[s][change] = t

@@ -81,13 +81,13 @@ class Housing(Pathway):
         # 1. persons whose own permit begins now join the cohort: permit holders in the asylum
         # procedure stay in reception (they entered it earlier: ti_reception), family members
         # arriving through reunification move into the sponsor's home, or reception if none yet
-        arriving = (ppl.permit_month[s] == t) & (res == Residence.NOT_ARRIVED)
+        arriving = (ppl.permit_month[s] == t) & (res == Residence.NOT_ARRIVED.value)
         if arriving.any():
             idx = o + np.flatnonzero(arriving)
             in_procedure = ppl.ti_reception[idx] != NEVER
             ppl.residence[idx[in_procedure]] = Residence.RECEPTION
             fam = idx[~in_procedure]
-            sponsor_housed = ppl.residence[self.hh_primary[ppl.household[fam]]] == Residence.HOUSED
+            sponsor_housed = ppl.residence[self.hh_primary[ppl.household[fam]]] == Residence.HOUSED.value
             to_home, to_reception = fam[sponsor_housed], fam[~sponsor_housed]
             ppl.residence[to_home] = Residence.HOUSED
             ppl.ti_housed[to_home] = t
@@ -96,7 +96,7 @@ class Housing(Pathway):
             self.model.now.moved()
         # 2. the queue: households with members in reception whose sponsor has waited long enough
         capacity = self.base_capacity * self.model.context.housing_supply[t]
-        in_rec = res == Residence.RECEPTION
+        in_rec = res == Residence.RECEPTION.value
         if not in_rec.any():
             self.budget[:] = 0.0
             return

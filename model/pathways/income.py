@@ -41,18 +41,21 @@ class Income(Pathway):
         self.n_hh = len(self.model.households.size)
         #: net monthly pay by Hours code (none, part-time, full-time)
         self.pay_by_hours = np.array([0.0, p.wage_full_time * p.part_time_share, p.wage_full_time])
+        #: each person's household, as the index type counting by household takes without a copy
+        self.household = self.people.household.astype(np.intp)
 
     def step(self, t: int) -> None:
         ppl, p = self.people, self.p
         now = self.model.now
         s, housed = now.live, now.housed  # whole households (model.model)
-        ppl.months_worked[s] += ppl.employed[s]
-        hh = ppl.household[s]
-        workers = s.start + np.flatnonzero(ppl.employed[s])
+        employed = ppl.employed[s]
+        ppl.months_worked[s] += employed
+        hh = self.household[s]
+        workers = s.start + np.flatnonzero(employed)
         pay = self.pay_by_hours[ppl.hours[workers]] * (1.0 + p.good_match_premium * ppl.good_match[workers])
         adults = housed & (ppl.age0[s] >= np.float32(18 - t / 12.0))
-        income = np.bincount(ppl.household[workers], weights=pay, minlength=self.n_hh)
-        n_adults = np.bincount(hh[adults], minlength=self.n_hh)
+        income = np.bincount(self.household[workers], weights=pay, minlength=self.n_hh)
+        n_adults = np.bincount(hh, weights=adults, minlength=self.n_hh)  # cheaper than hh[adults]
         norm = np.where(n_adults >= 2, p.norm_single * p.norm_couple_factor, p.norm_single)
         hh_benefit = (n_adults > 0) & (income < norm)
         ppl.on_benefit[s] = housed & hh_benefit[hh]

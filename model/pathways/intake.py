@@ -88,7 +88,7 @@ class Intake(Pathway):
         ppl.medical_exempt[ex] = True
         # recognition of a foreign higher qualification
         p_rec = pol.competence_assessment * (1.0 if pol.law_2021 else self.p.self_recognition)
-        high = ppl.education[now] == Education.HIGH
+        high = ppl.education[now] == Education.HIGH.value
         rec = high & (u3 < p_rec)
         ppl.diploma_recognised[now[rec]] = True
         if pol.law_2021:  # the intake assesses the higher-educated's qualifications

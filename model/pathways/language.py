@@ -162,7 +162,7 @@ class Language(Pathway):
         lang += child * np.float32(p.gain_school)
         # 2. course starts and drop-outs (one draw: starts for those out, drop-outs for those in)
         can_learn = present if pol.start_in_reception else housed
-        pending = ppl.obliged[s] & (ppl.exam[s] == Exam.PENDING) & (ppl.ti_intake[s] != NEVER)
+        pending = ppl.obliged[s] & (ppl.exam[s] == Exam.PENDING.value) & (ppl.ti_intake[s] != NEVER)
         inc = ppl.in_course[s]  # a view
         pos = np.flatnonzero((pending & can_learn) | inc)
         if len(pos):
@@ -205,15 +205,17 @@ class Language(Pathway):
         lang += g * self.base_speed[s] * np.maximum(1 - lang / np.float32(5.0), 0)
         # 4. meeting the obligation
         cand = o + np.flatnonzero(pending & inc)
-        self._exam(t, cand)
+        self._exam(t, cand, pending)
 
     @property
     def term_start(self) -> np.ndarray:
         """Month each person's 3-year term began: the permit (law of 2013) or the intake (2021)."""
         return self.people.permit_month if not self.policy.law_2021 else self.people.ti_intake
 
-    def _exam(self, t: int, cand: np.ndarray) -> None:
-        """Exams and route completion for course-goers ``cand``; term ends for all pending."""
+    def _exam(self, t: int, cand: np.ndarray, pending: np.ndarray) -> None:
+        """Exams and route completion for course-goers ``cand``; term ends for all pending
+        (``pending``: over the live range, obliged with an intake and the obligation not met; it
+        is updated here)."""
         ppl, p, pol = self.people, self.p, self.policy
         target = pol.exam_target
         if len(cand):
@@ -221,7 +223,7 @@ class Language(Pathway):
             lang = ppl.language[cand]
             since = t - self.term_start[cand]
             near_end = (since >= p.term_months - 12) & (since < p.term_months)
-            exam_route = (route == Route.B1) | (route == Route.SELF_ARRANGED)
+            exam_route = (route == Route.B1.value) | (route == Route.SELF_ARRANGED.value)
             ready = exam_route & (lang >= target - 0.5)
             met = np.zeros(len(cand), bool)
             r = np.flatnonzero(ready)
@@ -233,17 +235,16 @@ class Language(Pathway):
                     p_pass = 1.0 / (1.0 + np.exp(-(lang[sit] - target) / p.pass_scale))
                     met[sit[self.uniform("pass", t, cand[sit]) < p_pass]] = True
             # Z route: obligation met after the route's hours; education route: on reaching the level
-            met |= (route == Route.Z) & (t - ppl.ti_course[cand] >= p.z_route_months)
-            met |= (route == Route.EDUCATION) & (lang >= target)
+            met |= (route == Route.Z.value) & (t - ppl.ti_course[cand] >= p.z_route_months)
+            met |= (route == Route.EDUCATION.value) & (lang >= target)
             done = cand[met]
+            pending[done - self.model.live.start] = False
             ppl.exam[done] = Exam.PASSED
             ppl.ti_exam[done] = t
             ppl.in_course[done] = False
         # after the term: exemption for proven effort, else a fine (law of 2013) and carry on
         s = self.model.live
-        late = s.start + np.flatnonzero(
-            ppl.obliged[s] & (ppl.exam[s] == Exam.PENDING) & (ppl.ti_intake[s] != NEVER)
-            & (t - self.term_start[s] >= p.term_months))
+        late = s.start + np.flatnonzero(pending & (t - self.term_start[s] >= p.term_months))
         if len(late):
             tried = np.flatnonzero(self.months_tried[late] >= 12)  # positions in late
             exempt = tried[self.uniform("exemption", t, late[tried]) < p.effort_exemption]

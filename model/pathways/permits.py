@@ -57,9 +57,9 @@ class Permits(Pathway):
             since = t - ppl.permit_month[s]
             exam, obliged = ppl.exam[s], ppl.obliged[s]
             permit = ppl.permit[s]  # a view: it sees this month's grants
-            met = (exam != Exam.PENDING) | ~obliged
+            met = (exam != Exam.PENDING.value) | ~obliged
             # permanent residence
-            cand = present & (permit == Permit.TEMPORARY) & (since >= 12 * pol.permanence_years)
+            cand = present & (permit == Permit.TEMPORARY.value) & (since >= 12 * pol.permanence_years)
             if pol.permanence_requires_exam:
                 cand &= met
             idx = o + np.flatnonzero(cand)
@@ -67,10 +67,10 @@ class Permits(Pathway):
             ppl.permit[grant] = Permit.PERMANENT
             ppl.ti_permit[grant] = t
             # naturalisation
-            cand = present & (permit != Permit.CITIZEN) & (since >= 12 * pol.naturalisation_years)
+            cand = present & (permit != Permit.CITIZEN.value) & (since >= 12 * pol.naturalisation_years)
             if pol.naturalisation_requires_exam:
-                level_ok = (exam == Exam.EXEMPTED) | (
-                    (exam == Exam.PASSED) & (ppl.language[s] >= pol.naturalisation_target - 0.5))
+                level_ok = (exam == Exam.EXEMPTED.value) | (
+                    (exam == Exam.PASSED.value) & (ppl.language[s] >= pol.naturalisation_target - 0.5))
                 cand &= level_ok | ~obliged
             idx = o + np.flatnonzero(cand)
             nat = idx[self.uniform("naturalise", t, idx) < p.naturalisation_rate * pol.naturalisation_ease]
@@ -91,6 +91,6 @@ class Permits(Pathway):
             ppl.hours[working] = Hours.NONE
             ppl.good_match[working] = False
             ppl.ti_employed[working] = t
-            studying = leave[ppl.study[leave] == Study.ENROLLED]
+            studying = leave[ppl.study[leave] == Study.ENROLLED.value]
             ppl.study[studying] = Study.NONE
             ppl.ti_study[studying] = t
