@@ -490,3 +490,37 @@ def test_poor_health_at_the_permit_counts_the_wait_once(compose):
     assert lo <= obs <= hi, (
         f"poor health at the permit {obs:.3f} outside [{lo:.3f}, {hi:.3f}] for {n} primaries "
         f"with a permit in months 6-11 (mean wait {waited[k].mean():.1f} months)")
+
+
+def test_informal_learning_is_doubled_at_work(compose):
+    """Outside a course, adults learn Dutch informally at ``gain_informal`` (times contact, their
+    learning speed and the diminishing return), twice that while they work: the monthly gain of an
+    employed informal learner divided by that of a jobless one, each scaled by its own speed and
+    return, is exactly 2 (float32 arithmetic)."""
+    cfg = compose("baseline", "population.size=4000", "population.horizon_months=60",
+                  "population.permit_year=2014")
+    m = IntegrationModel(cfg)
+    ppl = m.people
+    lang_pw = next(pw for pw in m.pathways if pw.name == "language")
+    seen = {True: [], False: []}
+    original = lang_pw.step
+
+    def step(t):
+        before, course0 = ppl.language.copy(), ppl.in_course.copy()
+        original(t)
+        now = m.now
+        idx = np.arange(now.live.start, now.live.stop)
+        sel = (now.present & (now.age >= 18) & ~course0[idx] & ~ppl.in_course[idx]
+               & (before[idx] < 4.5))
+        i = idx[sel]
+        rate = (ppl.language[i] - before[i]) / (lang_pw.base_speed[i] * (1 - before[i] / 5.0))
+        for working in (True, False):
+            seen[working].append(rate[ppl.employed[i] == working])
+
+    lang_pw.step = step
+    while m.t < 60:
+        m.step()
+    work, idle = (np.concatenate(seen[k]) for k in (True, False))
+    assert len(work) > 1000 and len(idle) > 1000
+    assert np.median(work) / np.median(idle) == pytest.approx(2.0, rel=1e-3)
+    assert np.median(idle) == pytest.approx(cfg.params.language.gain_informal, rel=1e-3)

@@ -201,7 +201,7 @@ class Language(Pathway):
             self.months_tried[learners] += 1
         informal = present & ~inc & adult
         g = np.float32(p.gain_informal * pol.social_contact ** p.contact_elasticity) * (
-            informal + (informal & ppl.employed[s]))
+            informal.astype(np.float32) + (informal & ppl.employed[s]))  # doubled at work
         lang += g * self.base_speed[s] * np.maximum(1 - lang / np.float32(5.0), 0)
         # 4. meeting the obligation
         cand = o + np.flatnonzero(pending & inc)
