@@ -210,7 +210,43 @@ def test_binds_to_loopback_only(monkeypatch):
             return None
 
     monkeypatch.setattr(uvicorn, "Server", Fake)
+    started = []
+    monkeypatch.setattr(R, "pool", lambda n: started.append("pool"))
+    monkeypatch.setattr(R, "start_baseline", lambda opt: started.append("baseline"))
+    monkeypatch.setattr(R, "shutdown", lambda: started.append("stopped"))
     monkeypatch.setattr("os.environ", dict(__import__("os").environ))
     server.serve(8799, "en")
     assert seen == {"host": "127.0.0.1", "port": 8799}
+    assert started == ["pool", "baseline", "stopped"]  # workers and baseline runs start with the server
     assert server.HOST == "127.0.0.1"
+
+
+# ---- runs in memory ------------------------------------------------------------------------------
+def test_a_run_in_memory_has_the_numbers_of_the_comparisons_tables():
+    """The explorer's arrays of a run are the rows of the comparison's tables its loader keeps."""
+    from experiments.explorer import arrays
+    from experiments.explorer.bridge import costs_table, keep_rows, tidy_outcomes
+    from experiments.runs.compose import load
+    from model.model import simulate
+
+    cfg = load("d1_municipal_role", ["population.size=300", "seed=3"])
+    result = simulate(cfg)
+    a = arrays.run(cfg.to_dict())
+    out, costs = arrays.tables([a, a], [3, 4], "setting")
+    want = keep_rows(tidy_outcomes(result)).reset_index(drop=True)
+    got = out[out.seed == 3].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got[list(want.columns)], want, check_dtype=False)
+    want_costs = costs_table(result)
+    got_costs = costs[costs.seed == 4].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got_costs[list(want_costs.columns)], want_costs, check_dtype=False)
+
+
+def test_runs_are_kept_by_configuration_and_model(tmp_path):
+    from experiments.explorer import arrays
+
+    a = {"value": np.array([1.5, np.nan]), "n": np.array([3, 0])}
+    arrays.write(tmp_path, "abc", a)
+    back = arrays.read(tmp_path, "abc")
+    np.testing.assert_array_equal(back["value"], a["value"])
+    assert arrays.read(tmp_path, "other") is None
+    assert arrays.key("h1") != arrays.key("h2") and len(arrays.key("h1")) == 32

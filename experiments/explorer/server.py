@@ -58,6 +58,12 @@ def serve(port: int, language: str, on_ready=None) -> None:
     # plain http on 127.0.0.1: Solara warns that its session cookie cannot be samesite=none
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
 
+    from experiments.explorer import runner
+
+    # start the worker processes and the baseline ensemble now, while the server starts and the
+    # browser loads the page: a first setting then needs only its own runs
+    runner.pool(runner.Options().n_jobs)
+    runner.start_baseline(runner.Options())
     config = uvicorn.Config("solara.server.starlette:app", host=HOST, port=port, log_level="warning",
                             lifespan="on")
     server = uvicorn.Server(config)
@@ -75,6 +81,4 @@ def serve(port: int, language: str, on_ready=None) -> None:
     try:
         server.run()
     finally:
-        from experiments.explorer.runner import shutdown
-
-        shutdown()
+        runner.shutdown()
