@@ -302,6 +302,8 @@ class Result:
     demands: list[str]
     notes: list[str]
     design: Design
+    #: staff levers the staff capacity limits: name -> (asked, delivered median, lowest, highest)
+    delivered: dict = field(default_factory=dict)
 
     def headline(self, outcome: str = "participating", years: int = HEADLINE_YEARS) -> dict:
         """The setting's effect at ``years`` (median and 90% interval of the paired difference, in
@@ -329,8 +331,29 @@ def compute(setting: Setting, opt: Options, progress: Callable[[int, int], None]
     n = len(seeds)
     bo, bc = arrays.tables(runs[:n], seeds, "baseline")
     so, sc = arrays.tables(runs[n:], seeds, "setting")
-    return summarise(setting, opt, des, pd.concat([bo, so], ignore_index=True),
-                     pd.concat([bc, sc], ignore_index=True))
+    result = summarise(setting, opt, des, pd.concat([bo, so], ignore_index=True),
+                       pd.concat([bc, sc], ignore_index=True))
+    result.delivered = delivered(des)
+    return result
+
+
+def delivered(des: Design) -> dict[str, tuple[float, float, float, float]]:
+    """The staff levers of the setting that the municipalities' staff capacity limits, as the
+    model realises them (:class:`model.policy.Policy`): name -> (asked, delivered: median, lowest
+    and highest over the replications, whose drawn staff capacity differs)."""
+    from model.policy import STAFF_WORK, Policy
+
+    names = [n for n in STAFF_WORK if n != "start_in_reception"]  # a switch: on or off
+    got: dict[str, list[float]] = {n: [] for n in names}
+    asked = {}
+    for d in des.alt.values():
+        cfg = build(d)
+        pol = Policy(cfg.policy, int(cfg.population.permit_year), float(cfg.params.intake.staff_capacity))
+        for n in names:
+            asked[n] = float(getattr(cfg.policy, n))
+            got[n].append(float(getattr(pol, n)))
+    return {n: (asked[n], float(np.median(v)), min(v), max(v)) for n, v in got.items()
+            if v and max(abs(x - asked[n]) for x in v) > 1e-9}
 
 
 def summarise(setting: Setting, opt: Options, des: Design, tidy: pd.DataFrame,
