@@ -80,6 +80,14 @@ def Table(head, rows, classes: list[str] | None = None):
 
 
 @solara.component
+def Chart(draw, dependencies: list):
+    """A chart drawn once for its ``dependencies`` (the result and the language), not again on every
+    render of the page (a progress message re-renders it each time a run finishes)."""
+    fig = solara.use_memo(draw, dependencies)
+    solara.FigureMatplotlib(fig, dependencies=dependencies, format="png", dpi=90)
+
+
+@solara.component
 def LeverControl(p, value, start, on_value, lang: str, delivered: tuple | None = None):
     """One lever: a slider and an exact number, a switch or a choice, with its meaning, unit and
     range in words, and what the staff capacity delivers of it when that is less."""
@@ -158,11 +166,10 @@ def Headline(result: R.Result, lang: str):
 @solara.component
 def EvidencePanel(result: R.Result, lang: str):
     Html("p", w("evidence_intro", lang))
-    fig = C.evidence_chart(result, lang)
-    if fig is None:
+    if result.evidence is None or not len(result.evidence):
         solara.Info(w("evidence_none", lang))
         return
-    solara.FigureMatplotlib(fig, format="png", dpi=90)
+    Chart(lambda: C.evidence_chart(result, lang), [id(result), lang])
     head = [w(k, lang) for k in ("col_demand", "col_years", "col_evidence", "col_model", "col_verdict", "col_basis")]
     rows = []
     for r in result.evidence.itertuples():
@@ -288,11 +295,11 @@ def Page():
             style={"font-size": "11px", "color": "#555"})
         with solara.lab.Tabs(lazy=True):  # draw only the tab that is open
             with solara.lab.Tab(w("tab_time", lang)):
-                solara.FigureMatplotlib(C.time_chart(result, lang, alt_label), format="png", dpi=90)
+                Chart(lambda: C.time_chart(result, lang, alt_label), [id(result), lang, alt_label])
             with solara.lab.Tab(w("tab_groups", lang)):
-                solara.FigureMatplotlib(C.groups_chart(result, lang), format="png", dpi=90)
+                Chart(lambda: C.groups_chart(result, lang), [id(result), lang])
             with solara.lab.Tab(w("tab_costs", lang)):
-                solara.FigureMatplotlib(C.costs_chart(result, lang), format="png", dpi=90)
+                Chart(lambda: C.costs_chart(result, lang), [id(result), lang])
             with solara.lab.Tab(w("tab_evidence", lang)):
                 EvidencePanel(result, lang)
             with solara.lab.Tab(w("tab_story", lang)):
