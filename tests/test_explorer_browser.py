@@ -127,7 +127,9 @@ def test_one_lever_in_the_browser_matches_the_comparison(app, tmp_path):
                                    "document.querySelector('.setting-line').innerText.startsWith('Uitgangspunt')",
                                    timeout=60_000)
             page.get_by_role("tab", name="Over 10 jaar").click()
-            page.wait_for_timeout(1500)
+            page.wait_for_function("[...document.querySelectorAll('img')].some(i => i.naturalWidth > 800)",
+                                   timeout=60_000)
+            page.wait_for_timeout(3000)
             assert "Begeleiding door de gemeente" in page.inner_text("body")
             page.screenshot(path=str(SCREENSHOT_NL), full_page=True)
             ctx.close()

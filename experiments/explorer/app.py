@@ -99,7 +99,9 @@ def LeverControl(p, value, start, on_value, lang: str, delivered: tuple | None =
         elif p.kind == "choice":
             solara.Select(label=label, value=str(value), values=list(p.choices), on_value=on_value)
         else:
-            solara.SliderFloat(label=label, value=float(value), min=float(p.low), max=float(p.high),
+            # the name above the slider: a long name beside it leaves the slider no room
+            solara.Text(label, style={"font-size": "14px", "color": "#555"})
+            solara.SliderFloat(label="", value=float(value), min=float(p.low), max=float(p.high),
                                step=step(p), on_value=on_value, thumb_label=False)
             with solara.Row(style={"align-items": "center"}):
                 solara.InputFloat(label=p.name, value=float(value), on_value=on_value,
@@ -241,19 +243,19 @@ def Page():
     lang, set_lang = solara.use_state(default_language())
     first = solara.use_memo(lambda: Setting.from_scenario("baseline", start_policy("baseline", None)), [])
     setting, set_setting = solara.use_state(first)
-    status, set_status = solara.use_state("")
+    status, set_status = solara.use_state(None)  # (word, values): shown in the page's language
     ref = solara.use_ref(None)
 
     def work():
         t0 = time.perf_counter()
-        set_status(w("composing", lang))
+        set_status(("composing", {}))
 
         def progress(done, total):
-            set_status(w("running", lang, done=done, total=total))
+            set_status(("running", {"done": done, "total": total}))
             task.progress = 100.0 * done / total if total else 100.0
 
         result = R.compute(setting, OPTIONS, progress, cancelled=lambda: not ref.current.is_current())
-        set_status(w("up_to_date", lang, seconds=num(time.perf_counter() - t0, lang, 1)))
+        set_status(("up_to_date", {"seconds": time.perf_counter() - t0}))
         return result
 
     task = solara.lab.use_task(work, dependencies=[setting])
@@ -284,7 +286,10 @@ def Page():
                         classes=["delivered"], style={"font-size": "12px", "color": "#a04000"})
         if task.pending:
             solara.ProgressLinear(task.progress if task.progress else True)
-        solara.Text(status, classes=["status"])
+        if status:
+            key, values = status
+            values = {k: num(x, lang, 1) if isinstance(x, float) else x for k, x in values.items()}
+            solara.Text(w(key, lang, **values), classes=["status"])
         if task.error:
             solara.Error(w("failed", lang, error=str(task.exception)))
         if result is None:

@@ -78,7 +78,21 @@ def serve(port: int, language: str, on_ready=None) -> None:
                 on_ready(f"http://{HOST}:{port}/")
 
         threading.Thread(target=watch, daemon=True).start()
+    # uvicorn stops on SIGTERM and then raises the signal again with the handler it found: by
+    # default that ends the process at once, before the worker processes are stopped, and they
+    # would outlive the server; this handler ends it through the `finally` below instead
+    import signal
+    import threading
+
+    main = threading.current_thread() is threading.main_thread()
+    before = signal.signal(signal.SIGTERM, _stop) if main else None
     try:
         server.run()
     finally:
         runner.shutdown()
+        if main:
+            signal.signal(signal.SIGTERM, before)
+
+
+def _stop(signum, frame):
+    raise SystemExit(128 + signum)
