@@ -22,6 +22,7 @@ from experiments.explorer import app as A  # noqa: E402
 from experiments.explorer import charts as C  # noqa: E402
 from experiments.explorer import runner as R  # noqa: E402
 from experiments.explorer.setting import CONTROL_LEVERS, Setting, compare_command, scenario_yaml  # noqa: E402
+from experiments.explorer.words import lever_doc, lever_name, lever_unit, w  # noqa: E402
 from model.config import ROOT  # noqa: E402
 from model.policy import LEVERS  # noqa: E402
 
@@ -122,8 +123,8 @@ def test_controls_show_every_lever_with_its_declaration():
     for p, s in zip(numeric, sliders):
         assert (s.min, s.max) == (float(p.low), float(p.high))
     text = " ".join(str(getattr(w, "children", "")) for w in rc.find(v.Html).widgets)
-    for p in CONTROL_LEVERS:  # each lever's meaning and unit, from its declaration
-        assert p.doc in text and p.unit in text
+    for p in CONTROL_LEVERS:  # each lever's meaning and unit in words, from the translation file
+        assert lever_doc(p.name, "en") in text and lever_unit(p.name, "en") in text
     assert len(rc.find(v.Switch).widgets) == sum(p.kind == "flag" for p in CONTROL_LEVERS)
     # typing an exact value moves the lever
     rc.find(v.TextField, label="support_level").widget.v_model = "1.5"
@@ -210,7 +211,90 @@ def test_binds_to_loopback_only(monkeypatch):
             return None
 
     monkeypatch.setattr(uvicorn, "Server", Fake)
+    started = []
+    monkeypatch.setattr(R, "pool", lambda n: started.append("pool"))
+    monkeypatch.setattr(R, "start_baseline", lambda opt: started.append("baseline"))
+    monkeypatch.setattr(R, "shutdown", lambda: started.append("stopped"))
     monkeypatch.setattr("os.environ", dict(__import__("os").environ))
     server.serve(8799, "en")
     assert seen == {"host": "127.0.0.1", "port": 8799}
+    assert started == ["pool", "baseline", "stopped"]  # workers and baseline runs start with the server
     assert server.HOST == "127.0.0.1"
+
+
+# ---- runs in memory ------------------------------------------------------------------------------
+def test_a_run_in_memory_has_the_numbers_of_the_comparisons_tables():
+    """The explorer's arrays of a run are the rows of the comparison's tables its loader keeps."""
+    from experiments.explorer import arrays
+    from experiments.explorer.bridge import costs_table, keep_rows, tidy_outcomes
+    from experiments.runs.compose import load
+    from model.model import simulate
+
+    cfg = load("d1_municipal_role", ["population.size=300", "seed=3"])
+    result = simulate(cfg)
+    a = arrays.run(cfg.to_dict())
+    out, costs = arrays.tables([a, a], [3, 4], "setting")
+    want = keep_rows(tidy_outcomes(result)).reset_index(drop=True)
+    got = out[out.seed == 3].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got[list(want.columns)], want, check_dtype=False)
+    want_costs = costs_table(result)
+    got_costs = costs[costs.seed == 4].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got_costs[list(want_costs.columns)], want_costs, check_dtype=False)
+
+
+def test_runs_are_kept_by_configuration_and_model(tmp_path):
+    from experiments.explorer import arrays
+
+    a = {"value": np.array([1.5, np.nan]), "n": np.array([3, 0])}
+    arrays.write(tmp_path, "abc", a)
+    back = arrays.read(tmp_path, "abc")
+    np.testing.assert_array_equal(back["value"], a["value"])
+    assert arrays.read(tmp_path, "other") is None
+    assert arrays.key("h1") != arrays.key("h2") and len(arrays.key("h1")) == 32
+
+
+# ---- words ------------------------------------------------------------------------------------------
+def test_every_lever_has_its_words_in_both_languages():
+    from experiments.presentation import i18n
+
+    for lang in i18n.LANGUAGES:
+        for p in LEVERS:
+            for get in (lever_name, lever_doc, lever_unit):
+                assert get(p.name, lang).strip(), (lang, p.name, get.__name__)
+    # the Dutch page is Dutch: no lever reads as in English
+    for p in LEVERS:
+        assert lever_doc(p.name, "nl") != lever_doc(p.name, "en"), p.name
+
+
+def test_the_explorers_words_come_after_the_reports_in_the_translation_files():
+    from experiments.presentation import i18n
+
+    for lang in i18n.LANGUAGES:
+        assert list(i18n.words(lang))[-1] == "explorer", lang
+
+
+@pytest.mark.parametrize("lang, start", [("en", "Starting from "), ("nl", "Uitgangspunt ")])
+def test_setting_line_and_what_the_staff_deliver(lang, start):
+    r = synthetic_result()
+    r.delivered = {"support_level": (1.5, 1.3, 1.25, 1.35)}
+
+    @solara.component
+    def Page():
+        A.Controls(r.setting, lambda s: None, lang, lambda name, s: POLICY, r.delivered)
+
+    box, rc = solara.render(Page(), handle_error=False)
+    text = " ".join(str(getattr(x, "children", "")) for x in rc.find(v.Html).widgets)
+    x13 = "x1,30" if lang == "nl" else "x1.30"
+    assert x13 in text and ("asked" in text if lang == "en" else "gevraagd" in text)
+    assert lever_name("support_level", lang) in text
+    rc.close()
+    line = w("setting_line", lang, scenario="Basis", changes="support_level = 1.5")
+    assert line.startswith(start) and "support_level = 1.5" in line
+
+
+def test_staff_capacity_limits_the_support_asked():
+    """support x1.5 and x1.6 are both beyond today's staff capacity: the Policy delivers less."""
+    r15 = R.delivered(R.design(Setting.from_scenario("baseline", R.scenario_policy("baseline"))
+                               .set("support_level", 1.5), R.Options(replications=4)))
+    asked, mid, lo, hi = r15["support_level"]
+    assert asked == 1.5 and 1.0 < lo <= mid <= hi < 1.5

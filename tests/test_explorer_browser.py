@@ -6,7 +6,8 @@ download is not used), sets "D1 only, support x1.5" by typing into the lever's f
 charts to update, saves the setting as a scenario file with the page's own button, runs the
 comparison command the page shows, and checks that the comparison's paired effect on participation
 at 5 years is the one on the page. Also checks that the page fetched nothing from elsewhere and
-the server tried no CDN. The screenshot is saved to ``results/explorer/screenshot.png``.
+the server tried no CDN. The screenshots are saved to ``results/explorer/screenshot.png`` and, of
+the same page in Dutch, ``screenshot_nl.png``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOT = ROOT / "results" / "explorer" / "screenshot.png"
+SCREENSHOT_NL = ROOT / "results" / "explorer" / "screenshot_nl.png"
 
 
 def free_port() -> int:
@@ -119,6 +121,17 @@ def test_one_lever_in_the_browser_matches_the_comparison(app, tmp_path):
             command = page.inner_text(".compare-command").strip()
             page.locator(".save-scenario").click()
             page.wait_for_selector("text=Saved:", timeout=10_000)
+            # the same page in Dutch: the levers' words from nl.yaml
+            page.locator(".language").click()
+            page.wait_for_function("document.querySelector('.setting-line') && "
+                                   "document.querySelector('.setting-line').innerText.startsWith('Uitgangspunt')",
+                                   timeout=60_000)
+            page.get_by_role("tab", name="Over 10 jaar").click()
+            page.wait_for_function("[...document.querySelectorAll('img')].some(i => i.naturalWidth > 800)",
+                                   timeout=60_000)
+            page.wait_for_timeout(3000)
+            assert "Begeleiding door de gemeente" in page.inner_text("body")
+            page.screenshot(path=str(SCREENSHOT_NL), full_page=True)
             ctx.close()
         m = re.search(r"diff_median (-?[\d.]+), diff_p05 (-?[\d.]+), diff_p95 (-?[\d.]+)", exact)
         shown = [float(x) for x in m.groups()]

@@ -20,9 +20,9 @@ from experiments.explorer import charts as C
 from experiments.explorer import runner as R
 from experiments.explorer.bridge import i18n
 from experiments.explorer.server import LANGUAGE_ENV
-from experiments.explorer.setting import (LAWS, YEARS, Setting, compare_command, lever_groups,
+from experiments.explorer.setting import (BY_NAME, LAWS, YEARS, Setting, compare_command, lever_groups,
                                           scenario_yaml, step)
-from experiments.explorer.words import LANGUAGES, num, w
+from experiments.explorer.words import LANGUAGES, lever_doc, lever_name, lever_unit, num, w
 from model.config import SCENARIO_DIR, scenario_names
 
 OPTIONS = R.Options()
@@ -48,7 +48,19 @@ def lever_caption(p, lang: str) -> str:
         f"; {w('range', lang)} {num(p.low, lang, 2)}-{num(p.high, lang, 2)}"
     today = p.default if p.kind == "choice" else (
         (w("on", lang) if p.default else w("off", lang)) if p.kind == "flag" else num(p.default, lang, 2))
-    return f"{p.doc} ({w('unit', lang)}: {p.unit}{rng}; {w('today', lang)}: {today})"
+    return (f"{lever_doc(p.name, lang)} ({w('unit', lang)}: {lever_unit(p.name, lang)}{rng}; "
+            f"{w('today', lang)}: {today})")
+
+
+def delivered_text(p, value: tuple, lang: str) -> str:
+    """``x1.5 asked, x1.3 delivered within today's staff capacity`` (with the range over the
+    replications when their drawn staff capacity differs)."""
+    asked, mid, lo, hi = value
+    x = "x" if p.kind == "multiplier" else ""
+    text = w("delivered", lang, asked=x + num(asked, lang, 2), delivered=x + num(mid, lang, 2))
+    if num(lo, lang, 2) != num(hi, lang, 2):
+        text += " (" + w("delivered_range", lang, lo=x + num(lo, lang, 2), hi=x + num(hi, lang, 2)) + ")"
+    return text
 
 
 def Html(tag: str, text: str, raw: bool = False, classes: list[str] | None = None):
@@ -68,29 +80,43 @@ def Table(head, rows, classes: list[str] | None = None):
 
 
 @solara.component
-def LeverControl(p, value, start, on_value, lang: str):
-    """One lever: a slider and an exact number, a switch or a choice, with its declaration."""
+def Chart(draw, dependencies: list):
+    """A chart drawn once for its ``dependencies`` (the result and the language), not again on every
+    render of the page (a progress message re-renders it each time a run finishes)."""
+    fig = solara.use_memo(draw, dependencies)
+    solara.FigureMatplotlib(fig, dependencies=dependencies, format="png", dpi=90)
+
+
+@solara.component
+def LeverControl(p, value, start, on_value, lang: str, delivered: tuple | None = None):
+    """One lever: a slider and an exact number, a switch or a choice, with its meaning, unit and
+    range in words, and what the staff capacity delivers of it when that is less."""
     changed = value != start
-    label = i18n.lever_words(p.name, lang)
-    label = label[:1].upper() + label[1:] + (f"  ({w('changed', lang)})" if changed else "")
+    label = lever_name(p.name, lang) + (f"  ({w('changed', lang)})" if changed else "")
     with solara.Column(gap="0px", classes=[f"lever-{p.name}"], style={"margin-bottom": "10px"}):
         if p.kind == "flag":
             solara.Switch(label=label, value=bool(value), on_value=on_value)
         elif p.kind == "choice":
             solara.Select(label=label, value=str(value), values=list(p.choices), on_value=on_value)
         else:
-            solara.SliderFloat(label=label, value=float(value), min=float(p.low), max=float(p.high),
+            # the name above the slider: a long name beside it leaves the slider no room
+            solara.Text(label, style={"font-size": "14px", "color": "#555"})
+            solara.SliderFloat(label="", value=float(value), min=float(p.low), max=float(p.high),
                                step=step(p), on_value=on_value, thumb_label=False)
             with solara.Row(style={"align-items": "center"}):
                 solara.InputFloat(label=p.name, value=float(value), on_value=on_value,
                                   continuous_update=False, classes=[f"input-{p.name}"],
                                   style={"max-width": "110px"})
         solara.Text(lever_caption(p, lang), style={"font-size": "11px", "color": "#555"})
+        if delivered is not None:
+            solara.Text(delivered_text(p, delivered, lang), classes=[f"delivered-{p.name}"],
+                        style={"font-size": "11px", "color": "#a04000"})
 
 
 @solara.component
-def Controls(setting: Setting, on_setting, lang: str, start_policy):
-    """The scenario to start from, the cohort, the reset, and every lever grouped by demand."""
+def Controls(setting: Setting, on_setting, lang: str, start_policy, delivered: dict | None = None):
+    """The scenario to start from, the cohort, the reset, and every lever grouped by demand
+    (``delivered``: the staff levers the staff capacity limits, :func:`runner.delivered`)."""
     def choose(name):
         on_setting(Setting.from_scenario(name, start_policy(name, setting), setting.year, setting.law))
 
@@ -118,7 +144,8 @@ def Controls(setting: Setting, on_setting, lang: str, start_policy):
         with solara.Details(summary=title, expand=demand == "D1"):
             for p in params:
                 LeverControl(p, values[p.name], start[p.name],
-                             lambda v, name=p.name: on_setting(setting.set(name, v)), lang)
+                             lambda v, name=p.name: on_setting(setting.set(name, v)), lang,
+                             (delivered or {}).get(p.name))
 
 
 @solara.component
@@ -141,13 +168,11 @@ def Headline(result: R.Result, lang: str):
 @solara.component
 def EvidencePanel(result: R.Result, lang: str):
     Html("p", w("evidence_intro", lang))
-    fig = C.evidence_chart(result, lang)
-    if fig is None:
+    if result.evidence is None or not len(result.evidence):
         solara.Info(w("evidence_none", lang))
         return
-    solara.FigureMatplotlib(fig, format="png", dpi=90)
-    head = (("demand", "years", "evidence (central)", "model (90%)", "verdict", "basis") if lang == "en" else
-            ("eis", "jaar", "bewijs (centraal)", "model (90%)", "oordeel", "onderbouwing"))
+    Chart(lambda: C.evidence_chart(result, lang), [id(result), lang])
+    head = [w(k, lang) for k in ("col_demand", "col_years", "col_evidence", "col_model", "col_verdict", "col_basis")]
     rows = []
     for r in result.evidence.itertuples():
         name = w("all_demands", lang) if r.demand == "full" else r.demand
@@ -218,19 +243,19 @@ def Page():
     lang, set_lang = solara.use_state(default_language())
     first = solara.use_memo(lambda: Setting.from_scenario("baseline", start_policy("baseline", None)), [])
     setting, set_setting = solara.use_state(first)
-    status, set_status = solara.use_state("")
+    status, set_status = solara.use_state(None)  # (word, values): shown in the page's language
     ref = solara.use_ref(None)
 
     def work():
         t0 = time.perf_counter()
-        set_status(w("composing", lang))
+        set_status(("composing", {}))
 
         def progress(done, total):
-            set_status(w("running", lang, done=done, total=total))
+            set_status(("running", {"done": done, "total": total}))
             task.progress = 100.0 * done / total if total else 100.0
 
         result = R.compute(setting, OPTIONS, progress, cancelled=lambda: not ref.current.is_current())
-        set_status(w("up_to_date", lang, seconds=num(time.perf_counter() - t0, lang, 1)))
+        set_status(("up_to_date", {"seconds": time.perf_counter() - t0}))
         return result
 
     task = solara.lab.use_task(work, dependencies=[setting])
@@ -243,19 +268,28 @@ def Page():
     with solara.AppBar():
         solara.Button(w("language", lang), text=True, on_click=lambda: set_lang("nl" if lang == "en" else "en"),
                       classes=["language"])
+    # what the staff capacity delivers of the staff levers, once the runs of this setting are in
+    delivered = result.delivered if result is not None and result.setting == setting else {}
     with solara.Sidebar():
-        Controls(setting, set_setting, lang, start_policy)
+        Controls(setting, set_setting, lang, start_policy, delivered)
     with solara.Column(style={"padding": "12px"}):
         Html("h2", w("title", lang))
         solara.Text(w("quick", lang, reps=OPTIONS.replications, size=num(OPTIONS.size, lang, 0)),
                     style={"font-size": "12px", "color": "#555"})
         changes = setting.changes()
-        solara.Text(f"{i18n.scenario_name(setting.scenario, lang)}: " + (
-            ", ".join(f"{k} = {v}" for k, v in sorted(changes.items())) or w("changes_none", lang)),
-            classes=["setting-line"])
+        start = i18n.scenario_name(setting.scenario, lang)
+        solara.Text(w("setting_line", lang, scenario=start, changes=", ".join(
+            f"{k} = {v}" for k, v in sorted(changes.items()))) if changes else
+            w("setting_line_none", lang, scenario=start), classes=["setting-line"])
+        for name, value in delivered.items():
+            solara.Text(f"{lever_name(name, lang)}: {delivered_text(BY_NAME[name], value, lang)}",
+                        classes=["delivered"], style={"font-size": "12px", "color": "#a04000"})
         if task.pending:
             solara.ProgressLinear(task.progress if task.progress else True)
-        solara.Text(status, classes=["status"])
+        if status:
+            key, values = status
+            values = {k: num(x, lang, 1) if isinstance(x, float) else x for k, x in values.items()}
+            solara.Text(w(key, lang, **values), classes=["status"])
         if task.error:
             solara.Error(w("failed", lang, error=str(task.exception)))
         if result is None:
@@ -266,11 +300,11 @@ def Page():
             style={"font-size": "11px", "color": "#555"})
         with solara.lab.Tabs(lazy=True):  # draw only the tab that is open
             with solara.lab.Tab(w("tab_time", lang)):
-                solara.FigureMatplotlib(C.time_chart(result, lang, alt_label), format="png", dpi=90)
+                Chart(lambda: C.time_chart(result, lang, alt_label), [id(result), lang, alt_label])
             with solara.lab.Tab(w("tab_groups", lang)):
-                solara.FigureMatplotlib(C.groups_chart(result, lang), format="png", dpi=90)
+                Chart(lambda: C.groups_chart(result, lang), [id(result), lang])
             with solara.lab.Tab(w("tab_costs", lang)):
-                solara.FigureMatplotlib(C.costs_chart(result, lang), format="png", dpi=90)
+                Chart(lambda: C.costs_chart(result, lang), [id(result), lang])
             with solara.lab.Tab(w("tab_evidence", lang)):
                 EvidencePanel(result, lang)
             with solara.lab.Tab(w("tab_story", lang)):

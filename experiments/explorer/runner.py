@@ -2,16 +2,17 @@
 
 Every run is composed by the comparison's plan (:func:`experiments.runs.comparison.make_plan`: the
 scenario, the cohort keys, the ensemble's parameter set and the lever-strength draw of each
-replication, the same seeds), made by the comparison's unit of work (``run_task``: simulate and
-write one run folder), read by its loader and summarised by its statistics
-(:mod:`experiments.runs.summary`), so the explorer shows the numbers ``python -m experiments.compare``
-gives for the same scenario file, cohort, population size, replications and seeds
-(:func:`experiments.explorer.setting.compare_command`).
+replication, the same seeds; composed once per scenario and cohort), simulated by the model in a
+pool of worker processes (one per core by default, shared by every browser session), reduced to
+the rows of the comparison's tables its summary reads (:mod:`experiments.explorer.arrays`) and
+summarised by the comparison's statistics (:mod:`experiments.runs.summary`), so the explorer shows
+the numbers ``python -m experiments.compare`` gives for the same scenario file, cohort, population
+size, replications and seeds (:func:`experiments.explorer.setting.compare_command`).
 
-Run folders are kept under the cache folder (``results/explorer/runs/<config hash>``, git-ignored),
-named by the SHA-256 of their resolved configuration and reused while that and the model code are
-unchanged: the baseline ensemble is computed once, and a setting seen before is shown at once.
-Runs go to a pool of worker processes (one per core by default), shared by every browser session.
+Runs are kept in memory and in the cache folder (``results/explorer/arrays/<name>.npz``,
+git-ignored), named by the SHA-256 of their resolved configuration and the model's code: the
+baseline ensemble is computed once (started in the background when the server starts), and a
+setting seen before is shown at once.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import copy
 import logging
 import os
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections import OrderedDict
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -29,9 +31,9 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from experiments.explorer import bridge
+from experiments.explorer import arrays, bridge
 from experiments.explorer.setting import Setting
-from model.config import ROOT, build
+from model.config import ROOT, build, register
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +54,7 @@ class Options:
         replications: runs per setting, on seeds ``seed_start`` ... (the same for both settings).
         seed_start: the first seed.
         n_jobs: worker processes (default: one per core).
-        cache: where run folders are kept.
+        cache: where the runs' arrays are kept (``arrays/`` inside).
     """
 
     size: int = 2000
@@ -74,6 +76,12 @@ class Cancelled(Exception):
 _HYDRA = threading.Lock()  # Hydra's global state is one per process
 
 
+@lru_cache(maxsize=1)
+def _registered() -> bool:
+    register()
+    return True
+
+
 @lru_cache(maxsize=64)
 def _plan(scenario: str, cohort: tuple[str, ...], replications: int, seed_start: int):
     """The comparison's plan of ``scenario`` alone, as ``python -m experiments.compare
@@ -84,6 +92,7 @@ def _plan(scenario: str, cohort: tuple[str, ...], replications: int, seed_start:
     over = [f"scenarios=[{scenario}]", f"baseline={scenario}", f"replications={replications}",
             f"seed_start={seed_start}", *cohort]
     with _HYDRA:
+        _registered()  # the schema and the scenario files, in Hydra's ConfigStore
         GlobalHydra.instance().clear()
         with initialize_config_dir(version_base="1.3", config_dir=str(ROOT / "conf"),
                                    job_name="explorer"):
@@ -134,15 +143,20 @@ def design(setting: Setting, opt: Options) -> Design:
     return Design(base, alt, sets, levers, list(dict.fromkeys(pb.notes + ps.notes)))
 
 
-# ---- running: the comparison's unit of work, in a shared pool --------------------------------------
+# ---- running: in worker processes, kept in memory and in a small cache folder ----------------------
 _POOL: ProcessPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
 _RUNNING: dict[str, Future] = {}
+_STOPPING = threading.Event()  # set when the server stops: no more runs in the background
+#: the arrays of the runs made or read in this process, by file name (arrays.key)
+_MEMORY: OrderedDict[str, dict] = OrderedDict()
+MEMORY_RUNS = 1000  # about 40 kB a run
 
 
 def _warm() -> int:
     import model.model  # noqa: F401  (import the model once per worker)
 
+    from experiments.explorer import arrays as _a  # noqa: F401
     from experiments.explorer import bridge as _b  # noqa: F401
 
     return os.getpid()
@@ -167,75 +181,110 @@ def pool(n_jobs: int) -> ProcessPoolExecutor:
 def shutdown() -> None:
     """Stop the worker processes (when the server stops)."""
     global _POOL
+    _STOPPING.set()
     with _POOL_LOCK:
         if _POOL is not None:
             _POOL.shutdown(wait=True, cancel_futures=True)
             _POOL = None
 
 
-def folder_of(opt: Options, d: dict) -> tuple[Path, str]:
-    h = bridge.config_hash(d)
-    return opt.cache / "runs" / h[:24], h
+def _remember(name: str, a: dict) -> dict:
+    with _POOL_LOCK:
+        _MEMORY[name] = a
+        _MEMORY.move_to_end(name)
+        while len(_MEMORY) > MEMORY_RUNS:
+            _MEMORY.popitem(last=False)
+    return a
+
+
+def _known(name: str, opt: Options) -> dict | None:
+    """A run's arrays from memory, or else from the cache folder."""
+    with _POOL_LOCK:
+        a = _MEMORY.get(name)
+    if a is None:
+        a = arrays.read(opt.cache / "arrays", name)
+        if a is not None:
+            _remember(name, a)
+    return a
+
+
+def _done(name: str, opt: Options):
+    """What to do when a run's worker returns: keep its arrays (memory and cache folder)."""
+    def keep(fut: Future) -> None:
+        if fut.cancelled() or fut.exception() is not None:
+            return
+        a = fut.result()
+        if "error" not in a:
+            _remember(name, a)
+            try:
+                arrays.write(opt.cache / "arrays", name, a)
+            except OSError as e:  # a full or read-only disk: the run is still in memory
+                log.warning("could not keep run %s: %s", name, e)
+    return keep
 
 
 def ensure_runs(configs: list[dict], opt: Options, progress: Callable[[int, int], None] | None = None,
-                cancelled: Callable[[], bool] | None = None) -> list[Path]:
-    """Make every run not in the cache yet; return the folders in the order of ``configs``.
+                cancelled: Callable[[], bool] | None = None) -> list[dict]:
+    """Make every run not made yet; return the runs' arrays in the order of ``configs``.
 
     Raises:
         Cancelled: when ``cancelled()`` turns true (runs already started finish and are kept).
         RuntimeError: when a run fails (with its error).
     """
-    folders, todo = [], []
-    for d in configs:
-        f, h = folder_of(opt, d)
-        folders.append(f)
-        if not bridge.is_complete(f, h) and f not in {t[0] for t in todo}:
-            todo.append((f, d))
+    names = [arrays.key(bridge.config_hash(d)) for d in configs]
+    found = {n: _known(n, opt) for n in dict.fromkeys(names)}
+    todo = {n: d for n, d in zip(names, configs) if found[n] is None}
     total, done = len(todo), 0
     if progress:
         progress(0, total)
-    if not todo:
-        return folders
-    ex = pool(opt.n_jobs)
-    futures = []
-    with _POOL_LOCK:
-        for f, d in todo:
-            fut = _RUNNING.get(str(f))
-            if fut is None or fut.done():
-                fut = ex.submit(bridge.run_task, d, str(f), COMMAND)
-                _RUNNING[str(f)] = fut
-            futures.append(fut)
-    pending = set(futures)
-    from concurrent.futures import FIRST_COMPLETED, wait
-
-    while pending:
-        finished, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-        for fut in finished:
-            r = fut.result()
-            if not r["ok"]:
-                raise RuntimeError(f"a run of {r['scenario']} seed {r['seed']} failed: {r['error']}")
-            done += 1
-            if progress:
-                progress(done, total)
-        if pending and cancelled and cancelled():
-            for fut in pending:
-                fut.cancel()  # not started yet: dropped; started: finishes and is cached
-            raise Cancelled()
-    return folders
-
-
-@lru_cache(maxsize=512)
-def _read(folder: str, h: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    runs = bridge.load_runs([Path(folder)])
-    return runs.outcomes, runs.costs, runs.times
+    if todo:
+        ex = pool(opt.n_jobs)
+        futures = {}
+        with _POOL_LOCK:
+            for n, d in todo.items():
+                fut = _RUNNING.get(n)
+                if fut is None or fut.cancelled():
+                    fut = ex.submit(arrays.run, d)
+                    fut.add_done_callback(_done(n, opt))
+                    _RUNNING[n] = fut
+                futures[fut] = n
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                a = fut.result()
+                if "error" in a:
+                    with _POOL_LOCK:
+                        _RUNNING.pop(futures[fut], None)
+                    d = todo[futures[fut]]
+                    raise RuntimeError(f"a run of {d.get('scenario')} seed {d.get('seed')} failed: {a['error']}")
+                found[futures[fut]] = a
+                with _POOL_LOCK:
+                    _RUNNING.pop(futures[fut], None)
+                done += 1
+                if progress:
+                    progress(done, total)
+            if pending and cancelled and cancelled():
+                for fut in pending:
+                    fut.cancel()  # not started yet: dropped; started: finishes and is kept
+                raise Cancelled()
+    return [found[n] for n in names]
 
 
-def tables(folders: list[Path], hashes: list[str], scenario: str):
-    """(outcomes, costs, times) of the runs in ``folders``, labelled ``scenario``."""
-    parts = [_read(str(f), h) for f, h in zip(folders, hashes)]
-    return tuple(pd.concat([p[i] for p in parts], ignore_index=True).assign(scenario=scenario)
-                 for i in range(3))
+def start_baseline(opt: Options) -> threading.Thread:
+    """Start the baseline ensemble in the background (when the server starts), so that the first
+    page shows it sooner and every setting after needs only its own runs."""
+    def go():
+        try:
+            des = design(Setting.from_scenario("baseline", scenario_policy("baseline", None, opt.size)), opt)
+            if not _STOPPING.is_set():
+                ensure_runs([des.base[k] for k in opt.seeds], opt)
+        except Exception as e:  # the page shows the error when it asks for the same runs
+            log.warning("the baseline runs failed: %s", e)
+
+    t = threading.Thread(target=go, name="baseline-runs", daemon=True)
+    t.start()
+    return t
 
 
 # ---- the numbers ----------------------------------------------------------------------------------
@@ -253,6 +302,8 @@ class Result:
     demands: list[str]
     notes: list[str]
     design: Design
+    #: staff levers the staff capacity limits: name -> (asked, delivered median, lowest, highest)
+    delivered: dict = field(default_factory=dict)
 
     def headline(self, outcome: str = "participating", years: int = HEADLINE_YEARS) -> dict:
         """The setting's effect at ``years`` (median and 90% interval of the paired difference, in
@@ -276,13 +327,33 @@ def compute(setting: Setting, opt: Options, progress: Callable[[int, int], None]
     des = design(setting, opt)
     seeds = opt.seeds
     configs = [des.base[k] for k in seeds] + [des.alt[k] for k in seeds]
-    folders = ensure_runs(configs, opt, progress, cancelled)
-    hashes = [bridge.config_hash(d) for d in configs]
+    runs = ensure_runs(configs, opt, progress, cancelled)
     n = len(seeds)
-    bo, bc, _ = tables(folders[:n], hashes[:n], "baseline")
-    so, sc, _ = tables(folders[n:], hashes[n:], "setting")
-    return summarise(setting, opt, des, pd.concat([bo, so], ignore_index=True),
-                     pd.concat([bc, sc], ignore_index=True))
+    bo, bc = arrays.tables(runs[:n], seeds, "baseline")
+    so, sc = arrays.tables(runs[n:], seeds, "setting")
+    result = summarise(setting, opt, des, pd.concat([bo, so], ignore_index=True),
+                       pd.concat([bc, sc], ignore_index=True))
+    result.delivered = delivered(des)
+    return result
+
+
+def delivered(des: Design) -> dict[str, tuple[float, float, float, float]]:
+    """The staff levers of the setting that the municipalities' staff capacity limits, as the
+    model realises them (:class:`model.policy.Policy`): name -> (asked, delivered: median, lowest
+    and highest over the replications, whose drawn staff capacity differs)."""
+    from model.policy import STAFF_WORK, Policy
+
+    names = [n for n in STAFF_WORK if n != "start_in_reception"]  # a switch: on or off
+    got: dict[str, list[float]] = {n: [] for n in names}
+    asked = {}
+    for d in des.alt.values():
+        cfg = build(d)
+        pol = Policy(cfg.policy, int(cfg.population.permit_year), float(cfg.params.intake.staff_capacity))
+        for n in names:
+            asked[n] = float(getattr(cfg.policy, n))
+            got[n].append(float(getattr(pol, n)))
+    return {n: (asked[n], float(np.median(v)), min(v), max(v)) for n, v in got.items()
+            if v and max(abs(x - asked[n]) for x in v) > 1e-9}
 
 
 def summarise(setting: Setting, opt: Options, des: Design, tidy: pd.DataFrame,

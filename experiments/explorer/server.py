@@ -58,6 +58,12 @@ def serve(port: int, language: str, on_ready=None) -> None:
     # plain http on 127.0.0.1: Solara warns that its session cookie cannot be samesite=none
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
 
+    from experiments.explorer import runner
+
+    # start the worker processes and the baseline ensemble now, while the server starts and the
+    # browser loads the page: a first setting then needs only its own runs
+    runner.pool(runner.Options().n_jobs)
+    runner.start_baseline(runner.Options())
     config = uvicorn.Config("solara.server.starlette:app", host=HOST, port=port, log_level="warning",
                             lifespan="on")
     server = uvicorn.Server(config)
@@ -72,9 +78,21 @@ def serve(port: int, language: str, on_ready=None) -> None:
                 on_ready(f"http://{HOST}:{port}/")
 
         threading.Thread(target=watch, daemon=True).start()
+    # uvicorn stops on SIGTERM and then raises the signal again with the handler it found: by
+    # default that ends the process at once, before the worker processes are stopped, and they
+    # would outlive the server; this handler ends it through the `finally` below instead
+    import signal
+    import threading
+
+    main = threading.current_thread() is threading.main_thread()
+    before = signal.signal(signal.SIGTERM, _stop) if main else None
     try:
         server.run()
     finally:
-        from experiments.explorer.runner import shutdown
+        runner.shutdown()
+        if main:
+            signal.signal(signal.SIGTERM, before)
 
-        shutdown()
+
+def _stop(signum, frame):
+    raise SystemExit(128 + signum)
