@@ -1,0 +1,448 @@
+"""The report's sections between the summary and the tables: what is measured, where each demand
+acts, model and evidence, the whole against its parts, where the uncertainty comes from, and the
+charts, stories and provenance."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.presentation import i18n
+from experiments.runs.summary import PARTS
+from experiments.presentation.report.inputs import E, ReportInput
+from experiments.presentation.report.methods import ensemble_text, levers_text
+from experiments.presentation.report.numbers import (first_row, interval, points, pp, pp_short,
+                                                     seeds_short, spread_sentence)
+from experiments.presentation.report.tables import scenario_cell
+
+# ---- what is measured ---------------------------------------------------------------------------
+#: participation and its parts, then feeling at home: what each is in plain words, where it is
+#: measured, how the model's measure maps onto it, and how sure it is (``assumption``: no
+#: published figure is used)
+MEASURES = (
+    {"outcome": "participating", "assumption": False,
+     "what": {"en": "Taking part in Dutch society through paid work, education or other participation such "
+                    "as volunteering: the first of the client's three pillars (participation, "
+                    "communication, emancipation).",
+              "nl": "Meedoen in de Nederlandse samenleving via betaald werk, onderwijs of andere participatie "
+                    "zoals vrijwilligerswerk: de eerste van de drie pijlers van het standpunt (participatie, "
+                    "communicatie, emancipatie)."},
+     "where": {"en": "No single published figure: its parts are measured separately (below).",
+               "nl": "Geen enkelvoudig gepubliceerd cijfer: de delen worden apart gemeten (hieronder)."},
+     "model": {"en": "<code>participating</code>: 18-64 year olds living in the Netherlands who, at the "
+                     "measurement date, are in paid work, in education or in other participation; someone in "
+                     "two of them counts once. Chart a1 splits it into three parts that exclude each other.",
+               "nl": "<code>participating</code>: 18-64-jarigen in Nederland die op het meetmoment betaald "
+                     "werk hebben, onderwijs volgen of anders participeren; wie twee daarvan doet, telt één "
+                     "keer. Grafiek a1 deelt het op in drie delen die elkaar uitsluiten."},
+     "sure": {"en": "As sure as its parts: paid work is calibrated, education set by hand, other "
+                    "participation assumed.",
+              "nl": "Zo zeker als de delen: werk is gekalibreerd, onderwijs met de hand afgesteld, andere "
+                    "participatie aangenomen."}},
+    {"outcome": "employed", "assumption": False,
+     "what": {"en": "Paid work: employee or self-employed at the measurement date, any number of hours, "
+                    "ages 18-64.",
+              "nl": "Betaald werk: werknemer of zelfstandige op het meetmoment, elk aantal uren, 18-64 jaar."},
+     "where": {"en": "CBS, 'Asiel en integratie' cohort tables (from registers), by months since the permit.",
+               "nl": "CBS, cohortcijfers 'Asiel en integratie' (uit registers), naar maanden sinds de "
+                     "vergunning."},
+     "model": {"en": "<code>employed</code>, the same definition, counted from each person's own permit "
+                     "month. In the stacked chart: the part 'paid work' (whoever also studies counts here).",
+               "nl": "<code>employed</code>, dezelfde definitie, geteld vanaf de eigen vergunningsmaand. In de "
+                     "gestapelde grafiek: het deel 'betaald werk' (wie ook studeert, telt hier)."},
+     "sure": {"en": "Calibrated: the model's parameters are fitted to CBS's employment of the 2014 permit "
+                    "cohort (model/data/calibration_targets.csv).",
+              "nl": "Gekalibreerd: de parameters van het model zijn geschat op CBS' werkcijfers van het "
+                    "vergunningcohort 2014 (model/data/calibration_targets.csv)."}},
+    {"outcome": "in_education", "assumption": False,
+     "what": {"en": "Education: enrolled in regular education (mostly MBO, also HBO or university); the "
+                    "civic integration course does not count.",
+              "nl": "Onderwijs: ingeschreven in regulier onderwijs (vooral mbo, ook hbo of universiteit); de "
+                    "inburgeringscursus telt niet."},
+     "where": {"en": "CBS (enrolment registers): five years after the permit 60-87% of 18-23 year olds and "
+                     "12-14% of those over 23 were in education (CBS 2024).",
+               "nl": "CBS (inschrijvingsregisters): vijf jaar na de vergunning volgde 60-87% van de "
+                     "18-23-jarigen en 12-14% van de ouderen onderwijs (CBS 2024)."},
+     "model": {"en": "<code>in_education</code>: enrolled at the measurement date. The part 'education without "
+                     "work' in chart a1 is <code>education_only</code>: students without paid work (a working "
+                     "student counts under paid work).",
+               "nl": "<code>in_education</code>: ingeschreven op het meetmoment. Het deel 'onderwijs zonder "
+                     "werk' in grafiek a1 is <code>education_only</code>: studenten zonder betaald werk (een "
+                     "werkende student telt bij betaald werk)."},
+     "sure": {"en": "Set by hand to those CBS figures, not fitted, and not checked automatically.",
+              "nl": "Met de hand afgesteld op die CBS-cijfers, niet geschat en niet automatisch gecontroleerd."}},
+    {"outcome": "volunteering", "assumption": True,
+     "what": {"en": "Other participation: volunteering, a participation job or similar unpaid activity.",
+              "nl": "Andere participatie: vrijwilligerswerk, een participatiebaan of vergelijkbare onbetaalde "
+                    "activiteit."},
+     "where": {"en": "Surveys only (for example SCP's surveys of Syrian and Eritrean status holders ask about "
+                     "volunteer work); CBS's register tables do not count it.",
+               "nl": "Alleen enquêtes (bijvoorbeeld de SCP-onderzoeken onder Syrische en Eritrese "
+                     "statushouders vragen naar vrijwilligerswerk); de registercijfers van CBS tellen het niet."},
+     "model": {"en": "<code>volunteering</code>: housed 18-64 year olds who neither work nor study take it up "
+                     "at a monthly rate that rises with municipal support and feeling at home, and stop as "
+                     "soon as they start work or education; the part in chart a1 is <code>other_only</code>, "
+                     "those in other participation and neither in work nor in education.",
+               "nl": "<code>volunteering</code>: gehuisveste 18-64-jarigen zonder werk of opleiding beginnen "
+                     "eraan met een maandkans die stijgt met gemeentelijke begeleiding en zich thuis voelen, "
+                     "en stoppen zodra ze gaan werken of leren; het deel in grafiek a1 is <code>other_only</code>: wie "
+                     "anders participeert en geen werk heeft en geen onderwijs volgt."},
+     "sure": {"en": "No published figure is used: take-up and stop rates are assumptions "
+                    "(params.belonging.volunteer_start, volunteer_stop).",
+              "nl": "Er wordt geen gepubliceerd cijfer gebruikt: de kansen om te beginnen en te stoppen zijn "
+                    "aannames (params.belonging.volunteer_start, volunteer_stop)."}},
+    {"outcome": "belonging", "assumption": True,
+     "what": {"en": "Feeling at home in the Netherlands.",
+              "nl": "Zich thuis voelen in Nederland."},
+     "where": {"en": "Surveys (for example SCP's surveys of Syrian and Eritrean status holders ask whether "
+                     "people feel at home in the Netherlands); no register counts it.",
+               "nl": "Enquêtes (bijvoorbeeld de SCP-onderzoeken onder Syrische en Eritrese statushouders "
+                     "vragen of mensen zich thuis voelen in Nederland); geen register telt het."},
+     "model": {"en": "<code>belonging</code>: an index from 0 to 100, the mean over 18-64 year olds; it moves "
+                     "towards a level set by a home, work, Dutch, a secure permit and contact, against waiting, "
+                     "discrimination and extra conditions.",
+               "nl": "<code>belonging</code>: een index van 0 tot 100, het gemiddelde over 18-64-jarigen; hij "
+                     "beweegt naar een niveau dat bepaald wordt door een woning, werk, Nederlands, een zekere "
+                     "vergunning en contact, tegenover wachten, discriminatie en extra voorwaarden."},
+     "sure": {"en": "Every weight is an assumption; the index is not calibrated to the surveys, so its level "
+                    "has no published counterpart: read differences between scenarios.",
+              "nl": "Elk gewicht is een aanname; de index is niet aan de enquêtes gekalibreerd, dus het niveau "
+                    "heeft geen gepubliceerde tegenhanger: lees verschillen tussen scenario's."}},
+)
+
+
+def measures_html(inp: ReportInput) -> str:
+    """What participation, its parts and feeling at home are, where they are measured, how the model
+    maps onto them and how sure each is (a tag where a part rests on an assumption)."""
+    L = inp.lang
+    nl = L == "nl"
+    rows = []
+    for m in MEASURES:
+        tag = (" <span class='ass'>" + ("aanname, geen gepubliceerd cijfer" if nl else
+                                         "assumption, no published figure") + "</span>") if m["assumption"] else ""
+        rows.append(f"<tr><th class='sc'>{E(i18n.outcome_short(m['outcome'], L))}</th>"
+                    f"<td>{E(m['what'][L])}</td><td>{E(m['where'][L])}</td><td>{m['model'][L]}</td>"
+                    f"<td>{E(m['sure'][L])}{tag}</td></tr>")
+    head = (("Uitkomst", "In gewone woorden", "Waar het gemeten wordt", "In het model", "Hoe zeker") if nl else
+            ("Outcome", "In plain words", "Where it is measured", "In the model", "How sure"))
+    return ("<table class='t scen measures'><thead><tr>" + "".join(f"<th>{E(h)}</th>" for h in head)
+            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+
+
+# ---- where each demand acts -----------------------------------------------------------------------
+def acting_outcomes(S: pd.DataFrame, scenario: str) -> list[tuple[str, int, pd.Series | None, pd.Series | None]]:
+    """The outcomes on which ``scenario`` has a clear effect (the 90% interval of the paired
+    difference excludes zero, and the median is at least 0.05 in size) in any year: (outcome, first
+    such year, row after 5 years, row after 10 years), in the summary's outcome order; in education
+    and other participation are left out where their exclusive parts are there."""
+    s = S[(S["scenario"] == scenario) & (S["group"] == "all")]
+    out = []
+    names = list(dict.fromkeys(s["outcome"]))
+    if all(p in names for p in PARTS):  # the exclusive parts say it; their overlapping wholes would repeat it
+        names = [o for o in names if o not in ("in_education", "volunteering")]
+    for o in names:
+        g = s[s["outcome"] == o].sort_values("years")
+        # clear: the 90% interval excludes zero, and the effect is at least 0.1 as the report rounds it
+        clear = g[((g["diff_p05"] > 0) | (g["diff_p95"] < 0)) & (g["share_tied"] < 100)
+                  & (g["diff_median"].abs() >= 0.05)]
+        if not len(clear):
+            continue
+        at = {y: (g[g["years"] == y].iloc[0] if (g["years"] == y).any() else None) for y in (5, 10)}
+        out.append((o, int(clear["years"].iloc[0]), at[5], at[10]))
+    return out
+
+
+def acting_html(inp: ReportInput) -> str:
+    L, S = inp.lang, inp.summary
+    nl = L == "nl"
+    rows = []
+    for s in inp.scenarios:
+        if s == inp.baseline:
+            continue
+        items = []
+        for o, first, r5, r10 in acting_outcomes(S, s):
+            unit = "index" if (r5 is not None and r5["unit"] == "index") else "pp"
+            parts = []
+            for yrs, r in ((5, r5), (10, r10)):
+                if r is None or pd.isna(r["diff_median"]):
+                    continue
+                if r["share_tied"] == 100:
+                    parts.append(f"{'na' if nl else 'after'} {yrs} {'jaar' if nl else 'years'} "
+                                 f"{'geen verschil' if nl else 'no difference'}")
+                    continue
+                size = points(r["diff_median"], L) if unit == "index" else pp(r["diff_median"], L)
+                parts.append(f"{'na' if nl else 'after'} {yrs} {'jaar' if nl else 'years'} {size} "
+                             f"<small>({interval(r['diff_p05'], r['diff_p95'], L, sign=True)})</small>")
+            since = (f"duidelijk vanaf jaar {first}" if nl else f"clear from year {first}")
+            items.append(f"<li><b>{E(i18n.outcome_short(o, L))}</b>: {'; '.join(parts)} <small>({since})</small></li>")
+        cell = (f"<ul>{''.join(items)}</ul>" if items else
+                ("<i>geen duidelijk effect op enige uitkomst in jaar 1-10</i>" if nl else
+                 "<i>no clear effect on any outcome in years 1-10</i>"))
+        rows.append(f"<tr>{scenario_cell(s, inp)}<td>{cell}</td></tr>")
+    intro = ("Elke uitkomst waarop een scenario in enig jaar 1-10 een duidelijk effect heeft (het 90%-interval van "
+             "het gepaarde verschil sluit nul uit), met het effect na 5 en 10 jaar. Zo blijven effecten zichtbaar "
+             "die niet via werk lopen, zoals die van D7 en D8 op vergunningen en naturalisatie. Grafiek b3 toont "
+             "elke uitkomst.") if nl else (
+             "Every outcome on which a scenario has a clear effect in any year 1-10 (the 90% interval of the paired "
+             "difference excludes zero), with the effect after 5 and 10 years. Effects that do not run through "
+             "work stay visible this way, such as those of D7 and D8 on permits and naturalisation. Chart b3 shows "
+             "every outcome.")
+    head = ("Scenario", "Duidelijke effecten (verschil met de basis, 90%-interval)" if nl else
+            "Clear effects (difference from the baseline, 90% interval)")
+    return (f"<p>{intro}</p>{_figure(inp, 'b3_all_outcomes')}<table class='t scen'><thead><tr><th>{head[0]}</th>"
+            f"<th>{E(head[1])}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+# ---- model and evidence -----------------------------------------------------------------------------
+def evidence_html(inp: ReportInput) -> str:
+    L = inp.lang
+    nl = L == "nl"
+    d = inp.chart_data
+    ev = getattr(d, "evidence", None)
+    if ev is None:
+        note = (getattr(d, "evidence_note", None) or {}).get(L) or (
+            "er is geen bestand met bewijs" if nl else "there is no evidence file")
+        return f"<p class='warn'>{E(note[0].upper() + note[1:])}.</p>"
+    VERDICT = i18n.VERDICT
+
+    counts = ev[ev["verdict"] != "not run"]["verdict"].value_counts()
+    n = int(counts.sum())
+    intro = ("Voor elke eis D1-D11 en het volledige standpunt: het effect van het model op werk na 3 en 5 jaar "
+             "(mediaan en 90%-interval van het gepaarde verschil), naast de bandbreedte die gepubliceerde "
+             "evaluaties ondersteunen (<code>model/data/demand_evidence.csv</code>, met de onderbouwing en de "
+             "bronnen per regel). ") if nl else (
+             "For each demand D1-D11 and the full position: the model's effect on employment after 3 and 5 years "
+             "(median and 90% interval of the paired difference), beside the range that published evaluations "
+             "support (<code>model/data/demand_evidence.csv</code>, with the reasoning and the sources of each "
+             "row). ")
+    if n:
+        parts = [f"{int(counts.get(k, 0))} {VERDICT[k][L]}" for k in ("within", "overlaps", "above", "below")
+                 if counts.get(k, 0)]
+        intro += (f"Van de {n} vergelijkingen: " if nl else f"Of the {n} comparisons: ") + ", ".join(parts) + "."
+    rows = []
+    for r in ev.itertuples(index=False):
+        sc = r.scenario if isinstance(r.scenario, str) else None
+        who = E(i18n.scenario_name(sc, L)) if sc else E(r.demand)
+        if r.verdict == "not run":
+            model = "<i>" + ("niet gedraaid" if nl else "not run") + "</i>"
+        else:
+            model = (f"<b>{pp_short(r.diff_median, L)}</b><br><small>"
+                     f"{interval(r.diff_p05, r.diff_p95, L, sign=True)}</small>")
+        cls = {"above": "bad", "below": "bad", "within": "good"}.get(r.verdict, "")
+        evid = (f"{interval(r.low_pp, r.high_pp, L, sign=True)} <small>({'centraal' if nl else 'central'} "
+                f"{i18n.number(r.central_pp, L, 1, sign=True)})</small>")
+        rows.append(f"<tr><th class='sc'>{who}</th><td>{r.horizon_years}</td><td>{model}</td><td>{evid}</td>"
+                    f"<td class='{cls}'>{E(VERDICT[r.verdict][L])}</td><td class='basis'><small>{E(str(r.basis))}"
+                    f"<br><code>{E(str(r.evidence_ids))}</code></small></td></tr>")
+    head = (("Eis", "Jaar", "Model (procentpunt)", "Bewijs (procentpunt)", "Oordeel", "Onderbouwing en bronnen")
+            if nl else ("Demand", "Years", "Model (pp)", "Evidence (pp)", "Verdict", "Reasoning and sources"))
+    note = ("'Binnen': de mediaan van het model ligt in de bandbreedte; 'boven'/'onder': het hele 90%-interval "
+            "ligt erboven/eronder; 'deels overlappend': de mediaan ligt erbuiten maar het interval raakt de "
+            "bandbreedte. De bandbreedtes gelden voor werk van 18-64-jarigen, in procentpunten.") if nl else (
+            "'Within': the model's median lies in the range; 'above'/'below': its whole 90% interval lies above/"
+            "below; 'partly overlapping': the median lies outside but the interval reaches the range. The ranges "
+            "are for employment of 18-64 year olds, in percentage points.")
+    return (f"<p>{intro}</p>{_figure(inp, 'g_evidence')}<table class='t scen evidence'><thead><tr>"
+            + "".join(f"<th>{E(h)}</th>" for h in head) + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"<p class='note'>{note}</p>")
+
+
+# ---- the whole and its parts ----------------------------------------------------------------------
+def whole_html(inp: ReportInput) -> str:
+    L = inp.lang
+    nl = L == "nl"
+    d = inp.chart_data
+    f = getattr(d, "full_vs_sum", None)
+    singles = list(getattr(d, "singles", []) or [])
+    if f is None or not len(f):
+        return "<p>" + ("Niet te berekenen: daarvoor zijn het volledige standpunt en minstens één losse eis "
+                        "in de vergelijking nodig." if nl else
+                        "Not available: it needs the full position and at least one single demand in the "
+                        "comparison.") + "</p>"
+    paras = []
+    for o in dict.fromkeys(f["outcome"]):
+        g = f[(f["outcome"] == o) & (f["years"] == 5)].set_index("series")
+        if not {"full", "sum", "full_minus_sum"} <= set(g.index):
+            continue
+        a, b, c = g.loc["full"], g.loc["sum"], g.loc["full_minus_sum"]
+        rng = lambda r: interval(r["p05"], r["p95"], L, sign=True)  # noqa: E731
+        word = i18n.outcome_short(o, L).lower()
+        if c["p95"] < 0:
+            how = "minder dan de som" if nl else "less than the sum"
+        elif c["p05"] > 0:
+            how = "meer dan de som" if nl else "more than the sum"
+        else:
+            how = "niet te onderscheiden van de som" if nl else "not distinguishable from the sum"
+        paras.append(
+            (f"{word.capitalize()} na vijf jaar: alle eisen samen {pp(a['median'], L)} ({rng(a)}), de som van de "
+             f"{len(singles)} losse effecten {pp(b['median'], L)} ({rng(b)}); het geheel min de som "
+             f"{pp(c['median'], L)} ({rng(c)}): {how}.") if nl else
+            (f"{word.capitalize()} after five years: all demands together {pp(a['median'], L)} ({rng(a)}), the sum "
+             f"of the {len(singles)} single effects {pp(b['median'], L)} ({rng(b)}); the whole minus the sum "
+             f"{pp(c['median'], L)} ({rng(c)}): {how}."))
+    intro = ("Per seed: het effect van alle eisen samen, en de som van de effecten van de losse eisen op dezelfde "
+             "seed (elk als verschil met de basis); intervallen over de seeds. Een geheel dat kleiner is dan de "
+             "som wijst op overlap: maatregelen die op dezelfde mensen werken delen dezelfde ruimte.") if nl else (
+             "Per seed: the effect of all demands together, and the sum of the single demands' effects on the same "
+             "seed (each a difference from the baseline); intervals over the seeds. A whole smaller than the sum "
+             "points to overlap: measures acting on the same people share the same headroom.")
+    missing = ""
+    if len(singles) < 11:
+        missing = ("<p class='warn'>" + (f"Alleen {len(singles)} van de elf losse eisen zitten in deze vergelijking; "
+                                          "de som laat de andere weg, dus het geheel hoort groter uit te vallen." if nl else
+                                          f"Only {len(singles)} of the eleven single demands are in this comparison; "
+                                          "the sum leaves the others out, so the whole should come out larger.") + "</p>")
+    return (f"<p>{intro}</p>{missing}" + "".join(f"<p>{p}</p>" for p in paras) + _figure(inp, "h_full_vs_sum"))
+
+
+# ---- where the uncertainty comes from --------------------------------------------------------------
+def uncertainty_html(inp: ReportInput) -> str:
+    L, S = inp.lang, inp.summary
+    nl = L == "nl"
+    m = inp.meta
+    lev = m.get("levers") or {}
+    ens = m.get("ensemble") or {}
+    if nl:
+        design = ("Elke herhaling gebruikt een eigen seed (toeval), een van de geschatte parametersets (de "
+                  "parameters die aan CBS-cijfers zijn gekalibreerd) en een trekking van hoe sterk de "
+                  "beleidsknoppen werken (binnen de bandbreedtes van het bewijs), in elk scenario dezelfde. De "
+                  "opzet is genest: seeds binnen parametersets binnen trekkingen. De variantie van elk gepaard "
+                  "verschil over de herhalingen is daarmee gesplitst in drie bronnen (geneste variantieanalyse; "
+                  "<code>share_chance</code>, <code>share_parameter</code>, <code>share_lever</code> in "
+                  "<code>summary.csv</code>).")
+    else:
+        design = ("Each replication uses its own seed (chance), one of the fitted parameter sets (the parameters "
+                  "calibrated to CBS data) and one draw of how strongly the policy levers work (within the ranges "
+                  "of the evidence), the same in every scenario. The design is nested: seeds within parameter "
+                  "sets within lever draws. The variance of each paired difference over the replications is split "
+                  "into the three sources accordingly (a nested analysis of variance; <code>share_chance</code>, "
+                  "<code>share_parameter</code>, <code>share_lever</code> in <code>summary.csv</code>).")
+    status = []
+    if not lev.get("used"):
+        status.append(("Sterktes van de beleidsknoppen: niet getrokken" if nl else "Lever strengths: not drawn")
+                      + (f" ({E(lev.get('note'))})" if lev.get("note") else "")
+                      + (", dus hun onzekerheid zit niet in de intervallen." if nl else
+                         ", so their uncertainty is not in the intervals."))
+    elif lev.get("draws") == 1:
+        status.append("Sterktes van de beleidsknoppen: één trekking, dus hoeveel van de spreiding door de sterkte van "
+                      "de knoppen komt, is niet te zeggen (share_lever is leeg); meer herhalingen geven meer "
+                      "trekkingen." if nl else
+                      "Lever strengths: one draw, so how much of the spread comes from lever strength cannot be "
+                      "told (share_lever is empty); more replications give more draws.")
+    elif lev.get("draws"):
+        status.append((f"Sterktes van de beleidsknoppen: {lev['draws']} trekkingen." if nl else
+                       f"Lever strengths: {lev['draws']} draws.") + (f" {E(lev['note'])}." if lev.get("note") else ""))
+    if not ens.get("used"):
+        status.append(("Parametersets: niet gebruikt" if nl else "Parameter sets: not used")
+                      + (f" ({E(ens.get('note'))})" if ens.get("note") else "") + ".")
+    rows = []
+    for s in inp.scenarios:
+        if s == inp.baseline:
+            continue
+        cells = []
+        for o in ("participating", "employed"):
+            r = first_row(S, scenario=s, outcome=o, group="all", years=5)
+            txt = spread_sentence(r, inp, s) if r is not None else ""
+            if r is not None and r.get("share_tied") == 100:
+                txt = "geen verschil in enige herhaling" if nl else "no difference in any replication"
+            cells.append(f"<td>{E(txt[:1].upper() + txt[1:]) if txt else '-'}</td>")
+        rows.append(f"<tr>{scenario_cell(s, inp)}{''.join(cells)}</tr>")
+    head = ("Scenario", ("Participatie na 5 jaar" if nl else "Participation after 5 years"),
+            ("Werk na 5 jaar" if nl else "Employment after 5 years"))
+    return (f"<p>{design}</p>" + "".join(f"<p class='note'>{x}</p>" for x in status)
+            + "<table class='t scen'><thead><tr>" + "".join(f"<th>{E(h)}</th>" for h in head)
+            + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+
+
+# ---- charts, stories, provenance ---------------------------------------------------------------
+CAPTIONS = i18n.CAPTIONS
+
+
+def _img(path: Path, alt: str) -> str:
+    data = base64.b64encode(Path(path).read_bytes()).decode()
+    return f'<img alt="{E(alt)}" src="data:image/png;base64,{data}">'
+
+
+#: charts shown in their own section rather than under 'Charts'
+SECTION_CHARTS = ("b3_all_outcomes", "g_evidence", "h_full_vs_sum")
+
+
+def _figure(inp: ReportInput, name: str) -> str:
+    """One chart as a figure with its caption ("" when the chart was not drawn)."""
+    paths = inp.charts.get(name) or []
+    png = next((p for p in paths if str(p).endswith(".png")), None)
+    if png is None:
+        return ""
+    cap = CAPTIONS.get(name, {}).get(inp.lang, name)
+    return (f"<figure id='{name}'>{_img(png, cap)}<figcaption>{E(cap)} "
+            f"<small>(charts/{E(name)}.png, .svg)</small></figcaption></figure>")
+
+
+def charts_html(inp: ReportInput) -> str:
+    return "\n".join(f for f in (_figure(inp, n) for n in inp.charts if n not in SECTION_CHARTS) if f)
+
+
+def stories_html(inp: ReportInput) -> str:
+    L = inp.lang
+    nl = L == "nl"
+    if not inp.stories:
+        return "<p>" + ("Geen verhalen gemaakt." if nl else "No stories were made.") + "</p>"
+    out = []
+    for st in inp.stories:
+        paras = []
+        for scen, sents in st["sentences"].items():
+            who = i18n.scenario_name(scen, L)
+            paras.append(f"<p><b>{E(who)}.</b> {E(' '.join(sents))}</p>")
+        if st.get("contrast"):
+            paras.append(f"<p class='contrast'>{E(st['contrast'])}</p>")
+        png = inp.folder / "stories" / f"{st['key']}.png"
+        img = _img(png, st["name"]) if png.is_file() else ""
+        flag = "" if st.get("reproduces_stored_runs", True) else (
+            "<p class='warn'>" + ("Let op: deze levensloop is opnieuw gesimuleerd en komt niet overeen met de "
+                                 "opgeslagen runs (het model is sindsdien veranderd)." if nl else
+                                 "Note: this life course was simulated again and does not match the stored runs "
+                                 "(the model changed since).") + "</p>")
+        out.append(f"<div class='story'><h3>{E(st['name'])}, {E(st['description'])}</h3>{flag}{''.join(paras)}"
+                   f"<figure>{img}</figure></div>")
+    intro = ("Een paar gesimuleerde mensen, elk onder de basis en onder het volledige standpunt gevolgd op "
+             "dezelfde toevalstrekkingen. Gekozen als typisch voor wie ze zijn (middelste vaardigheid onder wie "
+             "aan de kenmerken voldoet); namen verzonnen. Eén levensloop is een illustratie, geen voorspelling.") if nl else (
+             "A few simulated people, each followed under the baseline and under the full position on the same "
+             "random draws. Chosen to be typical of who they are (middle ability among those who match); names "
+             "invented. One life course is an illustration, not a forecast.")
+    return f"<p>{intro}</p>" + "".join(out)
+
+
+def provenance_html(inp: ReportInput) -> str:
+    m = inp.meta
+    nl = inp.lang == "nl"
+    pk = ", ".join(f"{k} {v}" for k, v in (m.get("packages") or {}).items() if v)
+    rows = [
+        ("Code (git SHA)" if not nl else "Code (git-SHA)",
+         f"{m.get('git_sha')}{' + ' + ('niet-vastgelegde wijzigingen' if nl else 'uncommitted changes') if m.get('uncommitted_changes') else ''}"),
+        ("Model hash", str(m.get("model_hash"))),
+        ("Python", str(m.get("python"))), ("Packages" if not nl else "Pakketten", pk),
+        ("Seeds", seeds_short(m.get("seeds", []))),
+        (i18n.t("ensemble", inp.lang), ensemble_text(m, inp.lang)),
+        ("Sterkte van de beleidsknoppen" if nl else "Lever strengths", levers_text(m, inp.lang)),
+        ("Runs", f"{len(m.get('runs', []))} " + ("geslaagd" if nl else "finished") +
+         (f", {len(m['failures'])} " + ("mislukt (weggelaten)" if nl else "failed (left out)") if m.get("failures") else "")),
+        ("Command" if not nl else "Opdracht", str(m.get("command"))),
+        ("Created" if not nl else "Gemaakt", str(m.get("created"))),
+        ("Settings" if not nl else "Instellingen", ", ".join(f"{k}={v}" for k, v in (m.get("settings") or {}).items())),
+    ]
+    body = "".join(f"<tr><th>{E(k)}</th><td><code>{E(v)}</code></td></tr>" for k, v in rows)
+    warn = ""  # warnings are at the top of the report
+    files = ("Alle getallen in dit rapport komen uit de bestanden in deze map: <code>summary.csv</code>, "
+             "<code>costs_summary.csv</code>, <code>times_summary.csv</code> (berekend uit de runs), "
+             "<code>outcomes_all.csv.gz</code> (alle runs), de map met runs, en <code>comparison.json</code>.") if nl else (
+             "Every number in this report comes from the files in this folder: <code>summary.csv</code>, "
+             "<code>costs_summary.csv</code>, <code>times_summary.csv</code> (computed from the runs), "
+             "<code>outcomes_all.csv.gz</code> (all runs), the run folders, and <code>comparison.json</code>.")
+    return f"{warn}<p>{files}</p><table class='t prov'>{body}</table>"

@@ -1,0 +1,176 @@
+"""The report's tables: effects at a glance, waiting and first jobs, costs, scenarios."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from experiments.presentation import i18n
+from experiments.presentation.charts import style
+from experiments.presentation.report.inputs import E, ReportInput
+from experiments.presentation.report.numbers import (eur, first_row, interval, lever_changes, pct,
+                                                     pp_short, value_text, verdict)
+
+# ---- tables -------------------------------------------------------------------------------------
+def _swatch(s: str, scenarios) -> str:
+    st = style(s, scenarios)
+    return f'<span class="sw" style="background:{st.color}"></span>'
+
+
+def _effect_cell(r: pd.Series | None, s: str, inp: ReportInput, wins: bool = True) -> str:
+    """A table cell: the level (baseline) or the paired difference with its 90% interval."""
+    L = inp.lang
+    nl = L == "nl"
+    if r is None:
+        return "<td>-</td>"
+    if s == inp.baseline:
+        unit = "" if r["unit"] == "index" else "%"
+        lvl = i18n.number(r["median"], L) + unit
+        return f"<td><b>{lvl}</b><br><small>{interval(r['p05'], r['p95'], L, unit=unit)}</small></td>"
+    if r["share_tied"] == 100:
+        return (f"<td><b>0</b><br><small>{'gelijk in elke herhaling' if nl else 'identical in every replication'}"
+                "</small></td>")
+    cls = {"clearly better": "good", "duidelijk beter": "good", "clearly worse": "bad",
+           "duidelijk slechter": "bad"}.get(verdict(r, L), "")
+    win = (f"<br>{'beter in' if nl else 'better in'} {pct(r['share_better'], L, 0)}"
+           if wins and not pd.isna(r["share_better"]) else "")
+    size = (i18n.number(r["diff_median"], L, 1, sign=True) if r["unit"] == "index"
+            else pp_short(r["diff_median"], L))
+    return (f'<td class="{cls}"><b>{size}</b><br><small>'
+            f'{interval(r["diff_p05"], r["diff_p95"], L, sign=True)}{win}</small></td>')
+
+
+def scenario_cell(s: str, inp: ReportInput) -> str:
+    return f"<th class='sc'>{_swatch(s, inp.scenarios)}{E(i18n.scenario_name(s, inp.lang))}</th>"
+
+
+def effects_table(inp: ReportInput) -> str:
+    """Participation and employment after 1, 3, 5 and 10 years (every year is in chart b2 and in
+    summary.csv), then the other headline outcomes after 5 years."""
+    from experiments.runs.summary import TABLE_YEARS
+
+    L, S = inp.lang, inp.summary
+    nl = L == "nl"
+    years = [y for y in TABLE_YEARS if y in set(S["years"])]
+    groups = [("participating", years), ("employed", years)]
+    top = "".join(f"<th colspan='{len(ys)}'>{E(i18n.outcome_short(o, L))}</th>" for o, ys in groups)
+    sub = "".join(f"<th><small>{'na' if nl else 'after'} {y} {'jaar' if nl else ('year' if y == 1 else 'years')}"
+                  "</small></th>" for _, ys in groups for y in ys)
+    body = []
+    for s in inp.scenarios:
+        cells = [_effect_cell(first_row(S, scenario=s, outcome=o, group="all", years=y), s, inp)
+                 for o, ys in groups for y in ys]
+        body.append("<tr>" + scenario_cell(s, inp) + "".join(cells) + "</tr>")
+    first = (f"<table class='t'><thead><tr><th rowspan='2'>Scenario</th>{top}</tr><tr>{sub}</tr></thead>"
+             f"<tbody>{''.join(body)}</tbody></table>")
+    others = [o for o in ("belonging", "benefit", "exam_passed", "residence_secure", "naturalised")
+              if o in set(S["outcome"])]
+    head = "".join(f"<th>{E(i18n.outcome_short(o, L))}<br><small>{'na 5 jaar' if nl else 'after 5 years'}"
+                   "</small></th>" for o in others)
+    body = []
+    for s in inp.scenarios:
+        cells = [_effect_cell(first_row(S, scenario=s, outcome=o, group="all", years=5), s, inp, wins=False)
+                 for o in others]
+        body.append("<tr>" + scenario_cell(s, inp) + "".join(cells) + "</tr>")
+    second = (f"<table class='t'><thead><tr><th>Scenario</th>{head}</tr></thead><tbody>{''.join(body)}"
+              "</tbody></table>")
+    note = ("Eerste rij: het niveau onder de basis (mediaan, 90%-interval over herhalingen). Overige rijen: "
+            "verschil met de basis op dezelfde seeds (mediaan, 90%-interval) en hoe vaak het scenario beter "
+            "deed. Groen/rood: het hele interval aan de goede/slechte kant. Bijstand: lager is beter. "
+            "Zich thuis voelen: een index van 0 tot 100 (verschillen in indexpunten). Elk jaar 1-10 staat in "
+            "grafiek b2 en in summary.csv; waar de spreiding vandaan komt: 'Waar de onzekerheid vandaan komt'.") if nl else (
+            "First row: the level under the baseline (median, 90% interval over replications). Other rows: "
+            "difference from the baseline on the same seeds (median, 90% interval) and how often the scenario "
+            "did better. Green/red: the whole interval on the good/bad side. Bijstand: lower is better. "
+            "Feeling at home: an index from 0 to 100 (differences in index points). Every year 1-10 is in "
+            "chart b2 and in summary.csv; where the spread comes from: 'Where the uncertainty comes from'.")
+    return first + second + f"<p class='note'>{note}</p>"
+
+
+
+
+def times_table(inp: ReportInput) -> str:
+    L, T = inp.lang, inp.times_summary
+    nl = L == "nl"
+    rows = []
+    for s in inp.scenarios:
+        cells = []
+        for ev in ("home", "first_job"):
+            r = first_row(T, scenario=s, event=ev, measure="months_until_half")
+            if r is None or pd.isna(r["median"]):
+                cells.append("<td>-</td>")
+                continue
+            txt = f"{i18n.number(r['median'], L, 0)} <small>({interval(r['p05'], r['p95'], L, 0)})</small>"
+            if s != inp.baseline and not pd.isna(r["diff_median"]):
+                txt += ("<br><small>\u00b10</small>" if r["share_tied"] == 100 else
+                        f"<br><small>{i18n.number(r['diff_median'], L, 0, sign=True)} "
+                        f"({interval(r['diff_p05'], r['diff_p95'], L, 0, sign=True)})</small>")
+            cells.append(f"<td>{txt}</td>")
+        rows.append(f"<tr><th class='sc'>{_swatch(s, inp.scenarios)}{E(i18n.scenario_name(s, L))}</th>"
+                    + "".join(cells) + "</tr>")
+    h1 = "Maanden tot de helft een woning heeft" if nl else "Months until half are housed"
+    h2 = "Maanden tot de helft een eerste baan had" if nl else "Months until half had a first job"
+    note = ("Mediaan over herhalingen (90%-interval); tweede regel: verschil met de basis in maanden "
+            "(negatief is sneller). Woning: wie via de opvang kwam; baan: 18-64-jarigen bij de vergunning.") if nl else (
+            "Median over replications (90% interval); second line: difference from the baseline in months "
+            "(negative is faster). Home: those who came through reception; job: ages 18-64 at the permit.")
+    return (f"<table class='t'><thead><tr><th>Scenario</th><th>{h1}</th><th>{h2}</th></tr></thead><tbody>"
+            + "".join(rows) + f"</tbody></table><p class='note'>{note}</p>")
+
+
+def costs_table(inp: ReportInput) -> str:
+    L, C = inp.lang, inp.costs_summary
+    nl = L == "nl"
+    years = int(min(10, C["years"].max())) if len(C) else 10
+    from experiments.presentation.charts import cost_items
+
+    items = [i for i, _, _ in cost_items(list(dict.fromkeys(C["item"])))] + ["public_total", "earnings"]
+    head = "".join(f"<th>{E(i18n.cost_item(i, L))}</th>" for i in items)
+    rows = []
+    for s in inp.scenarios:
+        cells = []
+        for i in items:
+            r = first_row(C, scenario=s, item=i, years=years)
+            if r is None:
+                cells.append("<td>-</td>")
+                continue
+            txt = f"{eur(r['median'], L)}"
+            if s != inp.baseline and not pd.isna(r["diff_median"]):
+                if r["share_tied"] == 100:
+                    txt += "<br><small>\u00b1\u20ac0</small>"
+                else:
+                    txt += (f"<br><small>{eur(r['diff_median'], L, True)}<br>"
+                            f"({eur(r['diff_p05'], L, True)} {'tot' if nl else 'to'} {eur(r['diff_p95'], L, True)})</small>")
+            cells.append(f"<td>{txt}</td>")
+        rows.append(f"<tr><th class='sc'>{_swatch(s, inp.scenarios)}{E(i18n.scenario_name(s, L))}</th>"
+                    + "".join(cells) + "</tr>")
+    note = (f"Euro per gesimuleerde persoon, opgeteld over modeljaren 1-{years}, nominaal. Mediaan over "
+            "herhalingen; tweede regel: verschil met de basis (90%-interval).") if nl else (
+            f"EUR per simulated person, summed over model years 1-{years}, nominal. Median over replications; "
+            "second line: difference from the baseline (90% interval).")
+    return (f"<table class='t small'><thead><tr><th>Scenario</th>{head}</tr></thead><tbody>"
+            + "".join(rows) + f"</tbody></table><p class='note'>{note}</p>")
+
+
+def scenarios_table(inp: ReportInput) -> str:
+    L = inp.lang
+    nl = L == "nl"
+    rows = []
+    for s in inp.scenarios:
+        cfg = inp.configs.get(s, {})
+        info = cfg.get("scenario_info", {}) or {}
+        summ = i18n.scenario_summary(s, info.get("summary", ""), L)
+        ch = lever_changes(inp.configs, s, inp.baseline) if s != inp.baseline else []
+        items = []
+        for c in ch:
+            tag = ("<span class='ass'>" + ("aanname" if nl else "assumption") + "</span>") if c["assumption"] else ""
+            items.append(f"<li><code>{E(c['key'])}</code>: {E(value_text(c['from']))} \u2192 "
+                         f"<b>{E(value_text(c['to']))}</b> <small>({E(c['unit'])}; "
+                         f"{'bron' if nl else 'source'}: {E(c['source'])})</small> {tag}</li>")
+        levers = f"<ul>{''.join(items)}</ul>" if items else ""
+        rows.append(f"<tr><th class='sc'>{_swatch(s, inp.scenarios)}{E(i18n.scenario_name(s, L))}<br>"
+                    f"<small><code>{E(s)}</code> \u00b7 {E(str(info.get('demand', '')))}</small></th>"
+                    f"<td>{E(summ)}{levers}</td></tr>")
+    return ("<table class='t scen'><thead><tr><th>Scenario</th><th>"
+            + ("Wat verandert (ten opzichte van de basis) en waar het op rust" if nl else
+               "What changes (against the baseline) and what it rests on")
+            + "</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
