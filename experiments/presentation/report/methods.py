@@ -22,18 +22,17 @@ def ensemble_text(m: dict, lang: str) -> str:
 def levers_text(m: dict, lang: str) -> str:
     """The provenance line of the lever-strength draws."""
     lv = m.get("levers") or {}
-    nl = lang == "nl"
     if not lv.get("used"):
-        return ("niet getrokken" if nl else "not drawn") + (f": {lv['note']}" if lv.get("note") else "")
-    parts = [f"{lv.get('draws')} " + ("trekking(en)" if nl else "draw(s)")]
+        return (i18n.say("not_drawn", lang)) + (f": {lv['note']}" if lv.get("note") else "")
+    parts = [f"{lv.get('draws')} " + (i18n.say("draw_s", lang))]
     if lv.get("sets_per_draw"):
-        parts.append(f"{lv['sets_per_draw']} " + ("parameterset(s) per trekking" if nl else "parameter set(s) per draw"))
+        parts.append(f"{lv['sets_per_draw']} " + (i18n.say("parameter_set_s_per", lang)))
     if lv.get("root_seed") is not None:
         parts.append(f"root seed {lv['root_seed']}")
     if lv.get("strengths"):
-        parts.append(f"{len(lv['strengths'])} " + ("sterktes" if nl else "strengths"))
+        parts.append(f"{len(lv['strengths'])} " + (i18n.say("strengths", lang)))
     if lv.get("fixed_on_command_line"):
-        parts.append(("vast op de opdrachtregel: " if nl else "fixed on the command line: ")
+        parts.append((i18n.say("fixed_on_the_command", lang))
                      + ", ".join(lv["fixed_on_command_line"]))
     return ", ".join(parts) + (f"; {lv['note']}" if lv.get("note") else "")
 
@@ -43,8 +42,7 @@ def methods_ensemble(inp: ReportInput) -> str:
     nl = inp.lang == "nl"
     e = inp.meta.get("ensemble") or {}
     if not e.get("used"):
-        return ("<li><b>Parameteronzekerheid.</b> Niet meegenomen: " + E(e.get("note") or "") + "</li>") if nl else (
-            "<li><b>Parameter uncertainty.</b> Not included: " + E(e.get("note") or "") + "</li>")
+        return i18n.say("parameter_uncertainty_not_included", inp.lang, e=E(e.get("note") or ""))
     src = E(ensemble_text(inp.meta, inp.lang))
     if nl:
         return ("<li><b>Parameteronzekerheid.</b> Herhaling k gebruikt parameterset k // "
@@ -68,10 +66,7 @@ def methods_levers(inp: ReportInput) -> str:
     lv = inp.meta.get("levers") or {}
     if not lv.get("used"):
         note = E(lv.get("note") or "")
-        return ("<li><b>Sterkte van de beleidsknoppen.</b> Niet getrokken: elke sterkte staat op haar "
-                f"opgegeven waarde{': ' + note if note else ''}.</li>") if nl else (
-                "<li><b>Lever strengths.</b> Not drawn: every strength is at its declared value"
-                f"{': ' + note if note else ''}.</li>")
+        return i18n.say("lever_strengths_not_drawn_2", inp.lang, note=': ' + note if note else '')
     spd, sps = lv.get("sets_per_draw"), lv.get("seeds_per_set")
     k = f"k // ({sps} x {spd})" if spd and sps else "k // (seeds_per_set x sets_per_draw)"
     if nl:

@@ -48,14 +48,14 @@ def verdict(r: pd.Series, lang: str) -> str:
         return ""
     lo, hi = r["diff_p05"], r["diff_p95"]
     if r["share_tied"] == 100:
-        return "geen verschil in enige herhaling" if nl else "no difference in any replication"
+        return i18n.say("no_difference_in_any_2", lang)
     if lo > 0 or hi < 0:
         good = (r["direction"] == "maximise") == (lo > 0)
         if r["direction"] == "none":
-            return "duidelijk verschil" if nl else "a clear difference"
+            return i18n.say("a_clear_difference", lang)
         return ("duidelijk beter" if good else "duidelijk slechter") if nl else (
             "clearly better" if good else "clearly worse")
-    return "niet te onderscheiden van toeval" if nl else "not distinguishable from chance"
+    return i18n.say("not_distinguishable_from_chance", lang)
 
 
 def ensemble_used(meta: dict) -> bool:
@@ -132,10 +132,8 @@ def spread_sentence(r: pd.Series | None, inp: "ReportInput", scenario: str | Non
                 share_parameter="de geschatte parameters" if L == "nl" else "the fitted parameters")
     whole = _whole_percents(known)
     order = list(known)
-    nl = L == "nl"
-    head = (f"ongeveer {whole[order[0]]}% van de spreiding komt door {words[order[0]]}" if nl else
-            f"about {whole[order[0]]}% of the spread comes from {words[order[0]]}")
-    rest = [f"{whole[k]}% {'door' if nl else 'from'} {words[k]}" for k in order[1:]]
+    head = (i18n.say("about_of_the_spread", L, whole=whole[order[0]], words=words[order[0]]))
+    rest = [f"{whole[k]}% {i18n.say("from", L)} {words[k]}" for k in order[1:]]
     text = i18n.join_words([head] + rest, L)
     top = max(known, key=known.get)
     if known[top] >= 0.5:

@@ -40,41 +40,36 @@ def write_report(path: Path, inp: ReportInput) -> Path:
     from experiments.runs.folders import atomic_write
 
     L = inp.lang
-    nl = L == "nl"
     m = inp.meta
-    title = ("Scenariovergelijking: integratie van statushouders" if nl
-             else "Scenario comparison: integration of refugees with a permit")
-    sub = (f"Vergunningcohort {m['permit_year']} \u00b7 {i18n.number(m['population_size'], L, 0)} gesimuleerde "
-           f"personen \u00b7 {min(m['replications_per_scenario'].values())} herhalingen per scenario \u00b7 "
-           f"{len(inp.scenarios)} scenario's \u00b7 gemaakt {E(str(m.get('created', ''))[:10])}") if nl else (
-           f"{m['permit_year']} permit cohort \u00b7 {i18n.number(m['population_size'], L, 0)} simulated persons "
-           f"\u00b7 {min(m['replications_per_scenario'].values())} replications per scenario \u00b7 "
-           f"{len(inp.scenarios)} scenarios \u00b7 made {E(str(m.get('created', ''))[:10])}")
-    H = lambda en, nl_: nl_ if nl else en  # noqa: E731
+    title = (i18n.say("scenario_comparison_integration_of", L))
+    sub = i18n.say("permit_cohort_simulated_persons", L, permit_year=m['permit_year'],
+                   population_size=i18n.number(m['population_size'], L, 0),
+                   replications_per_scenario=min(m['replications_per_scenario'].values()),
+                   n_scenarios=len(inp.scenarios), created=E(str(m.get('created', ''))[:10]))
     summary_paras = "".join(p if p.startswith("<p") else f"<p>{p}</p>" for p in plain_summary(inp))
     warn = "".join(f"<p class='warn'>{E(w[L])}</p>" for w in inp.warnings or [])
     if m.get("failures"):
-        warn += "<p class='warn'>" + E(H(f"{len(m['failures'])} run(s) failed and were left out (see comparison.json).",
-                                         f"{len(m['failures'])} run(s) mislukt en weggelaten (zie comparison.json).")) + "</p>"
+        warn += "<p class='warn'>" + E(i18n.say("run_s_failed_and", L,
+                                                n_failures=len(m['failures']))) + "</p>"
     doc = f"""<!DOCTYPE html>
 <html lang="{L}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{E(title)}</title><style>{CSS}</style></head><body>
 <h1>{E(title)}</h1><p class="sub">{sub}</p>
 {warn}
-<h2>{H('Summary', 'Samenvatting')}</h2><div class="lead">{summary_paras}</div>
-<h2 id="measures">{H('What is measured', 'Wat er gemeten wordt')}</h2>{measures_html(inp)}
-<h2>{H('Effects at a glance', 'Effecten in één oogopslag')}</h2>{effects_table(inp)}
-<h2>{H('Charts', 'Grafieken')}</h2>{charts_html(inp)}
-<h2 id="acts">{H('Where each demand acts', 'Waar elke eis op werkt')}</h2>{acting_html(inp)}
-<h2 id="evidence">{H('Model and evidence', 'Model en bewijs')}</h2>{evidence_html(inp)}
-<h2 id="whole">{H('The whole and the sum of its parts', 'Het geheel en de som van de delen')}</h2>{whole_html(inp)}
-<h2 id="uncertainty">{H('Where the uncertainty comes from', 'Waar de onzekerheid vandaan komt')}</h2>{uncertainty_html(inp)}
-<h2>{H('Waiting and first jobs', 'Wachten en eerste baan')}</h2>{times_table(inp)}
-<h2>{H('Costs and earnings', 'Kosten en opbrengsten')}</h2>{costs_table(inp)}
-<h2>{H('Persons’ stories', 'Verhalen van personen')}</h2>{stories_html(inp)}
-<h2>{H('Scenarios and assumptions', "Scenario's en aannames")}</h2>{scenarios_table(inp)}
-<h2>{H('How to read the numbers', 'Hoe de getallen te lezen')}</h2>{methods_html(inp)}
-<h2>{H('Provenance', 'Herkomst')}</h2>{provenance_html(inp)}
+<h2>{i18n.say("summary", L)}</h2><div class="lead">{summary_paras}</div>
+<h2 id="measures">{i18n.say("what_is_measured", L)}</h2>{measures_html(inp)}
+<h2>{i18n.say("effects_at_a_glance", L)}</h2>{effects_table(inp)}
+<h2>{i18n.say("charts", L)}</h2>{charts_html(inp)}
+<h2 id="acts">{i18n.say("where_each_demand_acts", L)}</h2>{acting_html(inp)}
+<h2 id="evidence">{i18n.say("model_and_evidence", L)}</h2>{evidence_html(inp)}
+<h2 id="whole">{i18n.say("the_whole_and_the", L)}</h2>{whole_html(inp)}
+<h2 id="uncertainty">{i18n.say("where_the_uncertainty_comes", L)}</h2>{uncertainty_html(inp)}
+<h2>{i18n.say("waiting_and_first_jobs", L)}</h2>{times_table(inp)}
+<h2>{i18n.say("costs_and_earnings", L)}</h2>{costs_table(inp)}
+<h2>{i18n.say("persons_stories", L)}</h2>{stories_html(inp)}
+<h2>{i18n.say("scenarios_and_assumptions", L)}</h2>{scenarios_table(inp)}
+<h2>{i18n.say("how_to_read_the", L)}</h2>{methods_html(inp)}
+<h2>{i18n.say("provenance", L)}</h2>{provenance_html(inp)}
 </body></html>
 """
     return atomic_write(path, lambda p: p.write_text(doc, encoding="utf-8"))

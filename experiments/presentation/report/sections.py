@@ -120,8 +120,7 @@ def measures_html(inp: ReportInput) -> str:
     nl = L == "nl"
     rows = []
     for m in MEASURES:
-        tag = (" <span class='ass'>" + ("aanname, geen gepubliceerd cijfer" if nl else
-                                         "assumption, no published figure") + "</span>") if m["assumption"] else ""
+        tag = (" <span class='ass'>" + (i18n.say("assumption_no_published_figure", L)) + "</span>") if m["assumption"] else ""
         rows.append(f"<tr><th class='sc'>{E(i18n.outcome_short(m['outcome'], L))}</th>"
                     f"<td>{E(m['what'][L])}</td><td>{E(m['where'][L])}</td><td>{m['model'][L]}</td>"
                     f"<td>{E(m['sure'][L])}{tag}</td></tr>")
@@ -158,7 +157,6 @@ def acting_outcomes(S: pd.DataFrame, scenario: str) -> list[tuple[str, int, pd.S
 
 def acting_html(inp: ReportInput) -> str:
     L, S = inp.lang, inp.summary
-    nl = L == "nl"
     rows = []
     for s in inp.scenarios:
         if s == inp.baseline:
@@ -171,28 +169,19 @@ def acting_html(inp: ReportInput) -> str:
                 if r is None or pd.isna(r["diff_median"]):
                     continue
                 if r["share_tied"] == 100:
-                    parts.append(f"{'na' if nl else 'after'} {yrs} {'jaar' if nl else 'years'} "
-                                 f"{'geen verschil' if nl else 'no difference'}")
+                    parts.append(f"{i18n.say("after_2", L)} {yrs} {i18n.say("years_2", L)} "
+                                 f"{i18n.say("no_difference", L)}")
                     continue
                 size = points(r["diff_median"], L) if unit == "index" else pp(r["diff_median"], L)
-                parts.append(f"{'na' if nl else 'after'} {yrs} {'jaar' if nl else 'years'} {size} "
+                parts.append(f"{i18n.say("after", L)} {yrs} {i18n.say("years", L)} {size} "
                              f"<small>({interval(r['diff_p05'], r['diff_p95'], L, sign=True)})</small>")
-            since = (f"duidelijk vanaf jaar {first}" if nl else f"clear from year {first}")
+            since = (i18n.say("clear_from_year", L, first=first))
             items.append(f"<li><b>{E(i18n.outcome_short(o, L))}</b>: {'; '.join(parts)} <small>({since})</small></li>")
         cell = (f"<ul>{''.join(items)}</ul>" if items else
-                ("<i>geen duidelijk effect op enige uitkomst in jaar 1-10</i>" if nl else
-                 "<i>no clear effect on any outcome in years 1-10</i>"))
+                (i18n.say("no_clear_effect_on", L)))
         rows.append(f"<tr>{scenario_cell(s, inp)}<td>{cell}</td></tr>")
-    intro = ("Elke uitkomst waarop een scenario in enig jaar 1-10 een duidelijk effect heeft (het 90%-interval van "
-             "het gepaarde verschil sluit nul uit), met het effect na 5 en 10 jaar. Zo blijven effecten zichtbaar "
-             "die niet via werk lopen, zoals die van D7 en D8 op vergunningen en naturalisatie. Grafiek b3 toont "
-             "elke uitkomst.") if nl else (
-             "Every outcome on which a scenario has a clear effect in any year 1-10 (the 90% interval of the paired "
-             "difference excludes zero), with the effect after 5 and 10 years. Effects that do not run through "
-             "work stay visible this way, such as those of D7 and D8 on permits and naturalisation. Chart b3 shows "
-             "every outcome.")
-    head = ("Scenario", "Duidelijke effecten (verschil met de basis, 90%-interval)" if nl else
-            "Clear effects (difference from the baseline, 90% interval)")
+    intro = i18n.say("every_outcome_on_which", L)
+    head = ("Scenario", i18n.say("clear_effects_difference_from", L))
     return (f"<p>{intro}</p>{_figure(inp, 'b3_all_outcomes')}<table class='t scen'><thead><tr><th>{head[0]}</th>"
             f"<th>{E(head[1])}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
@@ -205,47 +194,35 @@ def evidence_html(inp: ReportInput) -> str:
     ev = getattr(d, "evidence", None)
     if ev is None:
         note = (getattr(d, "evidence_note", None) or {}).get(L) or (
-            "er is geen bestand met bewijs" if nl else "there is no evidence file")
+            i18n.say("there_is_no_evidence", L))
         return f"<p class='warn'>{E(note[0].upper() + note[1:])}.</p>"
     VERDICT = i18n.VERDICT
 
     counts = ev[ev["verdict"] != "not run"]["verdict"].value_counts()
     n = int(counts.sum())
-    intro = ("Voor elke eis D1-D11 en het volledige standpunt: het effect van het model op werk na 3 en 5 jaar "
-             "(mediaan en 90%-interval van het gepaarde verschil), naast de bandbreedte die gepubliceerde "
-             "evaluaties ondersteunen (<code>model/data/demand_evidence.csv</code>, met de onderbouwing en de "
-             "bronnen per regel). ") if nl else (
-             "For each demand D1-D11 and the full position: the model's effect on employment after 3 and 5 years "
-             "(median and 90% interval of the paired difference), beside the range that published evaluations "
-             "support (<code>model/data/demand_evidence.csv</code>, with the reasoning and the sources of each "
-             "row). ")
+    intro = i18n.say("for_each_demand_d", L)
     if n:
         parts = [f"{int(counts.get(k, 0))} {VERDICT[k][L]}" for k in ("within", "overlaps", "above", "below")
                  if counts.get(k, 0)]
-        intro += (f"Van de {n} vergelijkingen: " if nl else f"Of the {n} comparisons: ") + ", ".join(parts) + "."
+        intro += (i18n.say("of_the_comparisons", L, n=n)) + ", ".join(parts) + "."
     rows = []
     for r in ev.itertuples(index=False):
         sc = r.scenario if isinstance(r.scenario, str) else None
         who = E(i18n.scenario_name(sc, L)) if sc else E(r.demand)
         if r.verdict == "not run":
-            model = "<i>" + ("niet gedraaid" if nl else "not run") + "</i>"
+            model = "<i>" + (i18n.say("not_run", L)) + "</i>"
         else:
             model = (f"<b>{pp_short(r.diff_median, L)}</b><br><small>"
                      f"{interval(r.diff_p05, r.diff_p95, L, sign=True)}</small>")
         cls = {"above": "bad", "below": "bad", "within": "good"}.get(r.verdict, "")
-        evid = (f"{interval(r.low_pp, r.high_pp, L, sign=True)} <small>({'centraal' if nl else 'central'} "
+        evid = (f"{interval(r.low_pp, r.high_pp, L, sign=True)} <small>({i18n.say("central", L)} "
                 f"{i18n.number(r.central_pp, L, 1, sign=True)})</small>")
         rows.append(f"<tr><th class='sc'>{who}</th><td>{r.horizon_years}</td><td>{model}</td><td>{evid}</td>"
                     f"<td class='{cls}'>{E(VERDICT[r.verdict][L])}</td><td class='basis'><small>{E(str(r.basis))}"
                     f"<br><code>{E(str(r.evidence_ids))}</code></small></td></tr>")
     head = (("Eis", "Jaar", "Model (procentpunt)", "Bewijs (procentpunt)", "Oordeel", "Onderbouwing en bronnen")
             if nl else ("Demand", "Years", "Model (pp)", "Evidence (pp)", "Verdict", "Reasoning and sources"))
-    note = ("'Binnen': de mediaan van het model ligt in de bandbreedte; 'boven'/'onder': het hele 90%-interval "
-            "ligt erboven/eronder; 'deels overlappend': de mediaan ligt erbuiten maar het interval raakt de "
-            "bandbreedte. De bandbreedtes gelden voor werk van 18-64-jarigen, in procentpunten.") if nl else (
-            "'Within': the model's median lies in the range; 'above'/'below': its whole 90% interval lies above/"
-            "below; 'partly overlapping': the median lies outside but the interval reaches the range. The ranges "
-            "are for employment of 18-64 year olds, in percentage points.")
+    note = i18n.say("within_the_model_s", L)
     return (f"<p>{intro}</p>{_figure(inp, 'g_evidence')}<table class='t scen evidence'><thead><tr>"
             + "".join(f"<th>{E(h)}</th>" for h in head) + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
             f"<p class='note'>{note}</p>")
@@ -254,15 +231,11 @@ def evidence_html(inp: ReportInput) -> str:
 # ---- the whole and its parts ----------------------------------------------------------------------
 def whole_html(inp: ReportInput) -> str:
     L = inp.lang
-    nl = L == "nl"
     d = inp.chart_data
     f = getattr(d, "full_vs_sum", None)
     singles = list(getattr(d, "singles", []) or [])
     if f is None or not len(f):
-        return "<p>" + ("Niet te berekenen: daarvoor zijn het volledige standpunt en minstens één losse eis "
-                        "in de vergelijking nodig." if nl else
-                        "Not available: it needs the full position and at least one single demand in the "
-                        "comparison.") + "</p>"
+        return "<p>" + (i18n.say("not_available_it_needs", L)) + "</p>"
     paras = []
     for o in dict.fromkeys(f["outcome"]):
         g = f[(f["outcome"] == o) & (f["years"] == 5)].set_index("series")
@@ -272,72 +245,40 @@ def whole_html(inp: ReportInput) -> str:
         rng = lambda r: interval(r["p05"], r["p95"], L, sign=True)  # noqa: E731
         word = i18n.outcome_short(o, L).lower()
         if c["p95"] < 0:
-            how = "minder dan de som" if nl else "less than the sum"
+            how = i18n.say("less_than_the_sum", L)
         elif c["p05"] > 0:
-            how = "meer dan de som" if nl else "more than the sum"
+            how = i18n.say("more_than_the_sum", L)
         else:
-            how = "niet te onderscheiden van de som" if nl else "not distinguishable from the sum"
+            how = i18n.say("not_distinguishable_from_the", L)
         paras.append(
-            (f"{word.capitalize()} na vijf jaar: alle eisen samen {pp(a['median'], L)} ({rng(a)}), de som van de "
-             f"{len(singles)} losse effecten {pp(b['median'], L)} ({rng(b)}); het geheel min de som "
-             f"{pp(c['median'], L)} ({rng(c)}): {how}.") if nl else
-            (f"{word.capitalize()} after five years: all demands together {pp(a['median'], L)} ({rng(a)}), the sum "
-             f"of the {len(singles)} single effects {pp(b['median'], L)} ({rng(b)}); the whole minus the sum "
-             f"{pp(c['median'], L)} ({rng(c)}): {how}."))
-    intro = ("Per seed: het effect van alle eisen samen, en de som van de effecten van de losse eisen op dezelfde "
-             "seed (elk als verschil met de basis); intervallen over de seeds. Een geheel dat kleiner is dan de "
-             "som wijst op overlap: maatregelen die op dezelfde mensen werken delen dezelfde ruimte.") if nl else (
-             "Per seed: the effect of all demands together, and the sum of the single demands' effects on the same "
-             "seed (each a difference from the baseline); intervals over the seeds. A whole smaller than the sum "
-             "points to overlap: measures acting on the same people share the same headroom.")
+            i18n.say("after_five_years_all", L, word=word.capitalize(), median=pp(a['median'], L),
+                     rng=rng(a), n_singles=len(singles), median_2=pp(b['median'], L), rng_2=rng(b),
+                     median_3=pp(c['median'], L), rng_3=rng(c), how=how))
+    intro = i18n.say("per_seed_the_effect", L)
     missing = ""
     if len(singles) < 11:
-        missing = ("<p class='warn'>" + (f"Alleen {len(singles)} van de elf losse eisen zitten in deze vergelijking; "
-                                          "de som laat de andere weg, dus het geheel hoort groter uit te vallen." if nl else
-                                          f"Only {len(singles)} of the eleven single demands are in this comparison; "
-                                          "the sum leaves the others out, so the whole should come out larger.") + "</p>")
+        missing = ("<p class='warn'>" + (i18n.say("only_of_the_eleven", L, n_singles=len(singles))) + "</p>")
     return (f"<p>{intro}</p>{missing}" + "".join(f"<p>{p}</p>" for p in paras) + _figure(inp, "h_full_vs_sum"))
 
 
 # ---- where the uncertainty comes from --------------------------------------------------------------
 def uncertainty_html(inp: ReportInput) -> str:
     L, S = inp.lang, inp.summary
-    nl = L == "nl"
     m = inp.meta
     lev = m.get("levers") or {}
     ens = m.get("ensemble") or {}
-    if nl:
-        design = ("Elke herhaling gebruikt een eigen seed (toeval), een van de geschatte parametersets (de "
-                  "parameters die aan CBS-cijfers zijn gekalibreerd) en een trekking van hoe sterk de "
-                  "beleidsknoppen werken (binnen de bandbreedtes van het bewijs), in elk scenario dezelfde. De "
-                  "opzet is genest: seeds binnen parametersets binnen trekkingen. De variantie van elk gepaard "
-                  "verschil over de herhalingen is daarmee gesplitst in drie bronnen (geneste variantieanalyse; "
-                  "<code>share_chance</code>, <code>share_parameter</code>, <code>share_lever</code> in "
-                  "<code>summary.csv</code>).")
-    else:
-        design = ("Each replication uses its own seed (chance), one of the fitted parameter sets (the parameters "
-                  "calibrated to CBS data) and one draw of how strongly the policy levers work (within the ranges "
-                  "of the evidence), the same in every scenario. The design is nested: seeds within parameter "
-                  "sets within lever draws. The variance of each paired difference over the replications is split "
-                  "into the three sources accordingly (a nested analysis of variance; <code>share_chance</code>, "
-                  "<code>share_parameter</code>, <code>share_lever</code> in <code>summary.csv</code>).")
+    design = i18n.say("each_replication_uses_its", L)
     status = []
     if not lev.get("used"):
-        status.append(("Sterktes van de beleidsknoppen: niet getrokken" if nl else "Lever strengths: not drawn")
+        status.append((i18n.say("lever_strengths_not_drawn", L))
                       + (f" ({E(lev.get('note'))})" if lev.get("note") else "")
-                      + (", dus hun onzekerheid zit niet in de intervallen." if nl else
-                         ", so their uncertainty is not in the intervals."))
+                      + (i18n.say("so_their_uncertainty_is", L)))
     elif lev.get("draws") == 1:
-        status.append("Sterktes van de beleidsknoppen: één trekking, dus hoeveel van de spreiding door de sterkte van "
-                      "de knoppen komt, is niet te zeggen (share_lever is leeg); meer herhalingen geven meer "
-                      "trekkingen." if nl else
-                      "Lever strengths: one draw, so how much of the spread comes from lever strength cannot be "
-                      "told (share_lever is empty); more replications give more draws.")
+        status.append(i18n.say("lever_strengths_one_draw", L))
     elif lev.get("draws"):
-        status.append((f"Sterktes van de beleidsknoppen: {lev['draws']} trekkingen." if nl else
-                       f"Lever strengths: {lev['draws']} draws.") + (f" {E(lev['note'])}." if lev.get("note") else ""))
+        status.append((i18n.say("lever_strengths_draws", L, draws=lev['draws'])) + (f" {E(lev['note'])}." if lev.get("note") else ""))
     if not ens.get("used"):
-        status.append(("Parametersets: niet gebruikt" if nl else "Parameter sets: not used")
+        status.append((i18n.say("parameter_sets_not_used", L))
                       + (f" ({E(ens.get('note'))})" if ens.get("note") else "") + ".")
     rows = []
     for s in inp.scenarios:
@@ -348,11 +289,11 @@ def uncertainty_html(inp: ReportInput) -> str:
             r = first_row(S, scenario=s, outcome=o, group="all", years=5)
             txt = spread_sentence(r, inp, s) if r is not None else ""
             if r is not None and r.get("share_tied") == 100:
-                txt = "geen verschil in enige herhaling" if nl else "no difference in any replication"
+                txt = i18n.say("no_difference_in_any", L)
             cells.append(f"<td>{E(txt[:1].upper() + txt[1:]) if txt else '-'}</td>")
         rows.append(f"<tr>{scenario_cell(s, inp)}{''.join(cells)}</tr>")
-    head = ("Scenario", ("Participatie na 5 jaar" if nl else "Participation after 5 years"),
-            ("Werk na 5 jaar" if nl else "Employment after 5 years"))
+    head = ("Scenario", (i18n.say("participation_after_years", L)),
+            (i18n.say("employment_after_years", L)))
     return (f"<p>{design}</p>" + "".join(f"<p class='note'>{x}</p>" for x in status)
             + "<table class='t scen'><thead><tr>" + "".join(f"<th>{E(h)}</th>" for h in head)
             + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
@@ -390,9 +331,8 @@ def charts_html(inp: ReportInput) -> str:
 
 def stories_html(inp: ReportInput) -> str:
     L = inp.lang
-    nl = L == "nl"
     if not inp.stories:
-        return "<p>" + ("Geen verhalen gemaakt." if nl else "No stories were made.") + "</p>"
+        return "<p>" + (i18n.say("no_stories_were_made", L)) + "</p>"
     out = []
     for st in inp.stories:
         paras = []
@@ -404,45 +344,31 @@ def stories_html(inp: ReportInput) -> str:
         png = inp.folder / "stories" / f"{st['key']}.png"
         img = _img(png, st["name"]) if png.is_file() else ""
         flag = "" if st.get("reproduces_stored_runs", True) else (
-            "<p class='warn'>" + ("Let op: deze levensloop is opnieuw gesimuleerd en komt niet overeen met de "
-                                 "opgeslagen runs (het model is sindsdien veranderd)." if nl else
-                                 "Note: this life course was simulated again and does not match the stored runs "
-                                 "(the model changed since).") + "</p>")
+            "<p class='warn'>" + (i18n.say("note_this_life_course", L)) + "</p>")
         out.append(f"<div class='story'><h3>{E(st['name'])}, {E(st['description'])}</h3>{flag}{''.join(paras)}"
                    f"<figure>{img}</figure></div>")
-    intro = ("Een paar gesimuleerde mensen, elk onder de basis en onder het volledige standpunt gevolgd op "
-             "dezelfde toevalstrekkingen. Gekozen als typisch voor wie ze zijn (middelste vaardigheid onder wie "
-             "aan de kenmerken voldoet); namen verzonnen. Eén levensloop is een illustratie, geen voorspelling.") if nl else (
-             "A few simulated people, each followed under the baseline and under the full position on the same "
-             "random draws. Chosen to be typical of who they are (middle ability among those who match); names "
-             "invented. One life course is an illustration, not a forecast.")
+    intro = i18n.say("a_few_simulated_people", L)
     return f"<p>{intro}</p>" + "".join(out)
 
 
 def provenance_html(inp: ReportInput) -> str:
     m = inp.meta
-    nl = inp.lang == "nl"
     pk = ", ".join(f"{k} {v}" for k, v in (m.get("packages") or {}).items() if v)
     rows = [
-        ("Code (git SHA)" if not nl else "Code (git-SHA)",
-         f"{m.get('git_sha')}{' + ' + ('niet-vastgelegde wijzigingen' if nl else 'uncommitted changes') if m.get('uncommitted_changes') else ''}"),
+        (i18n.say("code_git_sha", inp.lang),
+         f"{m.get('git_sha')}{' + ' + (i18n.say("uncommitted_changes", inp.lang)) if m.get('uncommitted_changes') else ''}"),
         ("Model hash", str(m.get("model_hash"))),
-        ("Python", str(m.get("python"))), ("Packages" if not nl else "Pakketten", pk),
+        ("Python", str(m.get("python"))), (i18n.say("packages", inp.lang), pk),
         ("Seeds", seeds_short(m.get("seeds", []))),
         (i18n.t("ensemble", inp.lang), ensemble_text(m, inp.lang)),
-        ("Sterkte van de beleidsknoppen" if nl else "Lever strengths", levers_text(m, inp.lang)),
-        ("Runs", f"{len(m.get('runs', []))} " + ("geslaagd" if nl else "finished") +
-         (f", {len(m['failures'])} " + ("mislukt (weggelaten)" if nl else "failed (left out)") if m.get("failures") else "")),
-        ("Command" if not nl else "Opdracht", str(m.get("command"))),
-        ("Created" if not nl else "Gemaakt", str(m.get("created"))),
-        ("Settings" if not nl else "Instellingen", ", ".join(f"{k}={v}" for k, v in (m.get("settings") or {}).items())),
+        (i18n.say("lever_strengths", inp.lang), levers_text(m, inp.lang)),
+        ("Runs", f"{len(m.get('runs', []))} " + (i18n.say("finished", inp.lang)) +
+         (f", {len(m['failures'])} " + (i18n.say("failed_left_out", inp.lang)) if m.get("failures") else "")),
+        (i18n.say("command", inp.lang), str(m.get("command"))),
+        (i18n.say("created", inp.lang), str(m.get("created"))),
+        (i18n.say("settings", inp.lang), ", ".join(f"{k}={v}" for k, v in (m.get("settings") or {}).items())),
     ]
     body = "".join(f"<tr><th>{E(k)}</th><td><code>{E(v)}</code></td></tr>" for k, v in rows)
     warn = ""  # warnings are at the top of the report
-    files = ("Alle getallen in dit rapport komen uit de bestanden in deze map: <code>summary.csv</code>, "
-             "<code>costs_summary.csv</code>, <code>times_summary.csv</code> (berekend uit de runs), "
-             "<code>outcomes_all.csv.gz</code> (alle runs), de map met runs, en <code>comparison.json</code>.") if nl else (
-             "Every number in this report comes from the files in this folder: <code>summary.csv</code>, "
-             "<code>costs_summary.csv</code>, <code>times_summary.csv</code> (computed from the runs), "
-             "<code>outcomes_all.csv.gz</code> (all runs), the run folders, and <code>comparison.json</code>.")
+    files = i18n.say("every_number_in_this", inp.lang)
     return f"{warn}<p>{files}</p><table class='t prov'>{body}</table>"

@@ -19,7 +19,6 @@ def _swatch(s: str, scenarios) -> str:
 def _effect_cell(r: pd.Series | None, s: str, inp: ReportInput, wins: bool = True) -> str:
     """A table cell: the level (baseline) or the paired difference with its 90% interval."""
     L = inp.lang
-    nl = L == "nl"
     if r is None:
         return "<td>-</td>"
     if s == inp.baseline:
@@ -27,11 +26,11 @@ def _effect_cell(r: pd.Series | None, s: str, inp: ReportInput, wins: bool = Tru
         lvl = i18n.number(r["median"], L) + unit
         return f"<td><b>{lvl}</b><br><small>{interval(r['p05'], r['p95'], L, unit=unit)}</small></td>"
     if r["share_tied"] == 100:
-        return (f"<td><b>0</b><br><small>{'gelijk in elke herhaling' if nl else 'identical in every replication'}"
+        return (f"<td><b>0</b><br><small>{i18n.say("identical_in_every_replication", L)}"
                 "</small></td>")
     cls = {"clearly better": "good", "duidelijk beter": "good", "clearly worse": "bad",
            "duidelijk slechter": "bad"}.get(verdict(r, L), "")
-    win = (f"<br>{'beter in' if nl else 'better in'} {pct(r['share_better'], L, 0)}"
+    win = (f"<br>{i18n.say("better_in", L)} {pct(r['share_better'], L, 0)}"
            if wins and not pd.isna(r["share_better"]) else "")
     size = (i18n.number(r["diff_median"], L, 1, sign=True) if r["unit"] == "index"
             else pp_short(r["diff_median"], L))
@@ -53,7 +52,7 @@ def effects_table(inp: ReportInput) -> str:
     years = [y for y in TABLE_YEARS if y in set(S["years"])]
     groups = [("participating", years), ("employed", years)]
     top = "".join(f"<th colspan='{len(ys)}'>{E(i18n.outcome_short(o, L))}</th>" for o, ys in groups)
-    sub = "".join(f"<th><small>{'na' if nl else 'after'} {y} {'jaar' if nl else ('year' if y == 1 else 'years')}"
+    sub = "".join(f"<th><small>{i18n.say("after_3", L)} {y} {'jaar' if nl else ('year' if y == 1 else 'years')}"
                   "</small></th>" for _, ys in groups for y in ys)
     body = []
     for s in inp.scenarios:
@@ -64,7 +63,7 @@ def effects_table(inp: ReportInput) -> str:
              f"<tbody>{''.join(body)}</tbody></table>")
     others = [o for o in ("belonging", "benefit", "exam_passed", "residence_secure", "naturalised")
               if o in set(S["outcome"])]
-    head = "".join(f"<th>{E(i18n.outcome_short(o, L))}<br><small>{'na 5 jaar' if nl else 'after 5 years'}"
+    head = "".join(f"<th>{E(i18n.outcome_short(o, L))}<br><small>{i18n.say("after_years", L)}"
                    "</small></th>" for o in others)
     body = []
     for s in inp.scenarios:
@@ -73,16 +72,7 @@ def effects_table(inp: ReportInput) -> str:
         body.append("<tr>" + scenario_cell(s, inp) + "".join(cells) + "</tr>")
     second = (f"<table class='t'><thead><tr><th>Scenario</th>{head}</tr></thead><tbody>{''.join(body)}"
               "</tbody></table>")
-    note = ("Eerste rij: het niveau onder de basis (mediaan, 90%-interval over herhalingen). Overige rijen: "
-            "verschil met de basis op dezelfde seeds (mediaan, 90%-interval) en hoe vaak het scenario beter "
-            "deed. Groen/rood: het hele interval aan de goede/slechte kant. Bijstand: lager is beter. "
-            "Zich thuis voelen: een index van 0 tot 100 (verschillen in indexpunten). Elk jaar 1-10 staat in "
-            "grafiek b2 en in summary.csv; waar de spreiding vandaan komt: 'Waar de onzekerheid vandaan komt'.") if nl else (
-            "First row: the level under the baseline (median, 90% interval over replications). Other rows: "
-            "difference from the baseline on the same seeds (median, 90% interval) and how often the scenario "
-            "did better. Green/red: the whole interval on the good/bad side. Bijstand: lower is better. "
-            "Feeling at home: an index from 0 to 100 (differences in index points). Every year 1-10 is in "
-            "chart b2 and in summary.csv; where the spread comes from: 'Where the uncertainty comes from'.")
+    note = i18n.say("first_row_the_level", L)
     return first + second + f"<p class='note'>{note}</p>"
 
 
@@ -90,7 +80,6 @@ def effects_table(inp: ReportInput) -> str:
 
 def times_table(inp: ReportInput) -> str:
     L, T = inp.lang, inp.times_summary
-    nl = L == "nl"
     rows = []
     for s in inp.scenarios:
         cells = []
@@ -107,19 +96,15 @@ def times_table(inp: ReportInput) -> str:
             cells.append(f"<td>{txt}</td>")
         rows.append(f"<tr><th class='sc'>{_swatch(s, inp.scenarios)}{E(i18n.scenario_name(s, L))}</th>"
                     + "".join(cells) + "</tr>")
-    h1 = "Maanden tot de helft een woning heeft" if nl else "Months until half are housed"
-    h2 = "Maanden tot de helft een eerste baan had" if nl else "Months until half had a first job"
-    note = ("Mediaan over herhalingen (90%-interval); tweede regel: verschil met de basis in maanden "
-            "(negatief is sneller). Woning: wie via de opvang kwam; baan: 18-64-jarigen bij de vergunning.") if nl else (
-            "Median over replications (90% interval); second line: difference from the baseline in months "
-            "(negative is faster). Home: those who came through reception; job: ages 18-64 at the permit.")
+    h1 = i18n.say("months_until_half_are", L)
+    h2 = i18n.say("months_until_half_had", L)
+    note = i18n.say("median_over_replications_interval", L)
     return (f"<table class='t'><thead><tr><th>Scenario</th><th>{h1}</th><th>{h2}</th></tr></thead><tbody>"
             + "".join(rows) + f"</tbody></table><p class='note'>{note}</p>")
 
 
 def costs_table(inp: ReportInput) -> str:
     L, C = inp.lang, inp.costs_summary
-    nl = L == "nl"
     years = int(min(10, C["years"].max())) if len(C) else 10
     from experiments.presentation.charts import cost_items
 
@@ -139,21 +124,17 @@ def costs_table(inp: ReportInput) -> str:
                     txt += "<br><small>\u00b1\u20ac0</small>"
                 else:
                     txt += (f"<br><small>{eur(r['diff_median'], L, True)}<br>"
-                            f"({eur(r['diff_p05'], L, True)} {'tot' if nl else 'to'} {eur(r['diff_p95'], L, True)})</small>")
+                            f"({eur(r['diff_p05'], L, True)} {i18n.say("to", L)} {eur(r['diff_p95'], L, True)})</small>")
             cells.append(f"<td>{txt}</td>")
         rows.append(f"<tr><th class='sc'>{_swatch(s, inp.scenarios)}{E(i18n.scenario_name(s, L))}</th>"
                     + "".join(cells) + "</tr>")
-    note = (f"Euro per gesimuleerde persoon, opgeteld over modeljaren 1-{years}, nominaal. Mediaan over "
-            "herhalingen; tweede regel: verschil met de basis (90%-interval).") if nl else (
-            f"EUR per simulated person, summed over model years 1-{years}, nominal. Median over replications; "
-            "second line: difference from the baseline (90% interval).")
+    note = i18n.say("eur_per_simulated_person", L, years=years)
     return (f"<table class='t small'><thead><tr><th>Scenario</th>{head}</tr></thead><tbody>"
             + "".join(rows) + f"</tbody></table><p class='note'>{note}</p>")
 
 
 def scenarios_table(inp: ReportInput) -> str:
     L = inp.lang
-    nl = L == "nl"
     rows = []
     for s in inp.scenarios:
         cfg = inp.configs.get(s, {})
@@ -162,15 +143,14 @@ def scenarios_table(inp: ReportInput) -> str:
         ch = lever_changes(inp.configs, s, inp.baseline) if s != inp.baseline else []
         items = []
         for c in ch:
-            tag = ("<span class='ass'>" + ("aanname" if nl else "assumption") + "</span>") if c["assumption"] else ""
+            tag = ("<span class='ass'>" + (i18n.say("assumption", L)) + "</span>") if c["assumption"] else ""
             items.append(f"<li><code>{E(c['key'])}</code>: {E(value_text(c['from']))} \u2192 "
                          f"<b>{E(value_text(c['to']))}</b> <small>({E(c['unit'])}; "
-                         f"{'bron' if nl else 'source'}: {E(c['source'])})</small> {tag}</li>")
+                         f"{i18n.say("source", L)}: {E(c['source'])})</small> {tag}</li>")
         levers = f"<ul>{''.join(items)}</ul>" if items else ""
         rows.append(f"<tr><th class='sc'>{_swatch(s, inp.scenarios)}{E(i18n.scenario_name(s, L))}<br>"
                     f"<small><code>{E(s)}</code> \u00b7 {E(str(info.get('demand', '')))}</small></th>"
                     f"<td>{E(summ)}{levers}</td></tr>")
     return ("<table class='t scen'><thead><tr><th>Scenario</th><th>"
-            + ("Wat verandert (ten opzichte van de basis) en waar het op rust" if nl else
-               "What changes (against the baseline) and what it rests on")
+            + (i18n.say("what_changes_against_the", L))
             + "</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
