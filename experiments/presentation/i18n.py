@@ -151,6 +151,8 @@ def t(key: str, lang: str) -> str:
     return TEXT[key][lang]
 
 
+#: the report's table of what is measured: ``<outcome>_<column>`` (experiments.presentation.report.sections)
+MEASURE_WORDS = section("measures")
 #: the report's sentences and headings, with ``{placeholders}`` for numbers and names
 REPORT = section("report")
 

@@ -21,16 +21,16 @@ def pct(x: float, lang: str, d: int = 1) -> str:
 
 
 def pp(x: float, lang: str, d: int = 1) -> str:
-    return f"{i18n.number(x, lang, d, sign=True)} {'procentpunt' if lang == 'nl' else 'pp'}"
+    return i18n.say("pp", lang, x=i18n.number(x, lang, d, sign=True))
 
 
 def pp_short(x: float, lang: str, d: int = 1) -> str:
-    return f"{i18n.number(x, lang, d, sign=True)} {'%-punt' if lang == 'nl' else 'pp'}"
+    return i18n.say("pp_short", lang, x=i18n.number(x, lang, d, sign=True))
 
 
 def interval(lo: float, hi: float, lang: str, d: int = 1, sign: bool = False, unit: str = "") -> str:
     a, b = i18n.number(lo, lang, d, sign), i18n.number(hi, lang, d, sign)
-    return f"{a} {'tot' if lang == 'nl' else 'to'} {b}{unit}"
+    return i18n.say("range", lang, a=a, b=b, unit=unit)
 
 
 def eur(x: float, lang: str, sign: bool = False) -> str:
@@ -43,7 +43,6 @@ def eur(x: float, lang: str, sign: bool = False) -> str:
 
 def verdict(r: pd.Series, lang: str) -> str:
     """Words for how sure an effect is: the 90% interval and the share of wins."""
-    nl = lang == "nl"
     if r is None or pd.isna(r["diff_median"]):
         return ""
     lo, hi = r["diff_p05"], r["diff_p95"]
@@ -53,8 +52,7 @@ def verdict(r: pd.Series, lang: str) -> str:
         good = (r["direction"] == "maximise") == (lo > 0)
         if r["direction"] == "none":
             return i18n.say("a_clear_difference", lang)
-        return ("duidelijk beter" if good else "duidelijk slechter") if nl else (
-            "clearly better" if good else "clearly worse")
+        return i18n.say("clearly_better" if good else "clearly_worse", lang)
     return i18n.say("not_distinguishable_from_chance", lang)
 
 
@@ -105,7 +103,7 @@ def lever_source(inp: "ReportInput", scenario: str | None) -> str:
         return i18n.t("src_lever", L)
     words = [i18n.lever_words(n, L) for n in names]
     plural = len(words) > 1
-    verb = ("werken" if plural else "werkt") if L == "nl" else ("work" if plural else "works")
+    verb = i18n.say("lever_verb_many" if plural else "lever_verb_one", L)
     return i18n.t("src_lever_named", L).format(levers=i18n.join_words(words, L), verb=verb)
 
 
@@ -129,7 +127,7 @@ def spread_sentence(r: pd.Series | None, inp: "ReportInput", scenario: str | Non
     words = {"share_parameter": i18n.t("src_parameter", L), "share_lever": i18n.t("src_lever_short", L),
              "share_chance": i18n.t("src_chance", L)}
     lead = dict(words, share_lever=lever_source(inp, scenario),
-                share_parameter="de geschatte parameters" if L == "nl" else "the fitted parameters")
+                share_parameter=i18n.say("the_fitted_parameters", L))
     whole = _whole_percents(known)
     order = list(known)
     head = (i18n.say("about_of_the_spread", L, whole=whole[order[0]], words=words[order[0]]))
@@ -185,7 +183,7 @@ def value_text(v) -> str:
 
 def points(x: float, lang: str, d: int = 1) -> str:
     """A difference of an index (0-100): +1.2 points / +1,2 punten."""
-    return f"{i18n.number(x, lang, d, sign=True)} {'punten' if lang == 'nl' else 'points'}"
+    return i18n.say("points", lang, x=i18n.number(x, lang, d, sign=True))
 
 
 def seeds_short(seeds) -> str:

@@ -18,114 +18,32 @@ from experiments.presentation.report.numbers import (first_row, interval, points
 from experiments.presentation.report.tables import scenario_cell
 
 # ---- what is measured ---------------------------------------------------------------------------
-#: participation and its parts, then feeling at home: what each is in plain words, where it is
-#: measured, how the model's measure maps onto it, and how sure it is (``assumption``: no
-#: published figure is used)
-MEASURES = (
-    {"outcome": "participating", "assumption": False,
-     "what": {"en": "Taking part in Dutch society through paid work, education or other participation such "
-                    "as volunteering: the first of the client's three pillars (participation, "
-                    "communication, emancipation).",
-              "nl": "Meedoen in de Nederlandse samenleving via betaald werk, onderwijs of andere participatie "
-                    "zoals vrijwilligerswerk: de eerste van de drie pijlers van het standpunt (participatie, "
-                    "communicatie, emancipatie)."},
-     "where": {"en": "No single published figure: its parts are measured separately (below).",
-               "nl": "Geen enkelvoudig gepubliceerd cijfer: de delen worden apart gemeten (hieronder)."},
-     "model": {"en": "<code>participating</code>: 18-64 year olds living in the Netherlands who, at the "
-                     "measurement date, are in paid work, in education or in other participation; someone in "
-                     "two of them counts once. Chart a1 splits it into three parts that exclude each other.",
-               "nl": "<code>participating</code>: 18-64-jarigen in Nederland die op het meetmoment betaald "
-                     "werk hebben, onderwijs volgen of anders participeren; wie twee daarvan doet, telt één "
-                     "keer. Grafiek a1 deelt het op in drie delen die elkaar uitsluiten."},
-     "sure": {"en": "As sure as its parts: paid work is calibrated, education set by hand, other "
-                    "participation assumed.",
-              "nl": "Zo zeker als de delen: werk is gekalibreerd, onderwijs met de hand afgesteld, andere "
-                    "participatie aangenomen."}},
-    {"outcome": "employed", "assumption": False,
-     "what": {"en": "Paid work: employee or self-employed at the measurement date, any number of hours, "
-                    "ages 18-64.",
-              "nl": "Betaald werk: werknemer of zelfstandige op het meetmoment, elk aantal uren, 18-64 jaar."},
-     "where": {"en": "CBS, 'Asiel en integratie' cohort tables (from registers), by months since the permit.",
-               "nl": "CBS, cohortcijfers 'Asiel en integratie' (uit registers), naar maanden sinds de "
-                     "vergunning."},
-     "model": {"en": "<code>employed</code>, the same definition, counted from each person's own permit "
-                     "month. In the stacked chart: the part 'paid work' (whoever also studies counts here).",
-               "nl": "<code>employed</code>, dezelfde definitie, geteld vanaf de eigen vergunningsmaand. In de "
-                     "gestapelde grafiek: het deel 'betaald werk' (wie ook studeert, telt hier)."},
-     "sure": {"en": "Calibrated: the model's parameters are fitted to CBS's employment of the 2014 permit "
-                    "cohort (model/data/calibration_targets.csv).",
-              "nl": "Gekalibreerd: de parameters van het model zijn geschat op CBS' werkcijfers van het "
-                    "vergunningcohort 2014 (model/data/calibration_targets.csv)."}},
-    {"outcome": "in_education", "assumption": False,
-     "what": {"en": "Education: enrolled in regular education (mostly MBO, also HBO or university); the "
-                    "civic integration course does not count.",
-              "nl": "Onderwijs: ingeschreven in regulier onderwijs (vooral mbo, ook hbo of universiteit); de "
-                    "inburgeringscursus telt niet."},
-     "where": {"en": "CBS (enrolment registers): five years after the permit 60-87% of 18-23 year olds and "
-                     "12-14% of those over 23 were in education (CBS 2024).",
-               "nl": "CBS (inschrijvingsregisters): vijf jaar na de vergunning volgde 60-87% van de "
-                     "18-23-jarigen en 12-14% van de ouderen onderwijs (CBS 2024)."},
-     "model": {"en": "<code>in_education</code>: enrolled at the measurement date. The part 'education without "
-                     "work' in chart a1 is <code>education_only</code>: students without paid work (a working "
-                     "student counts under paid work).",
-               "nl": "<code>in_education</code>: ingeschreven op het meetmoment. Het deel 'onderwijs zonder "
-                     "werk' in grafiek a1 is <code>education_only</code>: studenten zonder betaald werk (een "
-                     "werkende student telt bij betaald werk)."},
-     "sure": {"en": "Set by hand to those CBS figures, not fitted, and not checked automatically.",
-              "nl": "Met de hand afgesteld op die CBS-cijfers, niet geschat en niet automatisch gecontroleerd."}},
-    {"outcome": "volunteering", "assumption": True,
-     "what": {"en": "Other participation: volunteering, a participation job or similar unpaid activity.",
-              "nl": "Andere participatie: vrijwilligerswerk, een participatiebaan of vergelijkbare onbetaalde "
-                    "activiteit."},
-     "where": {"en": "Surveys only (for example SCP's surveys of Syrian and Eritrean status holders ask about "
-                     "volunteer work); CBS's register tables do not count it.",
-               "nl": "Alleen enquêtes (bijvoorbeeld de SCP-onderzoeken onder Syrische en Eritrese "
-                     "statushouders vragen naar vrijwilligerswerk); de registercijfers van CBS tellen het niet."},
-     "model": {"en": "<code>volunteering</code>: housed 18-64 year olds who neither work nor study take it up "
-                     "at a monthly rate that rises with municipal support and feeling at home, and stop as "
-                     "soon as they start work or education; the part in chart a1 is <code>other_only</code>, "
-                     "those in other participation and neither in work nor in education.",
-               "nl": "<code>volunteering</code>: gehuisveste 18-64-jarigen zonder werk of opleiding beginnen "
-                     "eraan met een maandkans die stijgt met gemeentelijke begeleiding en zich thuis voelen, "
-                     "en stoppen zodra ze gaan werken of leren; het deel in grafiek a1 is <code>other_only</code>: wie "
-                     "anders participeert en geen werk heeft en geen onderwijs volgt."},
-     "sure": {"en": "No published figure is used: take-up and stop rates are assumptions "
-                    "(params.belonging.volunteer_start, volunteer_stop).",
-              "nl": "Er wordt geen gepubliceerd cijfer gebruikt: de kansen om te beginnen en te stoppen zijn "
-                    "aannames (params.belonging.volunteer_start, volunteer_stop)."}},
-    {"outcome": "belonging", "assumption": True,
-     "what": {"en": "Feeling at home in the Netherlands.",
-              "nl": "Zich thuis voelen in Nederland."},
-     "where": {"en": "Surveys (for example SCP's surveys of Syrian and Eritrean status holders ask whether "
-                     "people feel at home in the Netherlands); no register counts it.",
-               "nl": "Enquêtes (bijvoorbeeld de SCP-onderzoeken onder Syrische en Eritrese statushouders "
-                     "vragen of mensen zich thuis voelen in Nederland); geen register telt het."},
-     "model": {"en": "<code>belonging</code>: an index from 0 to 100, the mean over 18-64 year olds; it moves "
-                     "towards a level set by a home, work, Dutch, a secure permit and contact, against waiting, "
-                     "discrimination and extra conditions.",
-               "nl": "<code>belonging</code>: een index van 0 tot 100, het gemiddelde over 18-64-jarigen; hij "
-                     "beweegt naar een niveau dat bepaald wordt door een woning, werk, Nederlands, een zekere "
-                     "vergunning en contact, tegenover wachten, discriminatie en extra voorwaarden."},
-     "sure": {"en": "Every weight is an assumption; the index is not calibrated to the surveys, so its level "
-                    "has no published counterpart: read differences between scenarios.",
-              "nl": "Elk gewicht is een aanname; de index is niet aan de enquêtes gekalibreerd, dus het niveau "
-                    "heeft geen gepubliceerde tegenhanger: lees verschillen tussen scenario's."}},
+#: participation and its parts, then feeling at home, and whether each rests on an assumption (no
+#: published figure is used); what each is in plain words, where it is measured, how the model's
+#: measure maps onto it and how sure it is
+MEASURES: tuple[tuple[str, bool], ...] = (
+    ("participating", False),
+    ("employed", False),
+    ("in_education", False),
+    ("volunteering", True),
+    ("belonging", True),
 )
+#: the table's columns: words in the translation files, section ``measures``, ``<outcome>_<column>``
+COLUMNS = ("what", "where", "model", "sure")
 
 
 def measures_html(inp: ReportInput) -> str:
     """What participation, its parts and feeling at home are, where they are measured, how the model
     maps onto them and how sure each is (a tag where a part rests on an assumption)."""
     L = inp.lang
-    nl = L == "nl"
     rows = []
-    for m in MEASURES:
-        tag = (" <span class='ass'>" + (i18n.say("assumption_no_published_figure", L)) + "</span>") if m["assumption"] else ""
-        rows.append(f"<tr><th class='sc'>{E(i18n.outcome_short(m['outcome'], L))}</th>"
-                    f"<td>{E(m['what'][L])}</td><td>{E(m['where'][L])}</td><td>{m['model'][L]}</td>"
-                    f"<td>{E(m['sure'][L])}{tag}</td></tr>")
-    head = (("Uitkomst", "In gewone woorden", "Waar het gemeten wordt", "In het model", "Hoe zeker") if nl else
-            ("Outcome", "In plain words", "Where it is measured", "In the model", "How sure"))
+    for outcome, assumption in MEASURES:
+        w = {c: i18n.MEASURE_WORDS[f"{outcome}_{c}"][L] for c in COLUMNS}
+        tag = (" <span class='ass'>" + (i18n.say("assumption_no_published_figure", L)) + "</span>") if assumption else ""
+        rows.append(f"<tr><th class='sc'>{E(i18n.outcome_short(outcome, L))}</th>"
+                    f"<td>{E(w['what'])}</td><td>{E(w['where'])}</td><td>{w['model']}</td>"
+                    f"<td>{E(w['sure'])}{tag}</td></tr>")
+    head = [i18n.say(f"measures_head_{c}", L) for c in ("outcome",) + COLUMNS]
     return ("<table class='t scen measures'><thead><tr>" + "".join(f"<th>{E(h)}</th>" for h in head)
             + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
 
@@ -189,7 +107,6 @@ def acting_html(inp: ReportInput) -> str:
 # ---- model and evidence -----------------------------------------------------------------------------
 def evidence_html(inp: ReportInput) -> str:
     L = inp.lang
-    nl = L == "nl"
     d = inp.chart_data
     ev = getattr(d, "evidence", None)
     if ev is None:
@@ -220,8 +137,7 @@ def evidence_html(inp: ReportInput) -> str:
         rows.append(f"<tr><th class='sc'>{who}</th><td>{r.horizon_years}</td><td>{model}</td><td>{evid}</td>"
                     f"<td class='{cls}'>{E(VERDICT[r.verdict][L])}</td><td class='basis'><small>{E(str(r.basis))}"
                     f"<br><code>{E(str(r.evidence_ids))}</code></small></td></tr>")
-    head = (("Eis", "Jaar", "Model (procentpunt)", "Bewijs (procentpunt)", "Oordeel", "Onderbouwing en bronnen")
-            if nl else ("Demand", "Years", "Model (pp)", "Evidence (pp)", "Verdict", "Reasoning and sources"))
+    head = [i18n.say(f"evidence_head_{c}", L) for c in ("demand", "years", "model", "evidence", "verdict", "basis")]
     note = i18n.say("within_the_model_s", L)
     return (f"<p>{intro}</p>{_figure(inp, 'g_evidence')}<table class='t scen evidence'><thead><tr>"
             + "".join(f"<th>{E(h)}</th>" for h in head) + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"

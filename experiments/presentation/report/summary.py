@@ -63,23 +63,9 @@ def plain_summary(inp: ReportInput) -> list[str]:
         ch = lever_changes(inp.configs, pos, base)
         n_ass = sum(c["assumption"] for c in ch)
         if ch and levers_used(m):
-            both = ensemble_used(m)
-            paras.append(
-                (f"Waar deze effecten op rusten: '{E(name(pos))}' verandert {len(ch)} instellingen van het "
-                 f"model; voor {n_ass} daarvan is de sterkte van het effect een aanname, niet gemeten in "
-                 "onderzoek (zie 'Scenario's en aannames'). Hoe sterk elke beleidsknop werkt is daarom per "
-                 "herhaling getrokken uit de bandbreedte die het bewijs toelaat, dus de intervallen tonen het "
-                 "toeval in de simulatie, " + ("de onzekerheid in de aan CBS-cijfers geschatte parameters " if both
-                                               else "") +
-                 "en die onzekerheid over de sterkte van de knoppen (zie 'Waar de onzekerheid vandaan komt'); "
-                 "niet de overige aannames van het model.") if nl else
-                (f"What drives these effects: '{E(name(pos))}' changes {len(ch)} settings of the model; "
-                 f"for {n_ass} of them the strength of the effect is an assumption, not measured in research "
-                 "(see 'Scenarios and assumptions'). How strongly each lever works is therefore drawn, replication "
-                 "by replication, from the range the evidence allows, so the intervals show chance in the "
-                 "simulation, " + ("the uncertainty in the parameters fitted to CBS data " if both else "") +
-                 "and that uncertainty about lever strength (see 'Where the uncertainty comes from'); not the "
-                 "model's other assumptions."))
+            fitted = i18n.say("what_drives_fitted_part", L) if ensemble_used(m) else ""
+            paras.append(i18n.say("what_drives_levers", L, pos=E(name(pos)), n_ch=len(ch), n_ass=n_ass,
+                                  fitted=fitted))
         elif ch and ensemble_used(m):
             paras.append(
                 i18n.say("what_drives_these_effects", L, pos=E(name(pos)), n_ch=len(ch),
@@ -124,7 +110,6 @@ def result_paragraphs(inp: ReportInput) -> list[str]:
     """The summary's results: participation and its parts, feeling at home, employment (the
     best-measured part), then the other outcomes of the full position and the single demands."""
     L, S, base, pos = inp.lang, inp.summary, inp.baseline, inp.position
-    nl = L == "nl"
     name = lambda s: i18n.scenario_name(s, L)  # noqa: E731
     row = lambda s, o, y: first_row(S, scenario=s, outcome=o, group="all", years=y)  # noqa: E731
     has_pos = pos is not None and pos != base and row(pos, "participating", 5) is not None
@@ -146,16 +131,10 @@ def result_paragraphs(inp: ReportInput) -> list[str]:
                 eff = [(p, row(pos, p, 5)) for p in PARTS]
                 eff = [(p, r) for p, r in eff if r is not None and not pd.isna(r["diff_median"])]
                 split = "; ".join(f"{E(i18n.part_label(p, L).lower())} {pp(r['diff_median'], L)}" for p, r in eff)
-                if nl:
-                    txt += (f" Onder '{E(name(pos))}' doet na vijf jaar {pct(p5['median'], L)} mee: "
-                            f"{_effect(p5, L)} ten opzichte van de basis; het scenario deed het beter in "
-                            f"{pct(p5['share_better'], L, 0)} van de herhalingen ({verdict(p5, L)})."
-                            + (f" Naar deel: {split}." if split else ""))
-                else:
-                    txt += (f" Under '{E(name(pos))}', {pct(p5['median'], L)} take part after five years: "
-                            f"{_effect(p5, L)} against the baseline; the scenario did better in "
-                            f"{pct(p5['share_better'], L, 0)} of replications ({verdict(p5, L)})."
-                            + (f" By part: {split}." if split else ""))
+                by_part = i18n.say("by_part", L, split=split) if split else ""
+                txt += i18n.say("under_position_take_part", L, pos=E(name(pos)), median=pct(p5['median'], L),
+                                effect=_effect(p5, L), better=pct(p5['share_better'], L, 0),
+                                verdict=verdict(p5, L), by_part=by_part)
                 spread = spread_sentence(p5, inp, pos)
                 if spread:
                     txt += " " + spread[:1].upper() + spread[1:] + "."

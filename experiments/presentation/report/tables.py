@@ -48,11 +48,10 @@ def effects_table(inp: ReportInput) -> str:
     from experiments.runs.summary import TABLE_YEARS
 
     L, S = inp.lang, inp.summary
-    nl = L == "nl"
     years = [y for y in TABLE_YEARS if y in set(S["years"])]
     groups = [("participating", years), ("employed", years)]
     top = "".join(f"<th colspan='{len(ys)}'>{E(i18n.outcome_short(o, L))}</th>" for o, ys in groups)
-    sub = "".join(f"<th><small>{i18n.say("after_3", L)} {y} {'jaar' if nl else ('year' if y == 1 else 'years')}"
+    sub = "".join(f"<th><small>{i18n.say("after_3", L)} {y} {i18n.say('year_one' if y == 1 else 'year_many', L)}"
                   "</small></th>" for _, ys in groups for y in ys)
     body = []
     for s in inp.scenarios:
