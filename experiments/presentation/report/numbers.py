@@ -187,6 +187,6 @@ def points(x: float, lang: str, d: int = 1) -> str:
 
 
 def seeds_short(seeds) -> str:
-    from experiments.runs.aggregate import seeds_text
+    from experiments.runs.reading import seeds_text
 
     return seeds_text(seeds)
