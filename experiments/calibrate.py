@@ -3,28 +3,8 @@
 ``python -m experiments.calibrate [targets=PATH] [population.size=N] [seeds=K] [max_evals=N]
 [ensemble=K] [out=PATH] [report=DIR] [key=value model overrides ...]``
 
-Method (a reviewer should be able to check every step):
-
-1. **What is fitted.** The parameters declared with ``calibrate=True`` that the targets can
-   inform (:data:`STAGES`), each within its declared plausible range: the optimiser works on
-   ``logit((x - low) / (high - low))``, so it can never leave the range.
-2. **Objective.** A Gaussian approximation to the likelihood of the published shares,
-   ``sum_i ((model_i - data_i) / sigma_i)^2``, with ``sigma_i`` half the target's tolerance
-   (``tolerance_pp``, default 2.5 pp; a quarter for the national employment series, the anchor): the published figures are rounded, partly secondary, and the
-   model is not the process that made them, so a pure binomial likelihood of a cohort of 20,000
-   (standard errors of a few tenths of a point) would claim a precision nobody has. The model's
-   value is the mean over fixed seeds (common random numbers make the objective smooth in the
-   parameters).
-3. **Search.** Nelder-Mead (scipy), in stages that follow the model's structure: housing
-   parameters on the housing targets, then language on the exam targets, then work on the
-   employment targets (each stage keeps the earlier stages' results), then a joint polish of all
-   parameters on all targets. Deterministic for given settings: the same command gives the same
-   parameter set.
-4. **Ensemble.** Parameter uncertainty: candidate sets are drawn around the best fit (normal in the
-   transformed space, a fixed random stream) and accepted when their objective lies within the
-   90% quantile of a chi-square with as many degrees of freedom as fitted parameters of the best
-   (a likelihood-ratio region). The accepted sets are written as the ensemble that comparisons can
-   run over.
+Method: :mod:`experiments.evidence.calibration` (what is fitted, the objective, the search and
+the ensemble).
 
 Outputs: ``conf/calibration/fitted.yaml`` (the baseline's parameter set, with ``calibration_info``:
 date, targets file and checksum, settings, objective and error summary), ``conf/ensemble.yaml``
@@ -34,187 +14,27 @@ table, RMSE per outcome, charts of trajectories against the data, overall and pe
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-import yaml
-from scipy.optimize import minimize
-from scipy.stats import chi2
-
+from experiments.evidence import calibration
+from experiments.evidence.targets import prepare, read_targets, shipped_targets
+from experiments.presentation.calibration_charts import fit_charts
+from experiments.runs.folders import staged_folder
 from experiments.runs.overrides import check_overrides, fail
-from experiments.runs.folders import provenance, staged_folder
-from experiments.evidence.targets import shipped_targets
-from model.config import ROOT, all_params
+from model.config import ROOT
 from model.errors import ConfigError
 
 DEFAULT_TARGETS = shipped_targets()
 FITTED = ROOT / "conf" / "calibration" / "fitted.yaml"
 ENSEMBLE = ROOT / "conf" / "ensemble.yaml"
 
-#: stages: (name, parameters, quantities of the targets the stage is fitted to)
-STAGES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("housing", ("params.housing.capacity_rate", "params.housing.single_priority",
-                 "population.procedure_spread"), ("own_home",)),
-    ("language", ("params.language.gain_course", "params.language.course_start_2013",
-                  "params.language.attempt_rate", "params.language.deadline_push",
-                  "params.language.effort_exemption"), ("exam_passed", "exam_exempted")),
-    ("work", ("params.work.base_rate", "params.work.attach_intercept", "params.work.language_effect",
-              "params.work.language_speed_effect", "params.work.separation_rate",
-              "params.work.integration_done_effect", "params.work.prior_stay_effect",
-              "params.work.course_lock_in", "context.tightness_elasticity"), ("employed",)),
-)
-
 #: command-line keys of this tool (besides model overrides) and their defaults
 SETTINGS = {"targets": str(DEFAULT_TARGETS), "seeds": 2, "max_evals": 120, "polish_evals": 80,
             "ensemble": 20, "ensemble_candidates": 60, "out": str(FITTED),
             "ensemble_out": str(ENSEMBLE), "report": "", "scenario": "baseline"}
 DEFAULT_SIZE = 20_000
-
-
-def _declared() -> dict:
-    return {f"{g}.{p.name}": p for g, p in all_params()}
-
-
-def to_unit(x: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> np.ndarray:
-    """Map values inside their ranges to the whole real line (logit of the position)."""
-    p = np.clip((x - lows) / (highs - lows), 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
-
-
-def from_unit(z: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> np.ndarray:
-    return lows + (highs - lows) / (1.0 + np.exp(-z))
-
-
-class Objective:
-    """The calibration objective on a fixed set of seeds and targets.
-
-    Args:
-        targets: parsed targets (:func:`experiments.evidence.targets.read_targets`).
-        configs: cohort -> validated base config (population size, scenario, overrides).
-        seeds: run seeds, the same for every evaluation.
-    """
-
-    def __init__(self, targets, configs: dict, seeds: list[int]) -> None:
-        self.targets = targets
-        self.configs = configs
-        self.seeds = seeds
-        self.calls = 0
-        self.history: list[tuple[dict, float]] = []
-
-    def values(self, params: dict[str, float]) -> pd.DataFrame:
-        """Per target and seed: the model's value under ``params``."""
-        from experiments.evidence.targets import evaluate
-
-        configs = {c: cfg.with_values(params) for c, cfg in self.configs.items()}
-        return evaluate(self.targets, seeds=self.seeds, configs=configs)
-
-    def table(self, params: dict[str, float]) -> pd.DataFrame:
-        from experiments.evidence.targets import summarise
-
-        return summarise(self.targets, self.values(params))
-
-    def __call__(self, params: dict[str, float], quantities: tuple[str, ...] | None = None) -> float:
-        tab = self.table(params)
-        if quantities:
-            tab = tab[tab["quantity"].isin(quantities)]
-        sigma = tab["tolerance_pp"].to_numpy() / 2.0
-        # the national employment series is the calibration anchor (the client's headline, and
-        # the best measured): half the sigma, so each of its rows weighs four times as much
-        anchor = ((tab["quantity"] == "employed") & (tab["group"] == "all")).to_numpy()
-        sigma = np.where(anchor, sigma / 2.0, sigma)
-        err = tab["error_pp"].to_numpy()
-        value = float(np.sum((err / sigma) ** 2))
-        self.calls += 1
-        self.history.append((dict(params), value))
-        return value
-
-
-def fit(objective: Objective, start: dict[str, float], max_evals: int, polish_evals: int,
-        log=print) -> dict[str, float]:
-    """Staged Nelder-Mead within the declared ranges; returns the best parameter values."""
-    declared = _declared()
-    current = dict(start)
-    stages = list(STAGES)
-    if polish_evals > 0:
-        names = tuple(dict.fromkeys(n for _, ns, _ in STAGES for n in ns))
-        qs = tuple(dict.fromkeys(q for _, _, qq in STAGES for q in qq))
-        stages.append(("joint polish", names, qs))
-    for name, keys, quantities in stages:
-        lows = np.array([declared[k].low for k in keys], float)
-        highs = np.array([declared[k].high for k in keys], float)
-        x0 = to_unit(np.array([current[k] for k in keys], float), lows, highs)
-
-        def f(z, keys=keys, lows=lows, highs=highs, quantities=quantities):
-            trial = dict(current)
-            trial.update(zip(keys, from_unit(z, lows, highs).tolist()))
-            return objective(trial, quantities)
-
-        evals = polish_evals if name == "joint polish" else max_evals
-        before = f(x0)
-        res = minimize(f, x0, method="Nelder-Mead",
-                       options={"maxfev": evals, "xatol": 1e-3, "fatol": 1e-3,
-                                "initial_simplex": x0 + np.vstack([np.zeros(len(keys)),
-                                                                   0.5 * np.eye(len(keys))])})
-        if res.fun <= before:
-            current.update(zip(keys, from_unit(res.x, lows, highs).tolist()))
-        log(f"stage {name}: objective {before:.1f} -> {min(res.fun, before):.1f} "
-            f"({res.nfev} evaluations)")
-    return current
-
-
-def sample_ensemble(objective: Objective, best: dict[str, float], n_accept: int,
-                    n_candidates: int, log=print) -> tuple[list[dict], float, float]:
-    """Accept parameter sets whose objective is within the chi-square 90% region of the best."""
-    declared = _declared()
-    keys = list(best)
-    lows = np.array([declared[k].low for k in keys], float)
-    highs = np.array([declared[k].high for k in keys], float)
-    z0 = to_unit(np.array([best[k] for k in keys], float), lows, highs)
-    f_best = objective(best)
-    threshold = f_best + float(chi2.ppf(0.9, len(keys)))
-    rng = np.random.default_rng(20141)  # fixed: the ensemble is reproducible
-    accepted = [dict(best)]
-    scale = 0.3
-    tried = 0
-    while len(accepted) < n_accept and tried < n_candidates:
-        tried += 1
-        z = z0 + scale * rng.standard_normal(len(keys))
-        cand = dict(zip(keys, from_unit(z, lows, highs).tolist()))
-        value = objective(cand)
-        if value <= threshold:
-            accepted.append(cand)
-        # keep about a third of candidates accepted
-        rate = (len(accepted) - 1) / tried
-        scale *= 1.1 if rate > 0.35 else 0.9
-    log(f"ensemble: {len(accepted)} sets accepted of {tried} candidates "
-        f"(objective <= {threshold:.1f}; best {f_best:.1f})")
-    return accepted, f_best, threshold
-
-
-def fit_runs(objective: Objective, best: dict, ensemble: list[dict], cohort: int) -> list:
-    """Runs of ``cohort`` for the fit charts: the best fit on each seed, and one run of every other
-    accepted parameter set (their spread is parameter uncertainty and chance together)."""
-    from dataclasses import replace
-
-    from experiments.evidence.targets import run_cohort
-
-    base = objective.configs[cohort]
-    runs = [run_cohort(replace(base.with_values(best), seed=s)) for s in objective.seeds]
-    runs += [run_cohort(replace(base.with_values(p), seed=100 + i))
-             for i, p in enumerate(ensemble[1:])]
-    return runs
-
-
-def rmse_by_outcome(table: pd.DataFrame) -> dict:
-    out = {}
-    for q, g in table.groupby("quantity"):
-        out[q] = round(float(np.sqrt(np.mean(g["error_pp"] ** 2))), 3)
-    return out
 
 
 def _parse(args: list[str]) -> tuple[dict, list[str]]:
@@ -244,32 +64,8 @@ def _parse(args: list[str]) -> tuple[dict, list[str]]:
     return settings, model_overrides
 
 
-def _yaml_values(params: dict[str, float]) -> dict:
-    tree: dict = {}
-    for key, value in sorted(params.items()):
-        node = tree
-        parts = key.split(".")
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = float(round(value, 6))
-    return tree
-
-
-def write_fitted(path: Path, params: dict, info: dict) -> None:
-    body = {"calibration_info": info, **_yaml_values(params)}
-    header = ("# @package _global_\n""# Parameter set fitted by `python -m experiments.calibrate` (do not edit by hand;\n"
-              "# rerun the calibration). Used by conf/config.yaml for every run unless\n"
-              "# `calibration=none` is given. What was fitted, to what and how well is in\n"
-              "# calibration_info; the method is in experiments/calibrate.py and docs/ODD.md.\n")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".yaml.tmp")
-    tmp.write_text(header + yaml.safe_dump(body, sort_keys=False))
-    tmp.replace(path)
-
 
 def main(argv: list[str] | None = None) -> None:
-    from experiments.evidence.targets import prepare, read_targets
-
     argv = sys.argv[1:] if argv is None else argv
     try:
         settings, overrides = _parse(argv)
@@ -277,55 +73,17 @@ def main(argv: list[str] | None = None) -> None:
         configs = prepare(targets, settings["scenario"], overrides + ["calibration=none"])
     except ConfigError as e:
         fail(e)
-    seeds = list(range(1, settings["seeds"] + 1))
-    objective = Objective(targets, configs, seeds)
-    declared = _declared()
-    keys = list(dict.fromkeys(n for _, ns, _ in STAGES for n in ns))
-    start = {k: float(declared[k].default) for k in keys}
     t0 = time.time()
-    print(f"calibrating {len(keys)} parameters to {len(targets)} targets "
-          f"({settings['targets']}), seeds {seeds}")
-    best = fit(objective, start, settings["max_evals"], settings["polish_evals"])
-    table = objective.table(best)
-    ensemble, f_best, threshold = sample_ensemble(objective, best, settings["ensemble"],
-                                                  settings["ensemble_candidates"])
-    digest = hashlib.sha256(Path(settings["targets"]).read_bytes()).hexdigest()
-    info = {
-        "date": time.strftime("%Y-%m-%d"),
-        "targets": str(Path(settings["targets"]).resolve().relative_to(ROOT))
-        if Path(settings["targets"]).resolve().is_relative_to(ROOT) else settings["targets"],
-        "targets_sha256": digest,
-        "method": ("staged Nelder-Mead within declared ranges on sum((model - data) / sigma)^2, "
-                   "sigma = tolerance / 2 (national employment series: tolerance / 4)"),
-        "seeds": seeds, "population_size": int(next(iter(configs.values())).population.size),
-        "evaluations": objective.calls, "objective": round(f_best, 3),
-        "rmse_pp": rmse_by_outcome(table),
-        "max_abs_error_pp": round(float(table["error_pp"].abs().max()), 3),
-        "code": provenance()["git_sha"],
-    }
-    write_fitted(Path(settings["out"]), best, info)
+    fitted = calibration.calibrate(targets, configs, settings)
+    calibration.write_fitted(Path(settings["out"]), fitted.best, fitted.info)
     ens_path = Path(settings["ensemble_out"])
-    ens_path.parent.mkdir(parents=True, exist_ok=True)
-    ens_path.write_text(
-        "# Parameter sets that fit the targets about as well as the best (experiments.calibrate):\n"
-        f"# objective within chi-square(0.9, {len(keys)}) of the best ({f_best:.2f} -> "
-        f"{threshold:.2f}).\n" + yaml.safe_dump({"calibration_info": info, "sets": [
-            _yaml_values(p) for p in ensemble]}, sort_keys=False))
+    calibration.write_ensemble(ens_path, fitted)
     report = Path(settings["report"] or ROOT / "results" / "calibrate" / time.strftime("%Y-%m-%d_%H-%M-%S"))
     with staged_folder(report) as tmp:
-        table.to_csv(tmp / "fit.csv", index=False)
-        pd.DataFrame([{"quantity": q, "rmse_pp": v} for q, v in info["rmse_pp"].items()]).to_csv(
-            tmp / "rmse.csv", index=False)
-        pd.DataFrame([{**p, "objective": v} for p, v in objective.history]).to_csv(
-            tmp / "history.csv", index=False)
-        (tmp / "calibration.json").write_text(json.dumps({**info, "fitted": best,
-                                                          "provenance": provenance()}, indent=2))
-        from experiments.presentation.calibration_charts import fit_charts
-
-        fit_charts(objective.targets, {c: fit_runs(objective, best, ensemble, c)
-                                       for c in sorted({t.cohort for t in objective.targets})}, tmp)
+        calibration.write_tables(tmp, fitted)
+        fit_charts(targets, calibration.runs_by_cohort(fitted), tmp)
     print(f"wrote {settings['out']}, {ens_path} and {report} ({time.time() - t0:.0f} s)")
-    print("RMSE (pp) by outcome: " + ", ".join(f"{k} {v}" for k, v in info["rmse_pp"].items()))
+    print("RMSE (pp) by outcome: " + ", ".join(f"{k} {v}" for k, v in fitted.info["rmse_pp"].items()))
 
 
 if __name__ == "__main__":

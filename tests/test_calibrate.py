@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import yaml
 
-from experiments.calibrate import STAGES, from_unit, to_unit
+from experiments.evidence.calibration import STAGES, from_unit, to_unit
 from model.config import ROOT, all_params
 
 TINY = ["population.size=1500", "seeds=1", "max_evals=4", "polish_evals=0", "ensemble=2",

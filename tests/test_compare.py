@@ -202,7 +202,8 @@ def test_rerun_reuses_finished_runs_and_recomputes_a_missing_one(comparison):
 def reports(comparison, tmp_path_factory) -> dict[str, Path]:
     """The comparison's runs aggregated again in process, in English and in Dutch (no stories)."""
     from experiments.presentation.publish import publish
-    from experiments.runs.aggregate import aggregate, find_run_folders
+    from experiments.runs.aggregate import aggregate
+    from experiments.runs.reading import find_run_folders
 
     folders = find_run_folders(comparison / "runs")
     out = {}
@@ -259,7 +260,7 @@ def test_parts_of_participation_add_up_in_the_chart(comparison, reports):
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_report_sets_effects_beside_the_evidence_and_splits_the_uncertainty(reports, lang):
-    from experiments.runs.aggregate import DEMAND_EVIDENCE
+    from experiments.runs.demands import DEMAND_EVIDENCE
 
     out = reports[lang]
     s = pd.read_csv(out / "summary.csv")

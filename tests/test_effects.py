@@ -163,7 +163,7 @@ def test_common_random_numbers_identical_runs_are_identical(compose):
 
 def test_end_to_end_on_the_shipped_file(tmp_path, capsys):
     out = tmp_path / "out"
-    effects.main([f"effects={SHIPPED}", "replications=2", "population.size=1500", "n_jobs=1",
+    validate.main([f"effects={SHIPPED}", "replications=2", "population.size=1500", "n_jobs=1",
                   f"out={out}"])
     printed = capsys.readouterr().out
     assert "published effects within their published interval" in printed
@@ -218,7 +218,7 @@ def test_parallel_runs_give_the_same_numbers_as_serial(tmp_path):
     tables = []
     for jobs in (1, 2):
         out = tmp_path / f"out{jobs}"
-        effects.main([f"effects={UNSEEN}", "replications=3", "population.size=1200",
+        validate.main([f"effects={UNSEEN}", "replications=3", "population.size=1200",
                       f"n_jobs={jobs}", f"out={out}"])
         tables.append(pd.read_csv(out / "effects_by_seed.csv"))
     pd.testing.assert_frame_equal(tables[0], tables[1])

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from experiments import patterns
+from experiments.evidence import patterns as pattern_runs
 
 
 def test_patterns_run_at_tiny_size(tmp_path):
@@ -50,17 +51,17 @@ def test_bad_arguments(tmp_path, capsys, arg, words):
     "limbo harm add up. Limiting limbo to the wait before the permit needs a recalibration"))
 def test_waiting_effect_within_band():
     """One extra year of waiting for a home lowers employment 60 months after the permit by
-    2.25-9 pp (patterns.WAIT_BAND_PP): the literature's 4-5 pp (Hainmueller et al. 2016) within a
+    2.25-9 pp (pattern_runs.WAIT_BAND_PP): the literature's 4-5 pp (Hainmueller et al. 2016) within a
     factor of two either way, because the model's wait (for a home after the permit, in the
     Netherlands) is not the Swiss wait for an asylum decision. Default size: 5 seeds x 20,000."""
     s = patterns.parse_args([])
-    base_cfg = patterns.load_config(s)
+    base_cfg = pattern_runs.load_config(s)
     from dataclasses import replace
 
-    base = [patterns.run_panel(replace(base_cfg, seed=k)) for k in range(5)]
-    cut = [patterns.run_panel(replace(patterns.cut_supply(base_cfg, s["supply_factor"]), seed=k))
+    base = [pattern_runs.run_panel(replace(base_cfg, seed=k)) for k in range(5)]
+    cut = [pattern_runs.run_panel(replace(pattern_runs.cut_supply(base_cfg, s["supply_factor"]), seed=k))
            for k in range(5)]
-    wait, _ = patterns.waiting(base, cut)
+    wait, _ = pattern_runs.waiting(base, cut)
     assert 8 <= wait.extra_wait.mean() <= 16  # the design: about a year more waiting
-    lo, hi = patterns.WAIT_BAND_PP
+    lo, hi = pattern_runs.WAIT_BAND_PP
     assert lo <= wait.effect_pp_per_year.mean() <= hi, wait.effect_pp_per_year.describe()

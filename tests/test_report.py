@@ -53,7 +53,7 @@ def _summary(rows: dict) -> pd.DataFrame:
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_missing_evidence_file_is_said_not_failed(tmp_path, lang):
-    from experiments.runs.aggregate import demand_evidence
+    from experiments.runs.demands import demand_evidence
     from experiments.presentation.report import evidence_html
 
     ev, note = demand_evidence(tmp_path / "demand_evidence.csv")
@@ -70,7 +70,7 @@ def test_missing_evidence_file_is_said_not_failed(tmp_path, lang):
 
 def test_evidence_section_lists_each_demand_with_its_verdict(tmp_path):
     from experiments.runs import summary as S
-    from experiments.runs.aggregate import demand_evidence
+    from experiments.runs.demands import demand_evidence
     from experiments.presentation.report import evidence_html
 
     f = tmp_path / "demand_evidence.csv"
@@ -90,7 +90,7 @@ def test_evidence_section_lists_each_demand_with_its_verdict(tmp_path):
 
 
 def test_demands_map_to_scenarios_through_their_files(tmp_path):
-    from experiments.runs.aggregate import demand_scenarios
+    from experiments.runs.demands import demand_scenarios
 
     m = demand_scenarios("vwn_position")
     assert m["D7"] == "d7_no_exam_condition" and m["D8"] == "d8_smooth_naturalisation"
@@ -105,7 +105,7 @@ def test_demands_map_to_scenarios_through_their_files(tmp_path):
 
 
 def test_lever_draws_are_read_like_parameter_sets():
-    from experiments.runs.aggregate import seed_levers, seed_sets
+    from experiments.runs.reading import seed_levers, seed_sets
 
     index = pd.DataFrame({"scenario": ["baseline", "a"] * 4, "seed": [0, 0, 1, 1, 2, 2, 3, 3],
                           "parameter_set": [0, 0, 0, 0, 1, 1, 1, 1], "lever_draw": [0] * 8})

@@ -149,3 +149,14 @@ TEXT = section("text")
 
 def t(key: str, lang: str) -> str:
     return TEXT[key][lang]
+
+
+#: the report's table of what is measured: ``<outcome>_<column>`` (experiments.presentation.report.sections)
+MEASURE_WORDS = section("measures")
+#: the report's sentences and headings, with ``{placeholders}`` for numbers and names
+REPORT = section("report")
+
+
+def say(key: str, lang: str, **values) -> str:
+    """A sentence of the report in ``lang``, its placeholders filled in (``str.format``)."""
+    return REPORT[key][lang].format(**values)

@@ -59,7 +59,7 @@ def run_parts(result) -> dict[str, np.ndarray]:
 def run_chart(result, path) -> None:
     """Two panels: participation and its parts (stacked); housing, civic integration and
     benefits."""
-    from experiments.presentation.charts import PART_STYLE
+    from experiments.presentation.charts.layout import PART_STYLE
 
     cfg = result.config
     year = int(cfg.population.permit_year)
