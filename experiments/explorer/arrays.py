@@ -2,7 +2,7 @@
 
 The comparison writes each run to a folder (tables as CSV, the outcomes compressed) and reads the
 folders back; about half of a run's second goes to that. The explorer needs only the rows the
-comparison keeps of each run (:func:`experiments.runs.aggregate.keep_rows`: every month of the
+comparison keeps of each run (:func:`experiments.runs.reading.keep_rows`: every month of the
 whole cohort, every 12th month of the groups) and the costs table, so a worker process simulates
 (:func:`model.model.simulate`, the same results as the comparison's runs) and returns those
 numbers as arrays, computed as the comparison's tables compute them

@@ -12,8 +12,8 @@ from __future__ import annotations
 from experiments.presentation import i18n  # noqa: F401  (labels: the report's translations)
 from experiments.presentation import stories  # noqa: F401  (persons' stories)
 from experiments.runs import summary  # noqa: F401  (medians, 90% intervals, paired differences)
-from experiments.runs.aggregate import DEMAND_EVIDENCE, demand_evidence  # noqa: F401
-from experiments.runs.aggregate import keep_rows  # noqa: F401  (the rows of a run a comparison keeps)
+from experiments.runs.demands import demand_evidence  # noqa: F401  (the demands' evidence ranges)
+from experiments.runs.reading import keep_rows  # noqa: F401  (the rows of a run a comparison keeps)
 from experiments.runs.overrides import fail  # noqa: F401  (one error line, exit 2)
 from experiments.runs.comparison import make_plan  # noqa: F401
 from experiments.runs.jobs import config_hash, model_hash, simulate_with_stages  # noqa: F401

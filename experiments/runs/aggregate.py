@@ -25,8 +25,7 @@ both the scenario and the baseline have. What is written (into the sweep or comp
 - ``comparison.json``: settings, scenarios, seeds, runs (and failures), versions, git SHA.
 
 Reading the run folders is :mod:`experiments.runs.reading`, the demands and their evidence
-:mod:`experiments.runs.demands` (both also importable from here: the explorer and the tests use
-``load``, ``DEMAND_EVIDENCE`` and ``demand_evidence`` through this module). The persons for the stories are followed here too (:mod:`experiments.runs.persons`: it runs the
+:mod:`experiments.runs.demands`. The persons for the stories are followed here too (:mod:`experiments.runs.persons`: it runs the
 model), so that presentation only reads what aggregation hands it (:class:`Aggregate`).
 """
 
@@ -44,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.runs import summary as S
-from experiments.runs.demands import DEMAND_EVIDENCE, demand_evidence, demand_scenarios  # noqa: F401
+from experiments.runs.demands import demand_evidence, demand_scenarios
 from experiments.runs.folders import atomic_write, write_csv
 from experiments.runs.jobs import FAILED_FILE
 from experiments.runs.reading import (Runs, choose_baseline, choose_position, find_run_folders,  # noqa: F401
