@@ -415,8 +415,25 @@ def scenario_names() -> list[str]:
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml") if not p.name.startswith("."))
 
 
+_REGISTERED: list = [None]  # the scenario files registered last (see _scenario_stamp)
+
+
+def _scenario_stamp() -> tuple:
+    """The scenario folder's files with their modification times and sizes: register() reads
+    them again when they change (tests write scenario files into a folder of their own)."""
+    out = []
+    for p in sorted(SCENARIO_DIR.glob("*.yaml")):
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        out.append((str(p), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
 def register() -> None:
-    """Register the schema and the scenarios in Hydra's ConfigStore (idempotent).
+    """Register the schema and the scenarios in Hydra's ConfigStore (again only when the
+    scenario files changed).
 
     Scenarios live in ``scenarios/`` (the client's layout) and become the config group
     ``scenario``; each file holds only what differs from the baseline and may list other
@@ -427,6 +444,9 @@ def register() -> None:
 
     import copy
 
+    files = _scenario_stamp()
+    if _REGISTERED[0] == files:
+        return
     cs = ConfigStore.instance()
     cs.store(name="schema", node=schema())
     cs.repo.pop("scenario", None)  # a scenario folder registered before (tests change it)
@@ -439,6 +459,8 @@ def register() -> None:
                 node = OmegaConf.to_container(OmegaConf.create(node))
             except Exception as e:  # noqa: BLE001 - what OmegaConf cannot hold
                 problem = f"{_where(name)}: {str(e).splitlines()[0]}"
-        if problem:  # stored as a problem: reported (by build) only when the scenario is used
-            node = {"scenario": name, BROKEN_KEY: problem}
+        if problem:  # stored as a problem: reported (by build) only when the scenario is used;
+            # escaped, so that OmegaConf does not read a "${" in it as an interpolation
+            node = {"scenario": name, BROKEN_KEY: problem.replace("${", "\\${")}
         cs.store(group="scenario", name=name, node=node, package="_global_")
+    _REGISTERED[0] = files

@@ -7,19 +7,10 @@ population.size=2000 seed=3`` would run. Used by the comparison, calibration, va
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-import model.config
 from model.config import ROOT, RunConfig, build, register, scenario_file
 from model.errors import ConfigError
 
 CONF_DIR = ROOT / "conf"
-
-
-@lru_cache(maxsize=4)
-def _registered(folder) -> bool:
-    register()
-    return True
 
 
 def load(scenario: str = "baseline", overrides: list[str] | tuple[str, ...] = ()) -> RunConfig:
@@ -33,7 +24,7 @@ def load(scenario: str = "baseline", overrides: list[str] | tuple[str, ...] = ()
 
     from experiments.runs.overrides import check_overrides, quote_scenarios
 
-    _registered(model.config.SCENARIO_DIR)
+    register()
     overrides = list(overrides)
     check_overrides([f"scenario={scenario}", *overrides])
     (chosen,) = quote_scenarios([f"scenario={scenario}"])
