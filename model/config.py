@@ -161,12 +161,13 @@ def _unknown(key: str, value: Any, known: list[str]) -> ConfigError:
     return ConfigError(key, value, f"a known key{hint}: {listing}")
 
 
-def outside_entry(p: Param, key: str, value: Any, allowed: bool) -> tuple:
+def outside_entry(p: Param, key: str, value: Any, allowed: bool, origin: str = "") -> tuple:
     """``(key, value, low, high)`` of a value outside its plausible range, or ConfigError unless
-    ``allowed``."""
+    ``allowed`` (``origin``: where the value was set, for the message)."""
     if not allowed:
-        raise ConfigError(key, value, f"a value in its plausible range {p.low:g} to {p.high:g} "
-                                      f"(or add {OUTSIDE_KEY}=true to ask for it explicitly)")
+        raise ConfigError(key, value, f"a value in its plausible range {p.low:g} to {p.high:g}"
+                                      + (f", here set by {origin}" if origin else "")
+                                      + f" (or add {OUTSIDE_KEY}=true to ask for it explicitly)")
     return (key, value, p.low, p.high)
 
 
@@ -397,6 +398,26 @@ def _scenario(name: str, chain: tuple) -> tuple[dict | None, str | None]:
         if problem:  # names the file at fault
             return None, problem
     return node, None
+
+
+def scenario_settings(name: str) -> dict[str, tuple[Any, str]]:
+    """What a usable scenario sets, in dotted keys, with the file that sets it, in Hydra's order
+    (included scenarios where ``_self_`` says, by default before the file's own settings)."""
+    node, problem = scenario_file(name)
+    if problem:
+        return {}
+    own: dict[str, tuple[Any, str]] = {}
+    for section in ("policy", "context", "costs"):
+        own.update({f"{section}.{k}": (v, _where(name)) for k, v in (node.get(section) or {}).items()})
+    for pathway, values in (node.get("params") or {}).items():
+        own.update({f"params.{pathway}.{k}": (v, _where(name)) for k, v in (values or {}).items()})
+    defaults = list(node.get("defaults") or [])
+    if "_self_" not in defaults:
+        defaults.append("_self_")
+    out: dict[str, tuple[Any, str]] = {}
+    for inc in defaults:
+        out.update(own if inc == "_self_" else scenario_settings(inc))
+    return out
 
 
 def scenario_problem(name: str) -> str | None:

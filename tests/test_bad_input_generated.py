@@ -255,6 +255,8 @@ def broken_dir(tmp_path_factory):
         _write(folder, name, content)
     _write(folder, "privé", "scenario_info:\n  demand: D99\n  summary: mine\n  name_nl: Privé\n"
                             "policy:\n  support_level: 2.5\n")
+    _write(folder, "far", "policy:\n  support_level: 9\n")  # outside the range 0.5-3
+    _write(folder, "near", "defaults:\n  - far\npolicy:\n  support_level: 2\n")  # brings it back
     return folder
 
 
@@ -308,6 +310,20 @@ def test_other_commands_run_beside_broken_files(broken_runs):
     written = yaml.safe_load((broken_runs["privé"][1] / "run" / "config.yaml").read_text(encoding="utf-8"))
     assert written["scenario"] == "privé" and written["policy"]["support_level"] == 2.5
     assert written["scenario_info"]["name_nl"] == "Privé"
+
+
+def test_a_scenario_value_outside_its_range_names_the_file(broken_dir):
+    """Refused before Hydra runs (so a sweep leaves no folder), naming the file; taken when asked
+    for, or when the command line or an including file sets the key again."""
+    with mock.patch.object(model.config, "SCENARIO_DIR", broken_dir):
+        with pytest.raises(ConfigError) as info:
+            load("far", BRIEF)
+        line = _one_line(info.value)
+        assert "policy.support_level=9" in line and "far.yaml" in line and "0.5 to 3" in line, line
+        rc = load("far", [*BRIEF, "allow_outside_range=true"])
+        assert rc.outside_range == (("policy.support_level", 9.0, 0.5, 3.0),)
+        assert load("far", [*BRIEF, "policy.support_level=2"]).policy.support_level == 2.0
+        assert load("near", BRIEF).policy.support_level == 2.0
 
 
 def test_display_names_come_from_the_file_with_fallbacks(broken_dir):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 from model.config import (OUTSIDE_KEY, ScenarioError, all_params, calibration_names,
-                          outside_entry, scenario_names, scenario_problem)
+                          outside_entry, scenario_names, scenario_problem, scenario_settings)
 from model.errors import ConfigError
 
 #: Hydra flags that take the next argument as their value
@@ -98,6 +98,7 @@ def check_overrides(args: Iterable[str], extra: dict | None = None) -> None:
     parser = OverridesParser.create()
     index = _param_index()
     extra = extra or {}
+    given = {t.split("=", 1)[0].strip() for t in overrides}  # set on the command line, over a scenario
     outside_ok = any(a.replace(" ", "") in (f"{OUTSIDE_KEY}=true", f"{OUTSIDE_KEY}=True")
                      for a in overrides)
     for text in overrides:
@@ -125,6 +126,9 @@ def check_overrides(args: Iterable[str], extra: dict | None = None) -> None:
                 problem = scenario_problem(str(v))
                 if problem:
                     raise ScenarioError(problem, str(v))
+                for k, (value, origin) in ({} if outside_ok else scenario_settings(str(v))).items():
+                    if k in index and k not in given and not index[k].in_range(value):
+                        outside_entry(index[k], k, value, False, origin)
             elif key == "calibration":
                 names = calibration_names()
                 if v not in names:
