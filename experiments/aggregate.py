@@ -45,9 +45,12 @@ class AggregateCallback(Callback):
             res = publish(aggregate_dir(sweep_dir, language=self.language, baseline=self.baseline,
                                 position=self.position, stories=self.stories))
         except Exception as e:  # the jobs' folders stay; aggregation can be run again on its own
-            print(f"error: aggregating {sweep_dir} failed: {e}. Run it again with "
+            first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+            print(f"error: aggregating {sweep_dir} failed: {first}. Run it again with "
                   f"`python -m experiments.aggregate {sweep_dir}`", file=sys.stderr)
-            return
+            # Hydra turns a callback's exception into a warning and exits 0; SystemExit gets
+            # through, so that the sweep's exit code says the aggregation failed
+            raise SystemExit(1) from None
         _print_done(res)
 
 

@@ -63,7 +63,7 @@ from omegaconf import DictConfig, OmegaConf
 from experiments.presentation.publish import publish
 from experiments.runs.comparison import aggregate_plan, make_plan, run_missing
 from experiments.runs.overrides import check_overrides, check_writable, fail
-from model.config import register, scenario_names
+from model.config import ScenarioError, register, scenario_names, scenario_problem
 from model.errors import ConfigError
 
 register()
@@ -79,6 +79,8 @@ def _check_scenario(key: str, v) -> None:
     names = scenario_names()
     if not isinstance(v, str) or v not in names:
         raise ConfigError(key, v, "one of " + ", ".join(names))
+    if scenario_problem(v):
+        raise ScenarioError(scenario_problem(v), v)
 
 
 def _check_scenarios(key: str, v) -> None:
@@ -90,6 +92,8 @@ def _check_scenarios(key: str, v) -> None:
     for s in v:
         if s not in names:
             raise ConfigError(key, list(v), f"scenario names, each one of {', '.join(names)} ({s!r} is not)")
+        if scenario_problem(s):
+            raise ScenarioError(scenario_problem(s), s)
 
 
 def _check_count(minimum: int, what: str):

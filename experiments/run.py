@@ -22,7 +22,7 @@ from omegaconf import DictConfig
 
 from hydra.types import RunMode
 
-from experiments.runs.overrides import check_overrides, fail
+from experiments.runs.overrides import check_overrides, fail, quote_scenarios
 from experiments.presentation.run_chart import run_chart
 from experiments.runs.jobs import record_failure, write_job
 from experiments.runs.folders import remove_if_empty
@@ -62,6 +62,7 @@ def job(cfg: DictConfig) -> dict:
 
 
 def main() -> None:
+    sys.argv[1:] = quote_scenarios(sys.argv[1:])  # any scenario file's name can be chosen
     try:
         check_overrides(sys.argv[1:])
     except ConfigError as e:

@@ -16,4 +16,10 @@ class ConfigError(ValueError):
 
     def __init__(self, key: str, value: Any, allowed: str) -> None:
         self.key, self.value, self.allowed = key, value, allowed
-        super().__init__(f"{key}={value!r} is not allowed: expected {allowed}")
+        # one line, whatever the key or the allowed text holds (a key read from a file may hold
+        # a line break); the value is shown as its repr, which escapes them already
+        super().__init__(f"{key}={value!r} is not allowed: expected {allowed}".translate(_ONE_LINE))
+
+
+#: line breaks (all that str.splitlines breaks at), shown escaped
+_ONE_LINE = {ord(c): c.encode("unicode_escape").decode() for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}

@@ -93,6 +93,13 @@ class Param:
             return (0.0, 6.0)
         return (float("-inf"), float("inf"))
 
+    def in_range(self, value: Any) -> bool:
+        """True if ``value`` (already checked) lies in the plausible range (flags and choices
+        always do)."""
+        if self.kind in ("flag", "choice") or self.low is None or self.high is None:
+            return True
+        return float(self.low) <= value <= float(self.high)
+
     def allowed(self) -> str:
         """Plain description of the allowed values, for error messages."""
         if self.kind == "flag":

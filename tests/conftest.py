@@ -15,6 +15,7 @@ Fixtures (session-scoped, each returns a callable):
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -23,12 +24,22 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 
 from experiments.runs.compose import load
 from model.model import IntegrationModel, RunResult, simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
+
+# Property-based tests (tests/test_bad_input_generated.py) draw the same examples on every machine
+# and every run: derandomized, no example database, no deadline (this machine may be busy).
+# ``HYPOTHESIS_PROFILE=explore`` draws new examples, more of them, for a search by hand.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("explore", max_examples=500, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 #: person states captured by :func:`observe`
 OBSERVED_FIELDS = ("residence", "employed", "hours", "good_match", "on_benefit", "exam", "obliged",

@@ -144,3 +144,43 @@ def test_benchmark_bad_input_gives_one_line(args, key):
     assert p.returncode == 2
     lines = p.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {key} is not allowed"), p.stderr
+
+
+# ---- a sweep's aggregation ---------------------------------------------------------------------
+def test_a_bad_aggregation_setting_is_refused_before_the_sweep(tmp_path, cli):
+    proc = cli("-m", "scenario=baseline,d1_municipal_role", "seed=0", "population.size=500",
+               "hydra.callbacks.aggregate.language=de", f"hydra.sweep.dir={tmp_path / 'sweep'}")
+    assert proc.returncode == 2, proc.stderr[-1500:]
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1, proc.stderr[-1500:]
+    _check_line(lines[0], ["hydra.callbacks.aggregate.language", "'de'", "en, nl"])
+    assert list(tmp_path.iterdir()) == []
+
+
+#: a sweep whose aggregation fails (the report cannot be written)
+BROKEN_PUBLISH = """
+import sys
+import experiments.aggregate as a
+def publish(*args, **kwargs):
+    raise RuntimeError("simulated failure\\nwith a second line")
+a.publish = publish
+import experiments.run as r
+sys.argv = ["run.py", "-m", *sys.argv[1:]]
+r.main()
+"""
+
+
+def test_a_sweep_whose_aggregation_fails_exits_non_zero(tmp_path):
+    import os
+
+    sweep = tmp_path / "sweep"
+    # imported rather than run with -m, Hydra would look for conf/ as a package: point it at the file
+    proc = subprocess.run([PYTHON, "-c", BROKEN_PUBLISH, "seed=0", "population.size=200",
+                           "population.horizon_months=12", "hydra.callbacks.aggregate.stories=false",
+                           f"hydra.sweep.dir={sweep}"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "HYDRA_MAIN_MODULE": "__main__"})
+    assert proc.returncode == 1, proc.stderr[-1500:]
+    errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("error: ")]
+    assert len(errors) == 1 and "simulated failure" in errors[0] and "experiments.aggregate" in errors[0], proc.stderr
+    assert "Traceback" not in proc.stderr and "second line" not in proc.stderr
+    assert list(sweep.glob("*/run.json")), "the jobs' folders stay (aggregation can be run again)"

@@ -188,13 +188,42 @@ def test_values_just_outside_the_hard_bounds_are_rejected(group, p):
     _raises(_set(schema(), key, lo - step), key)
     if hi < math.inf:
         _raises(_set(schema(), key, hi + step), key)
-    # the bounds themselves are allowed
+    # the bounds themselves are allowed, when values outside the plausible range are asked for
     assert _value_ok(key, lo) and (hi == math.inf or _value_ok(key, hi))
 
 
 def _value_ok(key, value) -> bool:
-    rc = build(_set(schema(), key, value))
+    rc = build({**_set(schema(), key, value), "allow_outside_range": True})
     return rc._get(key.rsplit(".", 1)[0]) is not None
+
+
+@pytest.mark.parametrize("group, p", NUMERIC, ids=lambda x: x if isinstance(x, str) else x.name)
+def test_values_outside_the_plausible_range_need_asking_for(group, p):
+    """A value outside its declared range is refused, naming key, value and range, unless
+    allow_outside_range is set; then the config records it."""
+    key = f"{group}.{p.name}"
+    step = 1 if p.kind == "count" else 1e-6 * max(1.0, abs(p.high))
+    value = p.high + step
+    if value > p.hard_bounds[1]:
+        value = p.low - step
+    if value < p.hard_bounds[0]:
+        pytest.skip("the plausible range is the allowed range")
+    with pytest.raises(ConfigError) as info:
+        build(_set(schema(), key, value))
+    assert info.value.key == key and f"{p.low:g} to {p.high:g}" in str(info.value)
+    rc = build({**_set(schema(), key, value), "allow_outside_range": True})
+    assert [k for k, *_ in rc.outside_range] == [key]
+    assert build(rc.to_dict()).outside_range == rc.outside_range
+    assert build(schema()).outside_range == ()
+
+
+def test_with_values_keeps_to_the_range_unless_asked():
+    rc = build(schema())
+    with pytest.raises(ConfigError, match="plausible range"):
+        rc.with_values({"params.work.base_rate": 0.5})
+    free = build({**schema(), "allow_outside_range": True}).with_values({"params.work.base_rate": 0.5})
+    assert free.outside_range == (("params.work.base_rate", 0.5, 0.01, 0.2),)
+    assert free.with_values({"params.work.base_rate": 0.05}).outside_range == ()
 
 
 KINDS_NUMERIC = sorted({p.kind for _, p in NUMERIC})

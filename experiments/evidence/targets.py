@@ -156,6 +156,15 @@ class Target:
         return DEFAULT_TOLERANCE_PP if self.tolerance is None else self.tolerance
 
 
+#: what a file saved by a spreadsheet set to Dutch (semicolons, decimal commas) is told
+DUTCH_EXCEL = ("this looks like a Dutch Excel export: use commas between fields and points in "
+               "numbers (save as 'CSV UTF-8 (comma delimited)')")
+
+
+def _decimal_comma(text: str) -> bool:
+    return bool(re.fullmatch(r"\s*[-+]?\d*,\d+\s*", text or ""))
+
+
 def _number(text: str) -> float | None:
     try:
         x = float(text)
@@ -222,9 +231,11 @@ def read_targets(path: str | Path) -> list[Target]:
         raise ConfigError("targets", str(path), f"a UTF-8 CSV file ({e})") from None
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
+        dutch = any(";" in h for h in header)
         raise ConfigError(f"{name}: column {missing[0]}", None,
                           "a header with the columns " + ", ".join(REQUIRED_COLUMNS)
-                          + " (optional: " + ", ".join(OPTIONAL_COLUMNS) + ")")
+                          + " (optional: " + ", ".join(OPTIONAL_COLUMNS) + ")"
+                          + (f"; {DUTCH_EXCEL}" if dutch else ""))
     if not rows:
         raise ConfigError(f"{name}", "no rows", "at least one target row under the header")
     lo_year, hi_year = cohort_bounds()
@@ -237,10 +248,14 @@ def read_targets(path: str | Path) -> list[Target]:
         where = f"{name} line {i}" + (f" ({tid})" if tid else "")
 
         def bad(column: str, value, allowed: str) -> ConfigError:
+            if isinstance(value, str) and _decimal_comma(value):
+                allowed = f"{allowed}; {DUTCH_EXCEL}"
             return ConfigError(f"{where} column {column}", value, allowed)
 
         if None in raw:  # more cells than header columns
-            raise bad("(extra cells)", raw[None], f"{len(header)} cells, as in the header")
+            digits = all(re.fullmatch(r"\s*\d+\s*", str(c)) for c in raw[None])
+            raise bad("(extra cells)", raw[None], f"{len(header)} cells, as in the header"
+                      + (f"; {DUTCH_EXCEL}" if digits else ""))
         if not tid:
             raise bad("target", tid, "a non-empty id")
         if tid in seen:

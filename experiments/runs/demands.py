@@ -57,9 +57,11 @@ def demand_scenarios(position: str | None, configs: dict | None = None,
 
     found: dict[str, list[str]] = {}
     for p in sorted(Path(folder or SCENARIO_DIR).glob("*.yaml")):
-        try:
-            info = (yaml.safe_load(p.read_text()) or {}).get("scenario_info") or {}
-        except (OSError, yaml.YAMLError):
+        try:  # a file that cannot be read names no demand (it is reported where it is used)
+            node = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+            info = node.get("scenario_info") or {}
+            info = info if isinstance(info, dict) else {}
+        except (OSError, ValueError, AttributeError, yaml.YAMLError):
             continue
         found.setdefault(str(info.get("demand", "")).strip(), []).append(p.stem)
     for name, cfg in (configs or {}).items():

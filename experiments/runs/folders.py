@@ -4,7 +4,8 @@ A run folder holds:
 
 - ``config.yaml``: the resolved, validated configuration (every parameter, not only overrides);
 - ``run.json``: scenario, seed, law, code version (git SHA, and whether the tree had changes),
-  package versions, command line, wall time, and headline numbers;
+  package versions, command line, wall time, and headline numbers; with ``allow_outside_range=true``
+  also ``outside_range``: each value outside its plausible range (key, value, low, high);
 - ``outcomes.csv``: tidy monthly outcomes (month since permit, group, outcome, value, n);
 - ``times.csv``: share who reached a home / a first job by month since the permit;
 - ``costs.csv``: public costs and earnings per year since the cohort's start (EUR);
@@ -170,6 +171,9 @@ def write_run(result, target: Path, wall_seconds: float, draw=None) -> Path:
                 "population_size": int(result.config.population.size),
                 "wall_seconds": round(wall_seconds, 3), "headline": headline(result),
                 **provenance()}
+        if result.config.allow_outside_range:  # asked for explicitly: say which values
+            meta["outside_range"] = [{"key": k, "value": v, "low": lo, "high": hi}
+                                     for k, v, lo, hi in result.config.outside_range]
         (tmp / "run.json").write_text(json.dumps(meta, indent=2))
         if draw is not None:
             draw(result, tmp / "outcomes.png")

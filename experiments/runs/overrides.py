@@ -14,7 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterable
 
-from model.config import all_params, calibration_names, scenario_names
+from model.config import (OUTSIDE_KEY, ScenarioError, all_params, calibration_names,
+                          outside_entry, scenario_names, scenario_problem, scenario_settings)
 from model.errors import ConfigError
 
 #: Hydra flags that take the next argument as their value
@@ -22,7 +23,49 @@ _VALUE_FLAGS = {"--config-dir", "-cd", "--config-path", "-cp", "--config-name", 
                 "--experimental-rerun", "--package", "-p", "--info", "-i"}
 
 #: keys a user may set that are not model parameters
-_FREE = {"seed", "scenario", "calibration"}
+_FREE = {"seed", "scenario", "calibration", OUTSIDE_KEY}
+
+#: the sweep's aggregation settings (conf/hydra/callbacks/aggregate.yaml), checked before any job
+_AGGREGATE = "hydra.callbacks.aggregate."
+_AGGREGATE_KEYS = {"language": ("en", "nl"), "stories": (True, False), "baseline": None,
+                   "position": None, "_target_": None}
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def quote_scenarios(args: list[str]) -> list[str]:
+    """The arguments with ``scenario=NAME`` quoted where Hydra could not read NAME as it is
+    (``privé``, ``my plan``): any scenario file's name can be chosen."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+
+    out = []
+    for a in args:
+        if a.startswith("scenario="):
+            value = a.split("=", 1)[1]
+            try:
+                OverridesParser.create().parse_overrides([a])
+            except HydraException:
+                names = scenario_names()
+                if value in names:
+                    a = f"scenario={_quoted(value)}"
+                elif all(v in names for v in value.split(",")):
+                    a = "scenario=" + ",".join(_quoted(v) for v in value.split(","))
+        out.append(a)
+    return out
+
+
+def _check_aggregate(key: str, v) -> None:
+    name = key[len(_AGGREGATE):]
+    if name not in _AGGREGATE_KEYS:
+        raise ConfigError(key, v, "one of " + ", ".join(_AGGREGATE + k for k in _AGGREGATE_KEYS if k[0] != "_"))
+    allowed = _AGGREGATE_KEYS[name]
+    if allowed is not None and v not in allowed:
+        raise ConfigError(key, v, "one of " + ", ".join(str(a).lower() for a in allowed))
+    if allowed is None and name != "_target_" and str(v) not in scenario_names():
+        raise ConfigError(key, v, "a scenario: one of " + ", ".join(scenario_names()))
 
 
 def _param_index() -> dict:
@@ -55,6 +98,9 @@ def check_overrides(args: Iterable[str], extra: dict | None = None) -> None:
     parser = OverridesParser.create()
     index = _param_index()
     extra = extra or {}
+    given = {t.split("=", 1)[0].strip() for t in overrides}  # set on the command line, over a scenario
+    outside_ok = any(a.replace(" ", "") in (f"{OUTSIDE_KEY}=true", f"{OUTSIDE_KEY}=True")
+                     for a in overrides)
     for text in overrides:
         try:
             (o,) = parser.parse_overrides([text])
@@ -62,6 +108,10 @@ def check_overrides(args: Iterable[str], extra: dict | None = None) -> None:
             key = text.split("=", 1)[0]
             raise ConfigError(key, text.split("=", 1)[-1], f"key=value ({str(e).splitlines()[0]})") from None
         key = o.key_or_group
+        if key.startswith(_AGGREGATE):
+            for v in (list(o.sweep_iterator()) if o.is_sweep_override() else [o.value()]):
+                _check_aggregate(key, v)
+            continue
         if key.startswith("hydra") or key.startswith("hydra/"):
             continue  # Hydra's own settings (launcher, run dir) are Hydra's to check
         if o.is_add() or o.is_delete() or o.is_force_add():
@@ -71,8 +121,14 @@ def check_overrides(args: Iterable[str], extra: dict | None = None) -> None:
         for v in values:
             if key == "scenario":
                 names = scenario_names()
-                if v not in names:
+                if str(v) not in names:
                     raise ConfigError("scenario", v, "one of " + ", ".join(names))
+                problem = scenario_problem(str(v))
+                if problem:
+                    raise ScenarioError(problem, str(v))
+                for k, (value, origin) in ({} if outside_ok else scenario_settings(str(v))).items():
+                    if k in index and k not in given and not index[k].in_range(value):
+                        outside_entry(index[k], k, value, False, origin)
             elif key == "calibration":
                 names = calibration_names()
                 if v not in names:
@@ -80,10 +136,15 @@ def check_overrides(args: Iterable[str], extra: dict | None = None) -> None:
             elif key == "seed":
                 if isinstance(v, bool) or not isinstance(v, int) or v < 0:
                     raise ConfigError("seed", v, "a whole number >= 0")
+            elif key == OUTSIDE_KEY:
+                if not isinstance(v, bool):
+                    raise ConfigError(key, v, "true or false")
             elif key in extra:
                 extra[key](key, v)
             elif key in index:
-                index[key].check(key, v)
+                checked = index[key].check(key, v)
+                if not outside_ok and not index[key].in_range(checked):
+                    outside_entry(index[key], key, checked, False)
             else:
                 import difflib
 
