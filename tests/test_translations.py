@@ -28,3 +28,25 @@ def test_the_translation_files_are_package_data():
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
     assert "presentation/translations/*.yaml" in data["experiments"]
     assert {p.name for p in i18n.FOLDER.glob("*.yaml")} == {f"{lang}.yaml" for lang in i18n.LANGUAGES}
+
+
+def test_a_scenario_file_names_itself_in_both_languages(tmp_path, monkeypatch):
+    """An advocate names their own scenario in its file (``scenario_info.name_en/name_nl``,
+    ``summary_en/summary_nl``); charts and reports use those names, without a code change. A
+    shipped scenario without them keeps the names of the translation files."""
+    import model.config
+    from experiments.presentation import i18n
+
+    (tmp_path / "eigen_plan.yaml").write_text(
+        "scenario_info:\n  demand: D3\n  summary: Coaching for everyone\n"
+        "  name_en: Coaching for all\n  name_nl: Begeleiding voor iedereen\n"
+        "  summary_nl: Iedereen krijgt begeleiding naar werk\n"
+        "policy:\n  job_coaching: 2.0\n", encoding="utf-8")
+    shipped = i18n.scenario_name("baseline", "nl")
+    monkeypatch.setattr(model.config, "SCENARIO_DIR", tmp_path)
+    assert i18n.scenario_name("eigen_plan", "nl") == "Begeleiding voor iedereen"
+    assert i18n.scenario_name("eigen_plan", "en") == "Coaching for all"
+    assert i18n.scenario_summary("eigen_plan", "Coaching for everyone", "nl") == \
+        "Iedereen krijgt begeleiding naar werk"
+    assert i18n.scenario_summary("eigen_plan", "Coaching for everyone", "en") == "Coaching for everyone"
+    assert i18n.scenario_name("baseline", "nl") == shipped  # no file here: the translation files' name

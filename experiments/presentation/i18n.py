@@ -18,6 +18,8 @@ from pathlib import Path
 
 import yaml
 
+from experiments.runs.compose import display_name, display_summary
+
 LANGUAGES = ("en", "nl")
 
 #: the translation files, one per language (shipped as package data)
@@ -70,15 +72,19 @@ ROUTE_NAMES = section("routes")
 
 
 def scenario_name(name: str, lang: str) -> str:
-    """Short display name of a scenario (its file name if it has none here)."""
-    return SCENARIO_NAMES.get(name, {}).get(lang, name)
+    """Short display name of a scenario: its file's own ``scenario_info.name_<lang>``, else the
+    name here, else its file's ``name_en``, else its file name (so an advocate names their own
+    scenario in its file, in both languages, without a code change)."""
+    return display_name(name, lang, fallback=SCENARIO_NAMES.get(name, {}).get(lang))
 
 
 def scenario_summary(name: str, summary_en: str, lang: str) -> str:
-    """A scenario's one-line summary in ``lang`` (English if no current translation)."""
+    """A scenario's one-line summary in ``lang``: its file's ``summary_<lang>``, else the
+    translation here (while it translates the current English), else ``summary_en``."""
+    fallback = summary_en
     if lang == "nl" and name in SUMMARY_NL and SUMMARY_NL[name][0] == summary_en:
-        return SUMMARY_NL[name][1]
-    return summary_en
+        fallback = SUMMARY_NL[name][1]
+    return display_summary(name, lang, fallback=fallback)
 
 
 def cost_item(item: str, lang: str) -> str:
