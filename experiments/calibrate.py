@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 from experiments.evidence import calibration
-from experiments.evidence.targets import prepare, read_targets, shipped_targets
+from experiments.evidence.targets import read_targets, shipped_targets
+from experiments.evidence.target_values import prepare
 from experiments.presentation.calibration_charts import fit_charts
 from experiments.runs.folders import staged_folder
 from experiments.runs.overrides import check_overrides, fail

@@ -47,8 +47,8 @@ from experiments.evidence import validation
 from experiments.evidence.effects import per_seed, prepare as prepare_effects
 from experiments.evidence.effects import read_effects, run_pairs, summarise as summarise_effects
 from experiments.evidence.effects.file import _fail
-from experiments.evidence.targets import (DEFAULT_TOLERANCE_PP, cohorts, prepare, read_targets,
-                                          summarise)
+from experiments.evidence.targets import DEFAULT_TOLERANCE_PP, cohorts, read_targets
+from experiments.evidence.target_values import prepare, summarise
 from experiments.presentation.validation import (draw_effects, draw_targets, print_effects,
                                                  print_targets)
 from experiments.runs.folders import staged_folder

@@ -12,8 +12,8 @@ import pytest
 
 from experiments.runs.compose import load
 from experiments.evidence.targets import (DEFAULT_TOLERANCE_PP, DENOMINATORS, QUANTITIES, RECEPTION, Target,
-                                 cohort_overrides, evaluate, model_value, read_targets, run_cohort,
-                                 summarise)
+                                          cohort_overrides, read_targets)
+from experiments.evidence.target_values import evaluate, model_value, run_cohort, summarise
 from model.config import ROOT
 from model.errors import ConfigError
 from model.model import simulate

@@ -90,13 +90,13 @@ class Objective:
 
     def values(self, params: dict[str, float]) -> pd.DataFrame:
         """Per target and seed: the model's value under ``params``."""
-        from experiments.evidence.targets import evaluate
+        from experiments.evidence.target_values import evaluate
 
         configs = {c: cfg.with_values(params) for c, cfg in self.configs.items()}
         return evaluate(self.targets, seeds=self.seeds, configs=configs)
 
     def table(self, params: dict[str, float]) -> pd.DataFrame:
-        from experiments.evidence.targets import summarise
+        from experiments.evidence.target_values import summarise
 
         return summarise(self.targets, self.values(params))
 
@@ -183,7 +183,7 @@ def fit_runs(objective: Objective, best: dict, ensemble: list[dict], cohort: int
     accepted parameter set (their spread is parameter uncertainty and chance together)."""
     from dataclasses import replace
 
-    from experiments.evidence.targets import run_cohort
+    from experiments.evidence.target_values import run_cohort
 
     base = objective.configs[cohort]
     runs = [run_cohort(replace(base.with_values(best), seed=s)) for s in objective.seeds]

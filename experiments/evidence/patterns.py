@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from experiments.evidence.targets import run_cohort
+from experiments.evidence.target_values import run_cohort
 from experiments.runs.compose import load
 from experiments.runs.folders import provenance
 from model.municipality import municipality_types

@@ -18,8 +18,8 @@ import pandas as pd
 import yaml
 
 from experiments.evidence.effects import DEFAULT_HALF_PP, DEFAULT_HALF_SHARE, SCHEMA_DOC
-from experiments.evidence.targets import (PERMIT, QUANTITIES, Target, cohorts, model_value,
-                                          run_cohort, target_value)
+from experiments.evidence.targets import PERMIT, QUANTITIES, Target, cohorts
+from experiments.evidence.target_values import model_value, run_cohort, target_value
 from experiments.runs.folders import provenance
 from model.policy import Policy
 

@@ -12,7 +12,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from experiments.evidence.targets import RECEPTION, model_value  # noqa: E402
+from experiments.evidence.targets import RECEPTION  # noqa: E402
+from experiments.evidence.target_values import model_value  # noqa: E402
 
 SOURCE = ("Source: integration-sim calibration (experiments/calibrate.py); data: model/data/"
           "calibration_targets.csv (CBS; some figures secondary). Band: 5-95% over accepted "

@@ -115,7 +115,7 @@ def run_one(config_dict: dict, needs: list[tuple[str, str, int]]) -> list[float]
     import logging
 
     logging.getLogger("MESA").setLevel(logging.WARNING)
-    from experiments.evidence.targets import CohortRun, model_value
+    from experiments.evidence.target_values import CohortRun, model_value
     from model.config import build
     from model.model import simulate
 
