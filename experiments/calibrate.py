@@ -3,6 +3,19 @@
 ``python -m experiments.calibrate [targets=PATH] [population.size=N] [seeds=K] [max_evals=N]
 [ensemble=K] [out=PATH] [report=DIR] [key=value model overrides ...]``
 
+Keys (``key=value``; any other ``key=value`` is a model override, checked like ``run``'s):
+
+- ``targets``: the targets file to fit (default ``model/data/calibration_targets.csv``);
+- ``population.size``: persons per run (default 20,000); ``seeds``: runs per evaluation (2);
+- ``max_evals``: evaluations per stage (120); ``polish_evals``: of the joint polish (80);
+- ``ensemble``: parameter sets to keep (20) out of ``ensemble_candidates`` drawn (60);
+- ``out``, ``ensemble_out``: where the fitted set and the ensemble go; ``report``: the fit report's
+  folder; ``scenario``: the scenario the fit starts from (``baseline``).
+
+Example::
+
+    python -m experiments.calibrate max_evals=40 polish_evals=0 ensemble=5 report=/tmp/fit
+
 Method: :mod:`experiments.evidence.calibration` (what is fitted, the objective, the search and
 the ensemble).
 
@@ -23,7 +36,7 @@ from experiments.evidence.targets import read_targets, shipped_targets
 from experiments.evidence.target_values import prepare
 from experiments.presentation.calibration_charts import fit_charts
 from experiments.runs.folders import staged_folder
-from experiments.runs.overrides import check_overrides, fail
+from experiments.runs.overrides import check_overrides, fail, wants_help
 from model.config import ROOT
 from model.errors import ConfigError
 
@@ -68,6 +81,8 @@ def _parse(args: list[str]) -> tuple[dict, list[str]]:
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
+    if wants_help(argv, __doc__):
+        return None
     try:
         settings, overrides = _parse(argv)
         targets = read_targets(settings["targets"])

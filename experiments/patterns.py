@@ -49,7 +49,7 @@ from pathlib import Path
 from experiments.evidence import patterns
 from experiments.presentation.patterns import draw, print_measures
 from experiments.runs.folders import staged_folder
-from experiments.runs.overrides import fail, path, positive_int, split_args
+from experiments.runs.overrides import fail, path, positive_int, split_args, wants_help
 from model.errors import ConfigError
 
 DEFAULTS = {"replications": 5, "seed": 0, "population.size": 20000,
@@ -94,6 +94,8 @@ def parse_args(argv: list[str]) -> dict:
 
 def main(argv: list[str] | None = None) -> Path:
     argv = sys.argv[1:] if argv is None else argv
+    if wants_help(argv, __doc__):
+        return None
     try:
         settings = parse_args(argv)
         patterns.load_config(settings)  # fail before anything runs

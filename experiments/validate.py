@@ -52,7 +52,7 @@ from experiments.evidence.target_values import prepare, summarise
 from experiments.presentation.validation import (draw_effects, draw_targets, print_effects,
                                                  print_targets)
 from experiments.runs.folders import staged_folder
-from experiments.runs.overrides import fail, path, positive_int, split_args, tolerance
+from experiments.runs.overrides import fail, path, positive_int, split_args, tolerance, wants_help
 from model.errors import ConfigError
 
 DEFAULTS = {"replications": 20, "seed": 0, "population.size": 20000, "scenario": "baseline"}
@@ -134,6 +134,8 @@ def parse_effects_args(argv: list[str]) -> dict:
 
 def main(argv: list[str] | None = None) -> Path:
     argv = sys.argv[1:] if argv is None else argv
+    if wants_help(argv, __doc__):
+        return None
     if any(a.split("=", 1)[0].strip() == "effects" for a in argv if "=" in a):
         return main_effects(argv)  # published intervention effects (refuses targets=)
     try:

@@ -184,3 +184,13 @@ def test_a_sweep_whose_aggregation_fails_exits_non_zero(tmp_path):
     assert len(errors) == 1 and "simulated failure" in errors[0] and "experiments.aggregate" in errors[0], proc.stderr
     assert "Traceback" not in proc.stderr and "second line" not in proc.stderr
     assert list(sweep.glob("*/run.json")), "the jobs' folders stay (aggregation can be run again)"
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "aggregate", "calibrate", "validate", "patterns",
+                                     "sensitivity", "dashboard", "benchmark", "odd_table"])
+def test_every_command_says_what_it_does_on_help(command):
+    """``python -m experiments.<command> --help`` exits 0 and describes the command (nothing runs)."""
+    proc = subprocess.run([PYTHON, "-m", f"experiments.{command}", "--help"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert len(proc.stdout.splitlines()) >= 8, proc.stdout

@@ -31,6 +31,15 @@ _AGGREGATE_KEYS = {"language": ("en", "nl"), "stories": (True, False), "baseline
                    "position": None, "_target_": None}
 
 
+def wants_help(argv: list[str], doc: str | None) -> bool:
+    """Whether ``argv`` asks for help (``--help`` or ``-h``); if so, print the command's
+    description (its module docstring: what it does, its keys and examples)."""
+    if any(a in ("--help", "-h") for a in argv):
+        print((doc or "").strip())
+        return True
+    return False
+
+
 def _quoted(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
