@@ -85,20 +85,14 @@ def parse_args(argv: list[str]) -> dict:
 
 # ---- effects=FILE: published intervention effects (schema: docs/effects_schema.md) -------------
 
-def _positive_int(key: str, text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        v = None
-    if v is None or v < 1:
-        raise _fail(key, text, "a whole number >= 1")
-    return v
-
-
-def _path(key: str, text: str) -> str:
-    if not text.strip():
-        raise _fail(key, text, "a file or folder path")
-    return text
+def _schema_pointed(convert):
+    """A command-line converter whose errors also point to the effects schema document."""
+    def checked(key: str, text: str):
+        try:
+            return convert(key, text)
+        except ConfigError as e:
+            raise _fail(key, text, e.allowed) from None
+    return checked
 
 
 def _refuse(key: str, text: str):
@@ -108,8 +102,9 @@ def _refuse(key: str, text: str):
     raise _fail(key, text, why)
 
 
-EFFECTS_OWN = {"effects": _path, "replications": _positive_int, "out": _path,
-               "n_jobs": _positive_int, "targets": _refuse, "tolerance_pp": _refuse}
+EFFECTS_OWN = {"effects": _schema_pointed(path), "replications": _schema_pointed(positive_int),
+               "out": _schema_pointed(path), "n_jobs": _schema_pointed(positive_int),
+               "targets": _refuse, "tolerance_pp": _refuse}
 
 
 def parse_effects_args(argv: list[str]) -> dict:

@@ -366,3 +366,20 @@ def test_output_folder_is_named_after_the_settings():
     assert folder_name(["baseline", "vwn_position"], 0, []) == "scenarios=baseline,vwn_position"
     long = folder_name(default_scenarios(), 5, [f"policy.discrimination=0.{i}" for i in range(10)])
     assert len(long) <= 80 and long != folder_name(default_scenarios(), 6, [])
+
+
+def test_only_partials_of_gone_processes_are_orphaned(tmp_path):
+    """A temporary ``.partial-<pid>`` left by a process that is gone (or by this one) may be
+    removed on resume; one of another live process may not."""
+    import os
+    import subprocess
+    import sys
+
+    from experiments.runs.folders import orphaned_partial
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    assert orphaned_partial(tmp_path / f".run.partial-{gone.pid}")
+    assert orphaned_partial(tmp_path / f".run.partial-{os.getpid()}")
+    assert orphaned_partial(tmp_path / ".run.partial-notapid")
+    assert not orphaned_partial(tmp_path / f".run.partial-{os.getppid()}")

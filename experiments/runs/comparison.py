@@ -18,6 +18,7 @@ from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
 
+from experiments.runs.folders import orphaned_partial
 from experiments.runs.jobs import config_hash, is_complete, run_task
 from model.config import all_params
 from model.errors import ConfigError
@@ -295,15 +296,7 @@ def _clean_partials(runs_dir: Path) -> None:
     if not runs_dir.is_dir():
         return
     for p in runs_dir.glob("*/.*.partial-*"):
-        try:
-            pid = int(p.name.rsplit("-", 1)[-1])
-            os.kill(pid, 0)
-            alive = pid != os.getpid()
-        except (ValueError, ProcessLookupError):
-            alive = False
-        except PermissionError:
-            alive = True
-        if not alive:
+        if orphaned_partial(p):
             shutil.rmtree(p, ignore_errors=True)
 
 

@@ -122,6 +122,20 @@ def headline(result) -> dict:
     return out
 
 
+def orphaned_partial(p: Path) -> bool:
+    """Whether ``p``, a temporary ``….partial-<pid>`` file or folder, was left by a process that is
+    gone (an interrupted run) or by this process itself: then it can be removed; one of another live
+    process cannot."""
+    try:
+        pid = int(p.name.rsplit("-", 1)[-1])
+        os.kill(pid, 0)
+        return pid == os.getpid()
+    except (ValueError, ProcessLookupError):
+        return True
+    except PermissionError:
+        return False
+
+
 @contextmanager
 def staged_folder(target: Path):
     """Yield a hidden temporary folder; on success move its files into ``target``.

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from experiments.runs.folders import orphaned_partial
 from experiments.runs.jobs import FAILED_FILE, config_hash, model_hash, record_failure
 
 POINT_FILE = "point.json"
@@ -222,13 +223,5 @@ def run_tasks(tasks: list[dict], n_jobs: int, progress: bool, desc: str) -> list
 def clean_partials(folder: Path) -> None:
     """Remove temporary files left by a killed analysis (their process is gone)."""
     for p in Path(folder).glob(f"runs/*/p*/.{POINT_FILE}.partial-*"):
-        try:
-            pid = int(p.name.rsplit("-", 1)[-1])
-            os.kill(pid, 0)
-            alive = pid != os.getpid()
-        except (ValueError, ProcessLookupError):
-            alive = False
-        except PermissionError:
-            alive = True
-        if not alive:
+        if orphaned_partial(p):
             p.unlink(missing_ok=True)
