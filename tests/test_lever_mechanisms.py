@@ -90,9 +90,11 @@ def test_a_speed_only_lever_shows_catch_up():
 
 
 def test_a_level_lever_persists():
-    """Recognition of qualifications (D4) changes who can work: most of its effect is still there
-    in year 10 (Brücker et al. 2021; Foged et al. 2024 on measures that raise employability)."""
-    common = ["params.work.recognition_effect=1.0"]
+    """Recognition of qualifications (D4) changes who can work: most of the effect of that part
+    is still there in year 10 (Brücker et al. 2021; Foged et al. 2024 on measures that raise
+    employability). Its other part, faster hiring (``recognition_speed_effect``), is held at zero
+    here: a speed effect is meant to fade as the others catch up."""
+    common = ["params.work.recognition_effect=1.0", "params.work.recognition_speed_effect=0.0"]
     d = paired([*common, "policy.competence_assessment=0.9"], common)
     mid, mid_se = mean_se(d, range(48, 72))
     late, late_se = mean_se(d, range(108, 120))

@@ -222,8 +222,12 @@ def test_a_national_measure_gains_less_than_a_pilot(effect):
     than as a pilot; without a policy, scope changes nothing."""
     coaching = ("policy.job_coaching=3.0", "policy.support_level=2.0")
     assert_direction(effect(coaching, "employed", 36), +1)
-    # the same measure nationally against as a pilot, on the same persons and draws
-    assert_direction(effect(("policy.scope=national", *coaching), "employed", 36, reference=coaching), -1)
+    # the same measure nationally against as a pilot, on the same persons and draws; pooled over
+    # three seeds (displacement is a fraction of a point, and national scope moves the timing of
+    # hires, which loosens the person-by-person pairing)
+    seeds = [("population.size=5000", *BASE[1:], f"seed={s}") for s in (0, 1, 2)]
+    assert_direction(pooled([effect(("policy.scope=national", *coaching), "employed", 36,
+                                    reference=coaching, base=b) for b in seeds]), -1)
     same = effect("policy.scope=national", "employed", 36)
     assert same.diff == 0.0, same
 
