@@ -18,7 +18,7 @@ PARAMS: tuple[Param, ...] = (
     Param("reception_per_year", 28_750.0, "EUR per person-year",
           "COA: 27,100 (2022) to 30,400 (2023) a place a year (secondary)",
           "cost of a reception place", kind="euro", low=27_100.0, high=30_400.0),
-    Param("benefit_per_year", 14_000.0, "EUR per household-year",
+    Param("benefit_per_year", 14_000.0, "EUR per benefit-year (a single or a couple benefit)",
           "domain brief: bijstand about EUR 14,000 a year including administration",
           "cost of a full bijstand benefit (top-ups pay their share)", kind="euro",
           low=12_000.0, high=16_000.0),
@@ -88,17 +88,18 @@ class Costs:
         """Charge ``count`` assessments of foreign qualifications (an expected number)."""
         self._pending_support += count * self.c.assessment
 
-    def month(self, now, ppl, pay: np.ndarray, hh_benefit_share: np.ndarray) -> None:
+    def month(self, now, ppl, pay: np.ndarray, benefit_share: np.ndarray) -> None:
         """Book the month of ``now`` (a :class:`model.people.Month`; called by the income pathway
         after benefits are set), for the persons followed in it.
 
         Args:
             pay: net pay of each person in work.
-            hh_benefit_share: per household, the share of the full norm paid as benefit (0-1).
+            benefit_share: per benefit unit (model/pathways/income.py), the share of a standard
+                (single or couple) benefit paid (0-1).
         """
         c, tot, t, s = self.c, self.totals, now.t, now.live
         tot["reception"][t] = np.count_nonzero(now.in_reception) * c.reception_per_year / 12
-        tot["benefits"][t] = hh_benefit_share.sum() * c.benefit_per_year / 12
+        tot["benefits"][t] = benefit_share.sum() * c.benefit_per_year / 12
         tot["courses"][t] = self._pending_courses
         self._pending_courses = 0.0
         adult = ppl.age0[s] >= np.float32(18 - t / 12)

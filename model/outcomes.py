@@ -17,7 +17,7 @@ Stages (:data:`STAGES`, :class:`StageCounter`): for persons aged 18-64 at the me
 permit has begun, each person in exactly one (the first that applies, in this order): ``left`` the
 Netherlands; ``work`` (employee or self-employed, any hours); ``education`` (enrolled in Dutch
 education); ``learning`` (in a civic integration / language course); ``reception`` (waiting in
-reception, none of the above); ``benefits`` (housed, household on bijstand, none of the above);
+reception, none of the above); ``benefits`` (housed, on bijstand, none of the above);
 ``housed`` (housed, none of the above: for example living on a partner's earnings, or volunteering).
 """
 

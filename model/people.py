@@ -92,6 +92,7 @@ STATES: tuple[State, ...] = (
     # who the person is (set at initialisation, never changed)
     State("household", np.int32, 0, "household id (index into household arrays)"),
     State("is_primary", np.bool_, False, "the household member who applied for asylum (the sponsor)"),
+    State("is_partner", np.bool_, False, "the primary's partner (couples); the two share a benefit"),
     State("sex", np.int8, 0, "Sex code"),
     State("origin", np.int8, 0, "origin code (index into model.population.ORIGINS)"),
     State("age0", np.float32, 0.0, "age at the cohort's start (years)"),
@@ -135,7 +136,7 @@ STATES: tuple[State, ...] = (
     State("hours", np.int8, 0, "Hours code"),
     State("good_match", np.bool_, False, "current job fits the person's education"),
     State("months_worked", np.int16, 0, "months in work in the Netherlands so far"),
-    State("on_benefit", np.bool_, False, "household receives social assistance (bijstand)"),
+    State("on_benefit", np.bool_, False, "receives social assistance (bijstand), alone or with a partner"),
     # permits
     State("permit", np.int8, 0, "Permit code"),
     State("ti_permit", np.int16, NEVER, "month the current permit status began"),

@@ -208,6 +208,7 @@ def build(p, year: int, people_rng: np.random.Generator,
     is_primary = rank == 0
     people.household[:] = hh
     people.is_primary[:] = is_primary
+    people.is_partner[:] = is_partner
     people.origin[:] = origin[hh]
 
     # sex and age: the primary applicant's sex by origin; single parents are mostly mothers

@@ -103,6 +103,8 @@ def run_checked(cfg) -> Report:
     cum_capacity = np.zeros(n_muni)
     cum_housed = np.zeros(n_muni)
     primary_of = m.households.primary[ppl.household]
+    n_hh = len(m.households.size)
+    income_p = cfg.params.income
     initial = {s.name: getattr(ppl, s.name).copy() for s in STATES}
     prev = {s.name: getattr(ppl, s.name).copy() for s in STATES}
     allowed_routes = ({Route.NONE, Route.SELF_ARRANGED} if pol.law == "2013"
@@ -216,6 +218,37 @@ def run_checked(cfg) -> Report:
         check("months worked consistent with the first job",
               (fj != (mw > 0)) | (fj & (mw > t - g["ti_first_job"] + 1)))
         check("on benefit only when housed", g["on_benefit"] & ~housed, g["on_benefit"])
+        ben = g["on_benefit"]
+        student = (g["study"] == Study.ENROLLED) & (age < income_p.student_finance_max_age)
+        check("on benefit only as an adult, and not on student finance",
+              ben & ((age < 18) | student), ben)
+        # the Participatiewet's units and norms, recomputed here from the rules (not read from the
+        # income pathway): partners share one benefit, every other adult has their own; each
+        # member's norm is (40% + 30% A) / A of the couple norm with A the adults sharing the home
+        # (18-20 year old children: the young person's norm); a unit earning its norm gets none
+        eligible = housed & (age >= 18) & ~student
+        core = g["is_primary"] | g["is_partner"]
+        unit = np.where(core, g["household"].astype(np.int64), n_hh + np.arange(n))
+        pair = eligible & followed & g["is_partner"]
+        partner_primary = primary_of[pair]
+        pair_both = pair.copy()
+        pair_both[pair] = eligible[partner_primary]
+        check("partners on bijstand terms share their benefit",
+              pair_both & (ben != ben[primary_of]), pair_both)
+        young = eligible & ~core & (age < 21)
+        sharers = np.bincount(g["household"], weights=eligible & ~young, minlength=n_hh)[g["household"]]
+        couple_norm = income_p.norm_single * income_p.norm_couple_factor
+        own = np.where(young, income_p.young_norm_factor * income_p.norm_single,
+                       couple_norm * (0.4 + 0.3 * np.maximum(sharers, 1)) / np.maximum(sharers, 1))
+        pay = np.where(emp, np.array([0.0, income_p.wage_full_time * income_p.part_time_share, income_p.wage_full_time])[g["hours"]]
+                       * (1 + income_p.good_match_premium * g["good_match"]), 0.0)
+        unit_pay = np.bincount(unit, weights=pay, minlength=n_hh + n)
+        unit_norm = np.bincount(unit, weights=own * eligible, minlength=n_hh + n)
+        # (a member who emigrates leaves after the month's benefits are set: such homes are skipped)
+        settled = np.bincount(g["household"], weights=g["ti_left"] == t, minlength=n_hh)[g["household"]] == 0
+        premise = eligible & followed & settled
+        check("on bijstand iff the unit earns less than its norm (kostendelersnorm)",
+              premise & (ben != (unit_pay[unit] < unit_norm[unit])), premise)
         vol = g["volunteering"] & followed
         check("volunteering only when housed, 18-64, not in work or study (while followed)",
               vol & ~(housed & ~emp & (g["study"] != Study.ENROLLED) & (age >= 18) & (age < 65)), vol)
@@ -306,6 +339,9 @@ INVARIANTS = [
     "good match only in work",
     "months worked consistent with the first job",
     "on benefit only when housed",
+    "on benefit only as an adult, and not on student finance",
+    "partners on bijstand terms share their benefit",
+    "on bijstand iff the unit earns less than its norm (kostendelersnorm)",
     "volunteering only when housed, 18-64, not in work or study (while followed)",
     "past the household's horizon only the shared housing queue acts",
     "intake only for the obliged, not before the permit, not after t",
@@ -368,6 +404,8 @@ def test_invariants_are_not_vacuous(reports, config):
                 "LEFT is absorbing", "NOT_ARRIVED only before the permit month",
                 "nothing happens to anyone before their permit",
                 "exam status never returns or changes once met", "on benefit only when housed",
+                "partners on bijstand terms share their benefit",
+                "on bijstand iff the unit earns less than its norm (kostendelersnorm)",
                 "volunteering only when housed, 18-64, not in work or study (while followed)",
                 "past the household's horizon only the shared housing queue acts",
                 "a Dutch diploma is never lost", "no secure permit before the required years",

@@ -1,14 +1,23 @@
-"""Household income and benefits: bijstand when the household earns less than the norm.
+"""Income and benefits: bijstand for each benefit unit that earns less than its norm.
 
 Pattern reproduced: permit holders in a municipality live on social assistance (bijstand, about EUR
-1,308 net a month for a single adult in 2024) until their household earns enough; part-time work
-often leaves the household on a top-up benefit. People in reception get a COA allowance, which is
-not a benefit in CBS's sense.
+1,308 net a month for a single adult in 2024) until they earn enough; part-time work often leaves
+a person on a top-up benefit. People in reception get a COA allowance, which is not a benefit in
+CBS's sense. CBS counts a *person's own* benefit: partners who share one are both counted, an adult
+child living with the parents is not counted with them, and a student lives on student finance
+(DUO), not on bijstand.
 
-Mechanism: each month a household's net earnings are the sum over its working members of the
-monthly net wage for their hours (a job that fits the person's education pays more, D3). A housed
-household whose earnings fall short of its norm (single, or couple for two adults or more)
-receives bijstand: all its members count as on benefit.
+Mechanism (the Participatiewet, simplified): each month every housed adult belongs to a benefit
+unit: the primary permit holder and the partner form one; every other adult (a child who has come
+of age) forms one alone. A student enrolled in regular education below ``student_finance_max_age``
+gets student finance and is not on bijstand (a student partner leaves the other partner on the
+single norm). A unit's net earnings are the sum of its members' monthly net pay for their hours (a
+job that fits the person's education pays more, D3); if they fall short of the unit's norm, its
+members are on bijstand, which tops the earnings up to the norm. The norm is the cost-sharers' norm
+(kostendelersnorm): each member's share of the couple norm is ``(40% + A x 30%) / A`` with ``A`` the
+household's adults on bijstand terms (the partners, and others of 21 or over; students do not
+count), so a single adult alone gets 70%, a couple 100%, and adults sharing a home less each; an
+adult child of 18 to 20 gets the young person's norm (the parents are expected to provide).
 """
 
 from __future__ import annotations
@@ -17,13 +26,29 @@ import numpy as np
 
 from model.parameters import Param
 from model.pathways.base import Pathway
+from model.people import Study
+
+#: Participatiewet: the young person's norm applies from 18 to 20 (article 20)
+YOUNG_NORM_UNTIL_AGE = 21
+#: Participatiewet article 22a (kostendelersnorm): with A adults of 21 or over sharing a home, each
+#: one's norm is (40% + A x 30%) / A of the couple norm (one adult alone: 70%; a couple: 2 x 50%)
+SHARER_BASE, SHARER_PER_ADULT = 0.40, 0.30
 
 PARAMS: tuple[Param, ...] = (
     Param("norm_single", 1308.0, "EUR per month (net)", "Participatiewet norm 2024 (domain brief)",
           "bijstand norm of a single adult", kind="euro", low=1200.0, high=1400.0),
     Param("norm_couple_factor", 1.43, "factor", "Participatiewet: couple norm 100% vs single 70% of the net minimum wage",
-          "norm of a household with two adults or more, relative to a single", kind="multiplier",
+          "norm of a couple, relative to a single", kind="multiplier",
           low=1.3, high=1.6),
+    Param("young_norm_factor", 0.22, "factor",
+          "Participatiewet article 20: the norm of an 18-20 year old living with the parents is about "
+          "EUR 290 net a month in 2024 (Rijksoverheid norm tables; approximate)",
+          "norm of an adult child aged 18-20, relative to a single adult's", kind="share",
+          low=0.15, high=0.6),
+    Param("student_finance_max_age", 30.0, "years",
+          "Wet studiefinanciering 2000: student finance up to age 30 (MBO from 18, HBO/WO)",
+          "students enrolled in regular education below this age live on student finance, not bijstand",
+          kind="years", low=27.0, high=30.0),
     Param("wage_full_time", 1900.0, "EUR per month (net)", "statutory minimum wage 2024, net (approximate)",
           "net monthly wage of a full-time job", kind="euro", low=1700.0, high=2600.0),
     Param("part_time_share", 0.55, "share of full-time pay", "assumption: about 20 hours a week",
@@ -37,27 +62,52 @@ class Income(Pathway):
     name = "income"
 
     def initialise(self) -> None:
-        p = self.p
-        self.n_hh = len(self.model.households.size)
+        p, ppl = self.p, self.people
+        n_hh = len(self.model.households.size)
         #: net monthly pay by Hours code (none, part-time, full-time)
         self.pay_by_hours = np.array([0.0, p.wage_full_time * p.part_time_share, p.wage_full_time])
-        #: each person's household, as the index type counting by household takes without a copy
-        self.household = self.people.household.astype(np.intp)
+        #: each person's benefit unit: the household's for the primary and the partner, one of
+        #: their own (n_hh + person index) for everyone else; fixed, as households are
+        core = ppl.is_primary | ppl.is_partner
+        self.core = core
+        self.household = ppl.household.astype(np.intp)
+        self.unit = np.where(core, ppl.household, n_hh + np.arange(ppl.n)).astype(np.intp)
+        self.n_units = n_hh + ppl.n
 
     def step(self, t: int) -> None:
         ppl, p = self.people, self.p
         now = self.model.now
-        s, housed = now.live, now.housed  # whole households (model.model)
+        s, housed, age = now.live, now.housed, now.age  # whole households (model.model)
         employed = ppl.employed[s]
         ppl.months_worked[s] += employed
-        hh = self.household[s]
+        unit = self.unit[s]
         workers = s.start + np.flatnonzero(employed)
         pay = self.pay_by_hours[ppl.hours[workers]] * (1.0 + p.good_match_premium * ppl.good_match[workers])
-        adults = housed & (ppl.age0[s] >= np.float32(18 - t / 12.0))
-        income = np.bincount(self.household[workers], weights=pay, minlength=self.n_hh)
-        n_adults = np.bincount(hh, weights=adults, minlength=self.n_hh)  # cheaper than hh[adults]
-        norm = np.where(n_adults >= 2, p.norm_single * p.norm_couple_factor, p.norm_single)
-        hh_benefit = (n_adults > 0) & (income < norm)
-        ppl.on_benefit[s] = housed & hh_benefit[hh]
-        share_paid = hh_benefit * ((norm - income) / norm)
-        self.model.costs.month(now, ppl, pay, share_paid)
+        student = (ppl.study[s] == Study.ENROLLED.value) & (age < p.student_finance_max_age)
+        eligible = housed & (age >= 18) & ~student
+        core = self.core[s]
+        young = eligible & ~core & (age < YOUNG_NORM_UNTIL_AGE)
+        sharer = eligible & ~young
+        if len(unit) == 0:
+            self.model.costs.month(now, ppl, pay, np.zeros(0))
+            return
+        # adults sharing each home (kostendelers), per person
+        hh = self.household[s]
+        h0 = int(hh.min())
+        sharers = np.bincount(hh - h0, weights=sharer, minlength=int(hh.max()) + 1 - h0)[hh - h0]
+        couple = p.norm_single * p.norm_couple_factor
+        own_norm = np.where(young, p.young_norm_factor * p.norm_single,
+                            couple * (SHARER_BASE + SHARER_PER_ADULT * np.maximum(sharers, 1.0))
+                            / np.maximum(sharers, 1.0))
+        # units of the persons followed this month (a unit's members are followed together)
+        lo, hi = int(unit.min()), int(unit.max()) + 1
+        earnings = np.bincount(self.unit[workers] - lo, weights=pay, minlength=hi - lo)
+        members = np.bincount(unit - lo, weights=eligible, minlength=hi - lo)
+        norm = np.bincount(unit - lo, weights=own_norm * eligible, minlength=hi - lo)
+        on = (members > 0) & (earnings < norm)
+        ppl.on_benefit[s] = eligible & on[unit - lo]
+        # the benefit tops earnings up to the norm: paid as a share of a standard benefit (a
+        # single adult's or a couple's), the unit the cost of a benefit is counted in (model/costs.py)
+        standard = p.norm_single * np.where(members >= 2, p.norm_couple_factor, 1.0)
+        paid = on * (norm - earnings) / standard
+        self.model.costs.month(now, ppl, pay, paid)
