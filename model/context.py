@@ -29,6 +29,12 @@ PARAMS: tuple[Param, ...] = (
           "Hangartner & Lawrence 2016: longer asylum procedures before the decision)",
           "months added to every asylum procedure before the permit (in reception, in limbo)",
           kind="months", low=0.0, high=24.0),
+    Param("local_unemployment_factor", 1.0, "factor",
+          "assumption: a what-if setting for placement experiments (the design of Aksoy, Poutvaara "
+          "& Schikora 2023: refugees assigned to counties with lower or higher unemployment)",
+          "every municipality's unemployment multiplied by this: local labour demand for the cohort, "
+          "in who can work and how fast (national unemployment unchanged)",
+          kind="multiplier", low=0.5, high=1.5),
     Param("covid_hiring_factor", 0.5, "factor",
           "assumption: hiring of newcomers in hospitality and agency work collapsed in spring 2020",
           "job finding multiplied by this during the COVID hiring stop", kind="share", low=0.2,
@@ -92,3 +98,4 @@ class Context:
         self.procedure_scale = float(tab["procedure_scale"][permit_year - years[0]])
         self.extra_procedure_months = float(c.extra_procedure_months)
         self.unemployment_elasticity = c.tightness_elasticity
+        self.local_unemployment_factor = float(c.local_unemployment_factor)

@@ -274,6 +274,7 @@ class Work(Pathway):
         pol = self.policy
         edu = ppl.education
         demand = local_demand(m.municipalities, m.context.unemployment_elasticity)  # munis x 3
+        demand = demand * m.context.local_unemployment_factor ** -m.context.unemployment_elasticity
         #: local demand for each person's schooling where they are linked (speed)
         self.local = demand[ppl.municipality, edu].astype(np.float32)
         # who can work: the fixed part of the log-odds, and each person's fixed latent resistance
