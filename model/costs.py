@@ -94,8 +94,8 @@ class Costs:
 
         Args:
             pay: net pay of each person in work.
-            benefit_share: per benefit unit (model/pathways/income.py), the share of a standard
-                (single or couple) benefit paid (0-1).
+            benefit_share: the shares of a standard (single or couple) benefit paid this month,
+                by benefit unit or already summed (model/pathways/income.py).
         """
         c, tot, t, s = self.c, self.totals, now.t, now.live
         tot["reception"][t] = np.count_nonzero(now.in_reception) * c.reception_per_year / 12

@@ -63,16 +63,19 @@ class Income(Pathway):
 
     def initialise(self) -> None:
         p, ppl = self.p, self.people
-        n_hh = len(self.model.households.size)
+        self.n_hh = len(self.model.households.size)
         #: net monthly pay by Hours code (none, part-time, full-time)
         self.pay_by_hours = np.array([0.0, p.wage_full_time * p.part_time_share, p.wage_full_time])
-        #: each person's benefit unit: the household's for the primary and the partner, one of
-        #: their own (n_hh + person index) for everyone else; fixed, as households are
-        core = ppl.is_primary | ppl.is_partner
-        self.core = core
+        #: benefit units are fixed: the primary and the partner share their household's; everyone
+        #: else is a unit alone (so only the couples' units need summing)
+        self.core = ppl.is_primary | ppl.is_partner
+        #: each person's household, as the index type counting by household takes without a copy
         self.household = ppl.household.astype(np.intp)
-        self.unit = np.where(core, ppl.household, n_hh + np.arange(ppl.n)).astype(np.intp)
-        self.n_units = n_hh + ppl.n
+        couple = p.norm_single * p.norm_couple_factor
+        #: a cost-sharer's norm by the number of cost-sharers in the home (1, 2, ...)
+        a = np.arange(1, 64, dtype=float)
+        self.sharer_norm = np.concatenate([[couple * (SHARER_BASE + SHARER_PER_ADULT)],
+                                           couple * (SHARER_BASE + SHARER_PER_ADULT * a) / a])
 
     def step(self, t: int) -> None:
         ppl, p = self.people, self.p
@@ -80,34 +83,32 @@ class Income(Pathway):
         s, housed, age = now.live, now.housed, now.age  # whole households (model.model)
         employed = ppl.employed[s]
         ppl.months_worked[s] += employed
-        unit = self.unit[s]
-        workers = s.start + np.flatnonzero(employed)
+        pos = np.flatnonzero(employed)
+        workers = s.start + pos
         pay = self.pay_by_hours[ppl.hours[workers]] * (1.0 + p.good_match_premium * ppl.good_match[workers])
+        earned = np.zeros(len(employed))  # each person's pay this month
+        earned[pos] = pay
         student = (ppl.study[s] == Study.ENROLLED.value) & (age < p.student_finance_max_age)
         eligible = housed & (age >= 18) & ~student
         core = self.core[s]
         young = eligible & ~core & (age < YOUNG_NORM_UNTIL_AGE)
-        sharer = eligible & ~young
-        if len(unit) == 0:
-            self.model.costs.month(now, ppl, pay, np.zeros(0))
-            return
-        # adults sharing each home (kostendelers), per person
         hh = self.household[s]
-        h0 = int(hh.min())
-        sharers = np.bincount(hh - h0, weights=sharer, minlength=int(hh.max()) + 1 - h0)[hh - h0]
-        couple = p.norm_single * p.norm_couple_factor
+        # cost-sharers in each home, and each person's own norm
+        sharers = np.bincount(hh, weights=eligible & ~young, minlength=self.n_hh).astype(np.intp)
         own_norm = np.where(young, p.young_norm_factor * p.norm_single,
-                            couple * (SHARER_BASE + SHARER_PER_ADULT * np.maximum(sharers, 1.0))
-                            / np.maximum(sharers, 1.0))
-        # units of the persons followed this month (a unit's members are followed together)
-        lo, hi = int(unit.min()), int(unit.max()) + 1
-        earnings = np.bincount(self.unit[workers] - lo, weights=pay, minlength=hi - lo)
-        members = np.bincount(unit - lo, weights=eligible, minlength=hi - lo)
-        norm = np.bincount(unit - lo, weights=own_norm * eligible, minlength=hi - lo)
-        on = (members > 0) & (earnings < norm)
-        ppl.on_benefit[s] = eligible & on[unit - lo]
+                            self.sharer_norm[np.minimum(sharers[hh], len(self.sharer_norm) - 1)])
+        # couples' units (the household's primary and partner) are summed; other units are one person
+        in_couple = eligible & core
+        earn_c = np.bincount(hh, weights=earned * core, minlength=self.n_hh)  # a partner's pay counts
+        members_c = np.bincount(hh, weights=in_couple, minlength=self.n_hh)
+        norm_c = np.bincount(hh, weights=own_norm * in_couple, minlength=self.n_hh)
+        on_c = (members_c > 0) & (earn_c < norm_c)
+        alone_on = earned < own_norm
+        ppl.on_benefit[s] = eligible & np.where(core, on_c[hh], alone_on)
         # the benefit tops earnings up to the norm: paid as a share of a standard benefit (a
         # single adult's or a couple's), the unit the cost of a benefit is counted in (model/costs.py)
-        standard = p.norm_single * np.where(members >= 2, p.norm_couple_factor, 1.0)
-        paid = on * (norm - earnings) / standard
-        self.model.costs.month(now, ppl, pay, paid)
+        standard_c = p.norm_single * np.where(members_c >= 2, p.norm_couple_factor, 1.0)
+        alone = eligible & ~core & alone_on
+        paid = (np.sum(on_c * (norm_c - earn_c) / standard_c)
+                + np.sum((own_norm - earned)[alone]) / p.norm_single)
+        self.model.costs.month(now, ppl, pay, np.array([paid]))
