@@ -53,7 +53,8 @@ STAGES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("work", ("params.work.base_rate", "params.work.attach_intercept", "params.work.language_effect",
               "params.work.language_speed_effect", "params.work.separation_rate",
               "params.work.integration_done_effect", "params.work.prior_stay_effect",
-              "params.work.course_lock_in", "context.tightness_elasticity"), ("employed",)),
+              "params.work.course_lock_in", "params.work.ability_effect",
+              "params.work.inactivity_effect", "context.tightness_elasticity"), ("employed",)),
 )
 
 

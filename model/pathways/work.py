@@ -138,8 +138,12 @@ PARAMS: tuple[Param, ...] = (
           "set by hand with female_effect to SCP via NIDI (women 11% after 3-4 years); women "
           "who can work still search fewer hours around care (assumption)",
           "women's slower job finding", kind="coefficient", low=-1.5, high=0.0),
-    Param("ability_effect", 0.5, "log-hazard per standard deviation", "assumption",
-          "unobserved differences in job-finding speed", kind="rate", low=0.0, high=1.2),
+    Param("ability_effect", 0.5, "log-hazard per standard deviation",
+          "assumption: heterogeneity in job-finding speed, so that those still without work after "
+          "some years are the slower ones (a plateau from sorting, Heckman & Singer 1984); size "
+          "fitted to where the CBS 2014-cohort series levels off",
+          "unobserved differences in job-finding speed", kind="rate", low=0.0, high=1.2,
+          calibrate=True),
     Param("belonging_effect", 0.6, "log-hazard per unit of belonging", "assumption",
           "motivation: belonging above 0.5 raises job search, below lowers it", kind="coefficient",
           low=0.0, high=1.5),
@@ -155,10 +159,11 @@ PARAMS: tuple[Param, ...] = (
           "over, the municipality's work obligations apply; not after a medical exemption)",
           kind="coefficient", low=0.0, high=0.5, calibrate=True),
     Param("inactivity_effect", -0.1, "log-hazard per year without work since housing or the last job (max 8)",
-          "duration dependence of job finding (e.g. Machin & Manning 1999); size assumption, small "
-          "because much measured duration dependence is sorting, which attachment represents",
+          "duration dependence of job finding (e.g. Machin & Manning 1999); size fitted to where "
+          "the CBS 2014-cohort series levels off, within a range kept small because much measured "
+          "duration dependence is sorting, which attachment and ability represent",
           "lower job finding the longer a housed person has been without work", kind="coefficient",
-          low=-0.5, high=0.0),
+          low=-0.5, high=0.0, calibrate=True),
     Param("citizenship_effect", 0.1, "log-hazard",
           "Hainmueller, Hangartner & Ward 2019; Gathmann & Keller 2018; Peters et al. 2020 "
           "(naturalisation raises earnings and, for women, employment; small or none for men)",
