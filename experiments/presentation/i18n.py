@@ -69,6 +69,20 @@ LANE_NAMES = section("lanes")
 SEGMENT_NAMES = section("segments")
 #: the civic integration routes, by model.people.Route name (the stories' sentences)
 ROUTE_NAMES = section("routes")
+#: the stories' persons described, by persona key (experiments.runs.persons.PERSONAS), with ``{age}``
+PERSONA_WORDS = section("personas")
+#: the stories' sentences, with ``{placeholders}`` (experiments.presentation.stories)
+STORY = section("story")
+
+
+def story(key: str, lang: str, **values) -> str:
+    """A story's sentence (or part of one) in ``lang``, its placeholders filled in."""
+    return STORY[key][lang].format(**values)
+
+
+def persona(key: str, lang: str, age: int) -> str:
+    """A story's person described ("a Syrian woman of 33 ..."); the key itself if no words are kept."""
+    return PERSONA_WORDS.get(key, {}).get(lang, key).format(age=age)
 
 
 def scenario_name(name: str, lang: str) -> str:
