@@ -8,7 +8,9 @@
   months later is not 'on bijstand until year 10');
 - the typical person is the one whose path is nearest the group's commonest route and outcome and
   median months, not the one a lucky draw put elsewhere;
-- every persona has words in every language.
+- every persona has words in every language;
+- the comparison's Dutch charts name scenarios, levers and costs by their display names, not their
+  keys, and the stages chart says why it bends where the Z route ends.
 """
 
 from __future__ import annotations
@@ -186,3 +188,35 @@ def test_every_persona_is_described_in_every_language():
         for lang in i18n.LANGUAGES:
             words = i18n.persona(p.key, lang, age=33)
             assert words != p.key and "33" in words, (p.key, lang)
+
+
+def _svg_words(path) -> list[str]:
+    import html
+    import re
+
+    return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", path.read_text())]
+
+
+def test_the_dutch_charts_show_no_code_names(comparison):
+    import re
+
+    from model.costs import PARAMS as COST_PARAMS
+
+    keys = {"baseline", "vwn_position"} | {p.name for p in COST_PARAMS if "_" in p.name}
+    charts = sorted((comparison / "charts").glob("*.svg")) + sorted((comparison / "stories").glob("*.svg"))
+    assert len(charts) >= 10
+    for svg in charts:
+        for words in _svg_words(svg):
+            plain = re.sub(r"\S+/\S+", "", words)  # file paths (model/costs.py) may stay
+            assert not [k for k in keys if re.search(rf"\b{k}\b", plain)], (svg.name, words)
+    stages = " ".join(_svg_words(comparison / "charts" / "c_stages.svg"))
+    assert i18n.t("z_route_ends", LANG) in stages
+    assert "24" in re.sub(r"\s+", " ", stages).split("Stippellijn")[1][:80]
+
+
+def test_every_unit_cost_has_words():
+    from model.costs import PARAMS as COST_PARAMS
+
+    for p in COST_PARAMS:
+        for lang in i18n.LANGUAGES:
+            assert p.name in i18n.COST_UNITS and lang in i18n.COST_UNITS[p.name], (p.name, lang)

@@ -55,6 +55,8 @@ LEVER_WORDS = section("levers")
 STAGE_NAMES = section("stages")
 #: cost items (model/costs.py ITEMS), chart (e) and the costs table
 COST_ITEMS = section("cost_items")
+#: the unit costs (model/costs.py PARAMS) in words, chart (e)'s footnote
+COST_UNITS = section("cost_units")
 #: values of the groups (sex, origin, education), charts (d)
 GROUP_VALUES = section("group_values")
 #: the group dimensions themselves
@@ -113,6 +115,11 @@ def outcome_label(name: str, lang: str) -> str:
     if lang == "nl" and name in OUTCOMES_NL:
         return OUTCOMES_NL[name]
     return BY_NAME[name].label if name in BY_NAME else name
+
+
+def cost_unit(name: str, lang: str) -> str:
+    """A unit cost of model/costs.py in words (its name, spaced, if none are kept here)."""
+    return COST_UNITS.get(name, {}).get(lang, name.replace("_", " "))
 
 
 def part_label(name: str, lang: str) -> str:
