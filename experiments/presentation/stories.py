@@ -215,7 +215,7 @@ def timeline_chart(lives: list[tuple[str, Life]], title: str, source: str, path_
     fig.suptitle(title, fontsize=12, y=1 - 0.1 / h, va="top")
     lines = textwrap.wrap(source, 180)
     fig.text(0.01, 0.012, "\n".join(lines), fontsize=7.5, color="#333333", va="bottom")
-    fig.tight_layout(rect=(0, (0.12 + 0.15 * len(lines)) / h, 1, 1 - 0.9 / h))
+    fig.tight_layout(rect=(0, (0.12 + 0.15 * len(lines)) / h, 1, 1 - 0.72 / h))
     paths = []
     for ext in ("png", "svg"):
         p = path_base.with_suffix("." + ext)
