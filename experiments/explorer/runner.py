@@ -402,26 +402,26 @@ class Story:
 
 
 @lru_cache(maxsize=32)
-def _followed(base_hash: str, alt_hash: str, seed: int, base_json: str, alt_json: str):
-    """The stories' persons, chosen and followed as the report's are (experiments.runs.persons)."""
+def _followed(pairs: tuple[tuple[str, str], ...]):
+    """The stories' persons, chosen and followed as the report's are (experiments.runs.persons),
+    from the first replications' (baseline, setting) configurations, each as JSON."""
     import json
 
-    bcfg, acfg = build(json.loads(base_json)), build(json.loads(alt_json))
-    followed, _ = bridge.persons.follow(bcfg, acfg)
+    followed, _ = bridge.persons.follow([(build(json.loads(b)), build(json.loads(a))) for b, a in pairs])
     return followed
 
 
 def stories(result: Result, lang: str, labels: tuple[str, str]) -> list[Story]:
-    """The persons of the report's stories, followed under the baseline and the setting on the
-    first seed (the same people and the same random draws in both)."""
+    """The persons of the report's stories, each the typical one of their group over the first
+    replications, followed under the baseline and the setting (the same people and the same random
+    draws in both)."""
     import json
     import tempfile
 
     S = bridge.stories
-    seed = result.options.seed_start
-    b, a = result.design.base[seed], result.design.alt[seed]
-    followed = _followed(bridge.config_hash(b), bridge.config_hash(a), seed,
-                         json.dumps(b, default=str), json.dumps(a, default=str))
+    seeds = sorted(set(result.design.base) & set(result.design.alt))[:bridge.persons.COHORTS]
+    followed = _followed(tuple((json.dumps(result.design.base[s], default=str, sort_keys=True),
+                                json.dumps(result.design.alt[s], default=str, sort_keys=True)) for s in seeds))
     out = []
     for fw in followed:
         p, (lb, la) = fw.persona, fw.lives

@@ -225,10 +225,11 @@ def timeline_chart(lives: list[tuple[str, Life]], title: str, source: str, path_
     return paths
 
 
-def method(lang: str) -> str:
-    """How the stories' persons are chosen and their sentences made (an item of the report's
-    method list)."""
-    return i18n.story("method", lang, more=COHORTS - 1, short=SHORT_RETURN)
+def method(lang: str, stories: list[dict] = ()) -> str:
+    """How the stories' persons (``stories``, as :func:`write_stories` returns them) are chosen and
+    their sentences made: a paragraph of the report's method words."""
+    cohorts = max((st["chosen_from"]["replications"] for st in stories), default=COHORTS)
+    return i18n.story("method", lang, cohorts=cohorts, short=SHORT_RETURN)
 
 
 def intro(lang: str) -> str:
@@ -239,8 +240,8 @@ def intro(lang: str) -> str:
 def write_stories(followed: list[Followed], base: str, alt: str | None, seed: int, out: Path,
                   lang: str, source: str, reproduced: bool = True) -> list[dict]:
     """Write each followed person's trace (CSV), timeline chart (PNG, SVG) and sentences with their
-    claims (``stories.json``) into ``out``; ``base``/``alt`` are the scenarios followed, ``seed``
-    their seed."""
+    claims (``stories.json``) into ``out``; ``base``/``alt`` are the scenarios followed (each
+    person's seed is their own: ``Followed.seed``; ``seed`` is the first of the comparison's)."""
     out.mkdir(parents=True, exist_ok=True)
     if not followed:
         return []
@@ -255,7 +256,7 @@ def write_stories(followed: list[Followed], base: str, alt: str | None, seed: in
                         female) if alt else ""
         pd.concat([life.frame for life in fw.lives], ignore_index=True).to_csv(out / f"{p.key}.csv", index=False)
         chosen = i18n.story("chosen", lang, group=fw.group, name=p.name, cohorts=fw.cohorts)
-        note = i18n.story("chart_note", lang, seed=seed, chosen=chosen)
+        note = i18n.story("chart_note", lang, seed=fw.seed, chosen=chosen)
         paths = timeline_chart([(i18n.scenario_name(life.scenario, lang), life) for life in fw.lives],
                                f"{p.name}: {desc}", f"{note}{source}", out / p.key, lang)
         stories.append({
@@ -266,7 +267,7 @@ def write_stories(followed: list[Followed], base: str, alt: str | None, seed: in
             "contrast": comp, "events": evs,
             "timeline": {life.scenario: {lane: [[sp.state, sp.start, sp.months] for sp in sps]
                                          for lane, sps in life.spells.items()} for life in fw.lives},
-            "chosen_from": {"persons": fw.group, "cohorts": fw.cohorts},
+            "seed": fw.seed, "chosen_from": {"persons": fw.group, "replications": fw.cohorts},
             "chart": [str(x.name) for x in paths], "reproduces_stored_runs": reproduced})
     (out / "stories.json").write_text(json.dumps(stories, indent=2, ensure_ascii=False, default=int))
     return stories

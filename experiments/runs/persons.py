@@ -8,15 +8,14 @@ words that describe them are in the translation files (``personas``, by :attr:`P
 
 **Who is chosen** (:func:`follow`): a story should show what typically happens to persons like them,
 not what chance did to one of them. So every person who matches the persona is followed, in the
-story's cohort and in ``cohorts - 1`` more cohorts drawn on the same assumptions (the next seeds,
-the same parameter set and lever strengths), under both scenarios. The group's typical path
-(:func:`typical_path`) is, under each scenario, the commonest route, integration outcome and
-whether they find work, and the median months to a home, a course, the integration outcome, a first
-job and leaving bijstand, and the median months in work. The story follows the person of the story's
-cohort whose paths under both scenarios are nearest it (:func:`distance`): fewest differences in
-route, outcome and work first, then the smallest sum of differences in those months; ties go to the
-ability nearest the middle. Common random numbers make the two paths of one person differ only
-through policy, so the person is typical of the change too.
+comparison's first :data:`COHORTS` replications as they ran, under both scenarios. The group's
+typical path (:func:`typical_path`) is, under each scenario, the commonest route, integration outcome
+and whether they find work, and the median months to a home, a course, the integration outcome, a
+first job and leaving bijstand, and the median months in work. The story follows the person whose
+paths under both scenarios are nearest it (:func:`distance`): fewest differences in route, outcome
+and work first, then the smallest sum of differences in those months; ties go to the ability nearest
+the middle. Common random numbers make the two paths of one person differ only through policy, so
+the person is typical of the change too.
 
 **One trace, two readers** (:class:`Life`): a person's month-by-month states under one scenario
 (:func:`person_frame`) are cut into the spells each lane of the timeline chart draws
@@ -28,7 +27,7 @@ bijstand until the last of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -74,7 +73,7 @@ PERSONAS: tuple[Persona, ...] = (
             lambda kids, size, follower: True),
 )
 
-#: cohorts whose matching persons make up each persona's group (the story's and the next seeds)
+#: replications (the comparison's first seeds) whose matching persons make up each persona's group
 COHORTS = 5
 #: a spell on bijstand of at most this many months, after the household has left it, is a short return
 SHORT_RETURN = 3
@@ -115,13 +114,13 @@ def _masks(config: RunConfig, personas) -> tuple[dict[str, list[np.ndarray]], np
 
 
 def match(configs: list[RunConfig], personas=PERSONAS) -> list[Matches]:
-    """The persons matching each persona in each cohort (the first config is the story's: it
-    sets the level of relaxation, so a persona with no strict match there is relaxed on household,
-    then age; one with no match at all is left out)."""
+    """The persons matching each persona in each cohort, at the strictest level with a match in any
+    of them (a persona with no strict match is relaxed on household, then age; one with no match at
+    all is left out)."""
     found = [_masks(c, personas) for c in configs]
     level = {}
     for p in personas:
-        levels = [k for k, idx in enumerate(found[0][0][p.key]) if len(idx)]
+        levels = [k for k in range(3) if any(len(masks[p.key][k]) for masks, _, _ in found)]
         if levels:
             level[p.key] = levels[0]
     return [Matches({k: masks[k][lv] for k, lv in level.items()}, age, ability)
@@ -340,6 +339,7 @@ class Followed:
     group: int = 0
     cohorts: int = 1
     typical: dict = field(default_factory=dict)  #: scenario -> the group's typical path (kind, months)
+    seed: int = 0  #: the replication (seed) the person lives in
 
     @property
     def frames(self) -> list[tuple[str, pd.DataFrame]]:
@@ -350,38 +350,39 @@ class Followed:
         return {life.scenario: life.events for life in self.lives}
 
 
-def follow(base_cfg: RunConfig, alt_cfg: RunConfig | None,
-           check: Callable[[str, object], bool] | None = None, cohorts: int = COHORTS,
-           personas=PERSONAS) -> tuple[list[Followed], bool]:
-    """Choose the personas' typical persons in ``base_cfg``'s cohort and follow them under both configs.
+def follow(replications: list[tuple[RunConfig, RunConfig | None]],
+           check: Callable[[str, object], bool] | None = None, personas=PERSONAS) -> tuple[list[Followed], bool]:
+    """Find each persona's typical person and follow them under both scenarios.
 
     Args:
-        check: called with (scenario, RunResult) of each traced run of the story's seed; returns
-            False if the traced run does not reproduce the stored run (the stories are then flagged).
-        cohorts: cohorts making up each persona's group (seeds ``base_cfg.seed`` onwards).
+        replications: (baseline config, other config or None) of each replication the group is drawn
+            from, as they ran (the comparison's first :data:`COHORTS` seeds); the person followed
+            may come from any of them.
+        check: called with (scenario, RunResult) of each traced run; returns False if it does not
+            reproduce the stored run (the stories are then flagged).
 
     Returns:
         The persons followed, and whether every traced run reproduced the stored runs.
     """
     from experiments.runs.jobs import simulate_with_stages
 
-    runs = [(base_cfg.scenario, base_cfg)] + ([(alt_cfg.scenario, alt_cfg)] if alt_cfg else [])
-    seeds = [base_cfg.seed + k for k in range(max(cohorts, 1))]
-    matches = match([replace(base_cfg, seed=s) for s in seeds], personas)
+    base_cfg, alt_cfg = replications[0]
+    names = [base_cfg.scenario] + ([alt_cfg.scenario] if alt_cfg else [])
+    matches = match([b for b, _ in replications], personas)
     if not matches[0].index:
         return [], True
     horizon = int(base_cfg.population.horizon_months)
-    lives: list[dict[str, list[list[Life]]]] = []  # per cohort: persona -> per person: lives
+    lives: list[dict[str, list[list[Life]]]] = []  # per replication: persona -> per person: lives
     reproduced = True
-    for k, (seed, found) in enumerate(zip(seeds, matches)):
+    for found, pair in zip(matches, replications):
         ids = np.concatenate([found.index[p] for p in found.index]).astype(int)
         per = {p: [[] for _ in found.index[p]] for p in found.index}
+        lives.append(per)
         if not len(ids):
-            lives.append(per)
             continue
-        for scen, cfg in runs:
-            res, _ = simulate_with_stages(replace(cfg, seed=seed), trace=list(ids))
-            if k == 0 and check is not None:
+        for scen, cfg in zip(names, pair):
+            res, _ = simulate_with_stages(cfg, trace=list(ids))
+            if check is not None:
                 reproduced = check(scen, res) and reproduced
             j = 0
             for p in found.index:
@@ -390,18 +391,20 @@ def follow(base_cfg: RunConfig, alt_cfg: RunConfig | None,
                     f.insert(0, "scenario", scen)
                     per[p][i].append(Life.of(scen, f))
                     j += 1
-        lives.append(per)
     followed = []
     for p in personas:
         if p.key not in matches[0].index:
             continue
-        group = [[path(life.events) for life in person] for cohort in lives for person in cohort.get(p.key, [])]
-        typical = [typical_path([g[s] for g in group]) for s in range(len(runs))]
-        story = matches[0]
-        n = len(story.index[p.key])  # the story's cohort comes first in the group
-        best = most_typical(group[:n], typical, story.ability[story.index[p.key]])
-        pid = int(story.index[p.key][best])
-        followed.append(Followed(p, pid, float(story.age[pid]), lives[0][p.key][best], group=len(group),
-                                 cohorts=len(seeds),
-                                 typical={s: t for (s, _), t in zip(runs, typical)}))
+        who = [(k, int(pid)) for k, m in enumerate(matches) for pid in m.index[p.key]]
+        if not who:
+            continue
+        group = [[path(life.events) for life in person] for cohort in lives for person in cohort[p.key]]
+        typical = [typical_path([g[s] for g in group]) for s in range(len(names))]
+        ability = np.array([matches[k].ability[pid] for k, pid in who])
+        best = most_typical(group, typical, ability)
+        k, pid = who[best]
+        person = [person for cohort in lives for person in cohort[p.key]][best]
+        followed.append(Followed(p, pid, float(matches[k].age[pid]), person, group=len(group),
+                                 cohorts=len(replications), seed=int(replications[k][0].seed),
+                                 typical={s: t for s, t in zip(names, typical)}))
     return followed, reproduced
