@@ -149,3 +149,24 @@ def test_spread_is_said_in_plain_words(lang):
     # nothing drawn, no ensemble: chance only
     none = spread_sentence(r, _input(s, lang, {}))
     assert ("chance only" in none) if lang == "en" else ("alleen toeval" in none)
+
+
+@pytest.mark.parametrize("year, cbs", [(2024, False), (2014, True)])
+def test_a_runs_chart_keeps_its_legends_off_the_curves_and_names_only_what_it_draws(run, year, cbs):
+    """The legends stand under the panels, and the caption names CBS's points only when the cohort
+    has published points and the chart draws them."""
+    import matplotlib.pyplot as plt
+
+    from experiments.presentation.run_chart import run_figure
+
+    fig = run_figure(run("baseline", "population.size=1000", "seed=2", f"population.permit_year={year}"))
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        legend, box = ax.get_legend(), ax.get_window_extent(r)
+        assert legend is not None
+        assert legend.get_window_extent(r).y1 < box.y0  # wholly under its panel
+    caption = " ".join(t.get_text() for t in fig.texts)
+    drawn = [c for ax in fig.axes for c in ax.collections if "CBS" in str(c.get_label())]
+    assert ("CBS's employment" in caption) == cbs == bool(drawn)
+    plt.close(fig)

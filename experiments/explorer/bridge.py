@@ -12,6 +12,7 @@ from __future__ import annotations
 from experiments.presentation import i18n  # noqa: F401  (labels: the report's translations)
 from experiments.presentation import stories  # noqa: F401  (persons' stories)
 from experiments.runs import summary  # noqa: F401  (medians, 90% intervals, paired differences)
+from experiments.runs import persons  # noqa: F401  (the stories' persons, chosen and followed)
 from experiments.runs.demands import demand_evidence  # noqa: F401  (the demands' evidence ranges)
 from experiments.runs.reading import keep_rows  # noqa: F401  (the rows of a run a comparison keeps)
 from experiments.runs.overrides import fail  # noqa: F401  (one error line, exit 2)

@@ -402,44 +402,39 @@ class Story:
 
 
 @lru_cache(maxsize=32)
-def _traced(base_hash: str, alt_hash: str, seed: int, base_json: str, alt_json: str):
+def _followed(pairs: tuple[tuple[str, str], ...]):
+    """The stories' persons, chosen and followed as the report's are (experiments.runs.persons),
+    from the first replications' (baseline, setting) configurations, each as JSON."""
     import json
 
-    S = bridge.stories
-    bcfg, acfg = build(json.loads(base_json)), build(json.loads(alt_json))
-    chosen = S.choose(bcfg)
-    ids = [pid for _, pid, _ in chosen]
-    rb, _ = bridge.simulate_with_stages(bcfg, trace=ids)
-    ra, _ = bridge.simulate_with_stages(acfg, trace=ids)
-    return chosen, rb, ra, int(bcfg.population.horizon_months)
+    followed, _ = bridge.persons.follow([(build(json.loads(b)), build(json.loads(a))) for b, a in pairs])
+    return followed
 
 
 def stories(result: Result, lang: str, labels: tuple[str, str]) -> list[Story]:
-    """The persons of the report's stories, followed under the baseline and the setting on the
-    first seed (the same people and the same random draws in both)."""
+    """The persons of the report's stories, each the typical one of their group over the first
+    replications, followed under the baseline and the setting (the same people and the same random
+    draws in both)."""
     import json
     import tempfile
 
     S = bridge.stories
-    seed = result.options.seed_start
-    b, a = result.design.base[seed], result.design.alt[seed]
-    chosen, rb, ra, horizon = _traced(bridge.config_hash(b), bridge.config_hash(a), seed,
-                                      json.dumps(b, default=str), json.dumps(a, default=str))
+    seeds = sorted(set(result.design.base) & set(result.design.alt))[:bridge.persons.COHORTS]
+    followed = _followed(tuple((json.dumps(result.design.base[s], default=str, sort_keys=True),
+                                json.dumps(result.design.alt[s], default=str, sort_keys=True)) for s in seeds))
     out = []
-    for j, (p, pid, age) in enumerate(chosen):
-        fb = S.person_frame(rb, j, pid, horizon)
-        fa = S.person_frame(ra, j, pid, horizon)
-        eb, ea = S.events(fb), S.events(fa)
-        female = p.sex == S.Sex.FEMALE
-        desc = p.describe[lang].format(age=int(age))
+    for fw in followed:
+        p, (lb, la) = fw.persona, fw.lives
+        female = p.sex == bridge.persons.Sex.FEMALE
+        desc = bridge.i18n.persona(p.key, lang, age=int(fw.age_at_permit))
         with tempfile.TemporaryDirectory() as tmp:
-            paths = S.timeline_chart([(labels[0], fb), (labels[1], fa)], f"{p.name}: {desc}", "",
+            paths = S.timeline_chart([(labels[0], lb), (labels[1], la)], f"{p.name}: {desc}", "",
                                      Path(tmp) / p.key, lang)
             png = next(x for x in paths if x.suffix == ".png").read_bytes()
-        out.append(Story(p.key, p.name, desc, [(labels[0], fb), (labels[1], fa)],
-                         {"baseline": S.sentences(p.name, eb, lang, female),
-                          "setting": S.sentences(p.name, ea, lang, female)},
-                         S.contrast(p.name, eb, ea, labels[1], lang, female), png))
+        out.append(Story(p.key, p.name, desc, [(labels[0], lb.frame), (labels[1], la.frame)],
+                         {"baseline": S.sentences(p.name, lb.events, lang, female),
+                          "setting": S.sentences(p.name, la.events, lang, female)},
+                         S.contrast(p.name, lb.events, la.events, labels[1], lang, female), png))
     return out
 
 

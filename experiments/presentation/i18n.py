@@ -55,6 +55,8 @@ LEVER_WORDS = section("levers")
 STAGE_NAMES = section("stages")
 #: cost items (model/costs.py ITEMS), chart (e) and the costs table
 COST_ITEMS = section("cost_items")
+#: the unit costs (model/costs.py PARAMS) in words, chart (e)'s footnote
+COST_UNITS = section("cost_units")
 #: values of the groups (sex, origin, education), charts (d)
 GROUP_VALUES = section("group_values")
 #: the group dimensions themselves
@@ -69,6 +71,20 @@ LANE_NAMES = section("lanes")
 SEGMENT_NAMES = section("segments")
 #: the civic integration routes, by model.people.Route name (the stories' sentences)
 ROUTE_NAMES = section("routes")
+#: the stories' persons described, by persona key (experiments.runs.persons.PERSONAS), with ``{age}``
+PERSONA_WORDS = section("personas")
+#: the stories' sentences, with ``{placeholders}`` (experiments.presentation.stories)
+STORY = section("story")
+
+
+def story(key: str, lang: str, **values) -> str:
+    """A story's sentence (or part of one) in ``lang``, its placeholders filled in."""
+    return STORY[key][lang].format(**values)
+
+
+def persona(key: str, lang: str, age: int) -> str:
+    """A story's person described ("a Syrian woman of 33 ..."); the key itself if no words are kept."""
+    return PERSONA_WORDS.get(key, {}).get(lang, key).format(age=age)
 
 
 def scenario_name(name: str, lang: str) -> str:
@@ -99,6 +115,11 @@ def outcome_label(name: str, lang: str) -> str:
     if lang == "nl" and name in OUTCOMES_NL:
         return OUTCOMES_NL[name]
     return BY_NAME[name].label if name in BY_NAME else name
+
+
+def cost_unit(name: str, lang: str) -> str:
+    """A unit cost of model/costs.py in words (its name, spaced, if none are kept here)."""
+    return COST_UNITS.get(name, {}).get(lang, name.replace("_", " "))
 
 
 def part_label(name: str, lang: str) -> str:

@@ -33,7 +33,8 @@ def chart_data(agg) -> C.ChartData:
                        permit_year=agg.permit_year, source=agg.source, seeds=agg.seeds,
                        cbs_points=cbs_points(agg.permit_year), evidence=agg.evidence,
                        evidence_note=agg.evidence_note, demands=agg.demands, singles=agg.singles,
-                       full_vs_sum=agg.full_vs_sum, uncertainty=agg.uncertainty)
+                       full_vs_sum=agg.full_vs_sum, uncertainty=agg.uncertainty,
+                       configs=agg.configs)
 
 
 def publish(agg) -> dict:

@@ -57,14 +57,22 @@ def run_parts(result) -> dict[str, np.ndarray]:
 
 
 def run_chart(result, path) -> None:
-    """Two panels: participation and its parts (stacked); housing, civic integration and
-    benefits."""
+    """Draw :func:`run_figure` into ``path`` (PNG)."""
+    fig = run_figure(result)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def run_figure(result):
+    """Two panels: participation and its parts (stacked), with CBS's employment points when the
+    run's cohort has published ones; housing, civic integration and benefits. Each panel's legend
+    stands under it, clear of the curves."""
     from experiments.presentation.charts.layout import PART_STYLE
 
     cfg = result.config
     year = int(cfg.population.permit_year)
     months = np.arange(result.cube.shape[1])
-    fig, axes = plt.subplots(1, 2, figsize=(13, 5.6), sharex=True)
+    fig, axes = plt.subplots(1, 2, figsize=(13, 6.6), sharex=True)
     parts = run_parts(result)
     ax = axes[0]
     bottom = np.zeros(len(months))
@@ -77,6 +85,10 @@ def run_chart(result, path) -> None:
     value, n = shares(result.cube, result.columns, "participating", "all")
     ax.plot(months, value, color="#1b4f72", lw=2.0, label=BY_NAME["participating"].label)
     _band(ax, months, value, n, "#1b4f72")
+    tm, tv = cbs_targets("employed", year)
+    if len(tm):
+        ax.scatter(tm, tv, color="white", edgecolor="black", lw=1.2, zorder=5, s=26,
+                   label=f"CBS: employed, {year} cohort")
     panels = [
         ("Participation and its parts, stacked (ages 18-64)", []),
         ("Housing, civic integration, benefits",
@@ -95,20 +107,16 @@ def run_chart(result, path) -> None:
         ax.set_xlim(0, months[-1])
         ax.set_xticks(np.arange(0, months[-1] + 1, 12))
         ax.grid(alpha=0.3)
-    tm, tv = cbs_targets("employed", year)
-    if len(tm):
-        axes[0].scatter(tm, tv, color="black", zorder=5, s=22,
-                        label=f"CBS: employed, {year} cohort (compare with paid work)")
-    for ax in axes:
-        ax.legend(loc="upper left", fontsize=8.5, frameon=False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=8.5, frameon=False)
     fig.suptitle(f"Scenario '{cfg.scenario}': {year} permit cohort, law of {result.law}, "
                  f"{int(cfg.population.size):,} simulated persons, seed {cfg.seed}", fontsize=12)
+    cbs = (f"Points: CBS's employment of the {year} permit cohort, to compare with paid work "
+           "(model/data/calibration_targets.csv). "
+           if len(tm) else "")
     fig.text(0.01, 0.01,
-             "Source: integration-sim (this run); CBS points from model/data/calibration_targets.csv. "
-             "Bands: 90% binomial interval for this run's sample (chance only, not parameter "
-             "uncertainty).\nEmployed = CBS definition (any paid work, ages 18-64). Other "
-             "participation and belonging rest on assumptions (docs/ODD.md).",
+             f"Source: integration-sim (this run). {cbs}Bands: 90% binomial interval for this run's sample "
+             "(chance only, not parameter uncertainty).\nEmployed = CBS definition (any paid work, ages "
+             "18-64). Other participation rests on assumptions (docs/ODD.md).",
              fontsize=7.5, color="#444444", va="bottom")
-    fig.tight_layout(rect=(0, 0.06, 1, 0.95))
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    fig.tight_layout(rect=(0, 0.05, 1, 0.95))
+    return fig

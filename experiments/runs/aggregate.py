@@ -250,31 +250,46 @@ def _uncertainty(sets, levers) -> str:
 
 
 def _follow(runs: Runs, configs: dict, base: str, pos: str | None, warnings: list[dict]):
-    """Follow the stories' persons (runs the model again on the first seed, with a trace)."""
-    from experiments.runs.persons import follow
+    """Follow the stories' persons (runs the model again, with a trace, on the first seeds: each
+    persona's group is drawn from them, as they ran)."""
+    import yaml
+
+    from experiments.runs.persons import COHORTS, follow
     from model.config import build
 
-    seed = int(runs.ok["seed"].min())
-    base_cfg = build(dict(configs[base], seed=seed))
-    alt_cfg = build(dict(configs[pos], seed=seed)) if pos and pos in configs else None
+    ok = runs.ok
+
+    def config(scenario: str, seed: int):
+        row = ok[(ok["scenario"] == scenario) & (ok["seed"] == seed)]
+        return build(yaml.safe_load((Path(row["folder"].iloc[0]) / "config.yaml").read_text())) if len(row) else None
+
+    seed = int(ok["seed"].min())
+    alt = pos if pos and pos in configs else None
+    pairs = []
+    for s in sorted(set(ok["seed"]))[:COHORTS]:
+        b, a = config(base, int(s)), config(alt, int(s)) if alt else None
+        if b is not None and (a is not None or not alt):
+            pairs.append((b, a))
+    if not pairs:
+        return None, seed, True
     mismatched = []
 
     def check(scenario, result) -> bool:
-        stored = stored_share(runs, scenario, seed)
+        stored = stored_share(runs, scenario, int(result.config.seed))
         if not len(stored):
             return True
         redo = np.round(result.share("employed"), 4)
         same = len(redo) == len(stored) and np.allclose(redo, stored, equal_nan=True, atol=1e-9)
         if not same:
-            mismatched.append(scenario)
+            mismatched.append(f"{scenario} seed {result.config.seed}")
         return same
 
-    followed, reproduced = follow(base_cfg, alt_cfg, check=check)
+    followed, reproduced = follow(pairs, check=check)
     if mismatched:
         warnings.append({"en": "the stories' runs, made again with the current model code, do not reproduce the "
-                               f"stored runs of {', '.join(mismatched)} seed {seed} (the model changed since)",
+                               f"stored runs of {', '.join(mismatched)} (the model changed since)",
                          "nl": "de runs van de verhalen, opnieuw gemaakt met de huidige modelcode, komen niet "
-                               f"overeen met de opgeslagen runs van {', '.join(mismatched)} seed {seed} (het "
+                               f"overeen met de opgeslagen runs van {', '.join(mismatched)} (het "
                                "model is sindsdien veranderd)"})
     return followed, seed, reproduced
 

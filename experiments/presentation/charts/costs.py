@@ -80,18 +80,18 @@ def costs_chart(d: ChartData, out: Path, years: int = 10) -> list[Path] | None:
     legend_top(fig, handles, len(handles))
     from model.costs import PARAMS as COST_PARAMS
 
-    assumed = [p.name for p in COST_PARAMS if "assumption" in p.source.lower()]
+    assumed = [i18n.cost_unit(p.name, d.lang) for p in COST_PARAMS if "assumption" in p.source.lower()]
     if nl:
         title = f"Kosten en opbrengsten per persoon in de eerste {years} jaar van het cohort"
         extra = (f"Euro's nominaal, niet verdisconteerd, per gesimuleerde persoon (ook kinderen), modeljaren "
                  f"1-{years} vanaf het vergunningsjaar; balken: mediaan over herhalingen. Kosten per eenheid en "
                  f"bronnen: model/costs.py; {len(assumed)} van de {len(COST_PARAMS)} zijn aannames "
-                 f"({', '.join(assumed)}). Inkomen uit werk is netto loon, geen publieke opbrengst.")
+                 f"({'; '.join(assumed)}). Inkomen uit werk is netto loon, geen publieke opbrengst.")
     else:
         title = f"Costs and earnings per person over the cohort's first {years} years"
         extra = (f"EUR, nominal, not discounted, per simulated person (children included), model years "
                  f"1-{years} from the permit year; bars: median over replications. Unit costs and sources: "
                  f"model/costs.py; {len(assumed)} of the {len(COST_PARAMS)} are assumptions "
-                 f"({', '.join(assumed)}). Earnings are net wages, not a public return.")
+                 f"({'; '.join(assumed)}). Earnings are net wages, not a public return.")
     figure_title(fig, title)
     return finish(fig, out, "e_costs", source_line(d, extra), top_in=0.75)

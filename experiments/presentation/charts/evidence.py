@@ -137,7 +137,8 @@ def full_vs_sum_chart(d: ChartData, out: Path) -> list[Path] | None:
                       label="Geheel min som" if nl else "Whole minus sum"),
                Patch(color="#777777", alpha=0.3, label=t("band90", d.lang))]
     legend_top(fig, handles, len(handles))
-    names = ", ".join(scenario_label(d, s).split(" ")[0] for s in d.singles)
+    demand_of = {sc: dem for dem, sc in d.demands.items()}  # the demand's code (D1 ...), else the scenario's name
+    names = ", ".join(demand_of.get(s) or scenario_label(d, s) for s in d.singles)
     if nl:
         title = "Is het geheel de som van de delen? Alle eisen samen tegenover de som van de losse effecten"
         extra = (f"Per seed: het effect van het volledige standpunt (verschil met de basis) en de som over de "

@@ -115,6 +115,8 @@ class ChartData:
     full_vs_sum: pd.DataFrame | None = None  #: experiments.runs.summary.sum_of_singles
     #: what the bands cover: "chance", plus "+parameters" (ensemble) and "+levers" (strength draws)
     uncertainty: str = "chance"
+    #: each scenario's resolved configuration (its first run's config.yaml), where the charts need a setting
+    configs: dict = field(default_factory=dict)
 
 
 def scenario_label(d: ChartData, s: str) -> str:

@@ -166,6 +166,7 @@ def stages_over_time(d: ChartData, out: Path) -> list[Path] | None:
     if not pair:
         return None
     fig, axes = plt.subplots(1, len(pair), figsize=(6.6 * len(pair), 5.4), sharey=True, squeeze=False)
+    z_lines: set[float] = set()
     for ax, s in zip(axes[0], pair):
         df = d.stages[d.stages["scenario"] == s]
         wide = df.pivot_table(index=["seed", "month"], columns="stage", values="share").reindex(
@@ -184,6 +185,12 @@ def stages_over_time(d: ChartData, out: Path) -> list[Path] | None:
         for stg in STAGES[:-1]:
             q = cum[stg].groupby(level="month").quantile([0.05, 0.95]).unstack()
             ax.fill_between(q.index, q[0.05], q[0.95], color="black", alpha=0.4, lw=0)
+        z = z_route_months(d, s)
+        if z is not None and z <= months.max():
+            z_lines.add(z)
+            ax.axvline(z, color="black", lw=0.9, ls=":")
+            ax.text(z + 1, 2, t("z_route_ends", d.lang), fontsize=7.5, va="bottom",
+                    bbox=dict(facecolor="white", alpha=0.85, lw=0, pad=1.5))
         ax.set_xlim(0, months.max())
         ax.set_ylim(0, 100)
         ax.set_xticks(np.arange(0, months.max() + 1, 12))
@@ -206,11 +213,28 @@ def stages_over_time(d: ChartData, out: Path) -> list[Path] | None:
         extra = ("Areas: mean share over replications. Everyone is in exactly one stage, the first "
                  "that applies: left, work, education, learning Dutch, reception, bijstand, housed. "
                  "Bijstand is a household benefit.")
+    if z_lines:
+        extra += t("stages_z_route", d.lang).format(
+            months="/".join(i18n.number(z, d.lang, 0) for z in sorted(z_lines)))
     figure_title(fig, title)
     return finish(fig, out, "c_stages", source_line(d, extra), top_in=0.45,
                    right=0.79 if len(pair) > 1 else 0.66)
 
 
+
+
+def z_route_months(d: ChartData, scenario: str) -> float | None:
+    """How long the Z route's course lasts in ``scenario`` (None where no Z route exists: the law
+    of 2013): no one meets the obligation that way sooner, so the stages bend there."""
+    from model.pathways.language import PARAMS
+
+    cfg = d.configs.get(scenario) or {}
+    law = (cfg.get("policy") or {}).get("law", "auto")
+    year = (cfg.get("population") or {}).get("permit_year", d.permit_year)
+    if (law == "auto" and int(year) < 2022) or law == "2013":
+        return None
+    declared = next(p.default for p in PARAMS if p.name == "z_route_months")
+    return float(((cfg.get("params") or {}).get("language") or {}).get("z_route_months", declared))
 
 
 # ---- (f) time to first job -------------------------------------------------------------------

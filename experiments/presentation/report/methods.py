@@ -59,6 +59,8 @@ def methods_levers(inp: ReportInput) -> str:
 
 
 def methods_html(inp: ReportInput) -> str:
+    from experiments.presentation.stories import method as stories_method
+
     L = inp.lang
     if ensemble_used(inp.meta) and levers_used(inp.meta):
         intervals = i18n.say("method_intervals_all", L)
@@ -68,4 +70,4 @@ def methods_html(inp: ReportInput) -> str:
         intervals = i18n.say("method_intervals_chance", L)
     return ("<ul>" + methods_ensemble(inp) + methods_levers(inp) + i18n.say("method_replications_intervals",
                                                                             L)
-            + intervals + i18n.say("method_effects_definitions", L))
+            + intervals + i18n.say("method_effects_definitions", L) + (stories_method(L, inp.stories) if inp.stories else ""))

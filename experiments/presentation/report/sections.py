@@ -263,7 +263,9 @@ def stories_html(inp: ReportInput) -> str:
             "<p class='warn'>" + (i18n.say("note_this_life_course", L)) + "</p>")
         out.append(f"<div class='story'><h3>{E(st['name'])}, {E(st['description'])}</h3>{flag}{''.join(paras)}"
                    f"<figure>{img}</figure></div>")
-    intro = i18n.say("a_few_simulated_people", L)
+    from experiments.presentation.stories import intro as stories_intro
+
+    intro = stories_intro(L)
     return f"<p>{intro}</p>" + "".join(out)
 
 
