@@ -5,7 +5,8 @@
 
 Keys (``key=value``; any other ``key=value`` is a model override, checked like ``run``'s):
 
-- ``targets``: the targets file to fit (default ``model/data/calibration_targets.csv``);
+- ``targets``: the targets file to fit (default ``model/data/calibration_targets.csv``; the
+  schema is ``docs/targets_schema.md``);
 - ``population.size``: persons per run (default 20,000); ``seeds``: runs per evaluation (2);
 - ``max_evals``: evaluations per stage (120); ``polish_evals``: of the joint polish (80);
 - ``ensemble``: parameter sets to keep (20) out of ``ensemble_candidates`` drawn (60);

@@ -28,8 +28,9 @@ Parameter uncertainty: with ``ensemble=true`` (the default when ``conf/ensemble.
 ``python -m experiments.calibrate``, exists; ``ensemble_file=PATH`` reads another file) replication
 k (0-based) uses the ensemble's parameter set ``k // seeds_per_set`` (cycling through the sets when
 there are fewer) and seed ``seed_start + k``, in every scenario, so differences stay paired. The
-set's values are applied on top of the composed configuration (a model key given on the command
-line wins over the set), its index is recorded as ``parameter_set`` in each run's ``run.json`` and
+set's values are applied on top of the composed configuration, except those the scenario file or
+the command line sets (they win; ``run.json`` lists every value's source under ``parameters``),
+and with ``calibration=none`` no ensemble is used (``ensemble=true`` with it is refused); its index is recorded as ``parameter_set`` in each run's ``run.json`` and
 the summary splits each interval into parameter uncertainty and chance (``share_parameter``).
 ``ensemble=false`` runs every replication on the single calibration, as a sweep does.
 

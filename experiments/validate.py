@@ -12,7 +12,7 @@ Run::
 
 Arguments (``key=value``):
 
-- ``targets``: a CSV that follows the targets schema (``shared/data/README.md``); required;
+- ``targets``: a CSV that follows the targets schema (``docs/targets_schema.md``); required;
 - ``replications``: seeds per cohort (default 20; a run of 20,000 persons takes about a
   second); ``seed``: the first seed (default 0);
 - ``population.size``: persons per run (default 20000, about the real 2014 cohort, so the spread
@@ -47,7 +47,7 @@ from experiments.evidence import validation
 from experiments.evidence.effects import per_seed, prepare as prepare_effects
 from experiments.evidence.effects import read_effects, run_pairs, summarise as summarise_effects
 from experiments.evidence.effects.file import _fail
-from experiments.evidence.targets import DEFAULT_TOLERANCE_PP, cohorts, read_targets
+from experiments.evidence.targets import DEFAULT_TOLERANCE_PP, SCHEMA_DOC, cohorts, read_targets
 from experiments.evidence.target_values import prepare, summarise
 from experiments.presentation.validation import (draw_effects, draw_targets, print_effects,
                                                  print_targets)
@@ -70,8 +70,8 @@ def parse_args(argv: list[str]) -> dict:
     mine, kv = split_args(argv, OWN)
     if "targets" not in mine:
         raise ConfigError("targets", None, "targets=PATH to a CSV that follows the targets schema "
-                                           "(or effects=PATH to a file of published effects, "
-                                           "docs/effects_schema.md)")
+                                           f"({SCHEMA_DOC}) (or effects=PATH to a file of "
+                                           "published effects, docs/effects_schema.md)")
     settings = {"targets": mine["targets"], "out": mine.get("out"),
                 "replications": mine.get("replications", DEFAULTS["replications"]),
                 "seed": int(kv.pop("seed", DEFAULTS["seed"])),

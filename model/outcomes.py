@@ -5,7 +5,7 @@ compared: shares are of the permit cohort counted from each person's own permit 
 ``employed``, ``benefit`` and the other parts of participation count people aged 18-64 at the
 measurement date who live in the Netherlands; ``exam_*`` count those with an integration
 obligation; housing, permits and ``left`` count everyone whose permit has begun, including those
-who left (the targets schema in ``model/data/README.md``). The headline outcome, ``participating``, is the client's: paid
+who left (the targets schema, ``docs/targets_schema.md``). The headline outcome, ``participating``, is the client's: paid
 work, education or other participation (volunteering, a participation job).
 
 The recorder counts, for every month since the permit and every class of person (sex x origin x
@@ -92,6 +92,10 @@ class Recorder:
     Args:
         people: the model's people (static attributes are read once).
         horizon: last month since the permit that is recorded.
+        age_edges: the ages (whole years, increasing) at which an age group begins after the
+            first (which begins at 0); the model's :data:`AGE_EDGES` unless a reader needs finer
+            groups (a targets file's ``age=18-23``: ``experiments.evidence.target_values``).
+            Must hold the working ages' edges, 18 and 65.
     """
 
     #: 0/1 columns counted person by person, each a function of one of two small codes a person
@@ -107,20 +111,24 @@ class Recorder:
     COUNTED_B = ("cohort", "obliged", "exam_passed", "exam_exempted", "own_home", "in_reception",
                  "permanent_permit", "naturalised")
 
-    def __init__(self, people, horizon: int) -> None:
+    def __init__(self, people, horizon: int, age_edges: tuple[int, ...] = AGE_EDGES) -> None:
         self.people = people
         self.horizon = horizon
+        self.age_edges = tuple(int(e) for e in age_edges)
+        #: the edges that bound the working ages 18-64 (indices into age_edges)
+        self._working = (self.age_edges.index(AGE_EDGES[0]), self.age_edges.index(AGE_EDGES[-1]))
+        n_age = len(self.age_edges) + 1
         self.n_static = len(SEXES) * len(ORIGINS) * len(EDUCATIONS)
-        self.n_class = self.n_static * len(AGE_GROUPS)
+        self.n_class = self.n_static * n_age
         self._pm = people.permit_month
         static = (people.sex.astype(np.int64) * len(ORIGINS) + people.origin) * len(EDUCATIONS) \
             + people.education
         #: bin of each person at month 0 (month since permit -permit_month, their class, age
         #: group 0): a month's bin adds the month and the age group
-        self._base_key = static * len(AGE_GROUPS) - people.permit_month.astype(np.int64) * self.n_class
+        self._base_key = static * n_age - people.permit_month.astype(np.int64) * self.n_class
         size = (horizon + 1) * self.n_class
         self.columns = ("working_age", "obliged", "present", "cohort") + OUTCOME_NAMES
-        self._edges = [np.float32(e) for e in AGE_EDGES]
+        self._edges = [np.float32(e) for e in self.age_edges]
         # 0/1 columns are counted several at a time: weights f0 + f1 * B + f2 * B^2 + ..., with B
         # larger than any bin's count over the whole run (a bin holds one month since the permit
         # and one class, so it counts each person of that class at most once), so every column's
@@ -165,7 +173,7 @@ class Recorder:
         key += agegrp
         np.minimum(key.view(np.uint64), span, out=key.view(np.uint64))
         housed, in_rec, present = now.housed, now.in_reception, now.present
-        wa = present & reached[WORKING_AGES[0] - 1] & ~reached[WORKING_AGES[-1]]
+        wa = present & reached[self._working[0]] & ~reached[self._working[1]]
         u8 = np.uint8
         # code A: employed, studying, volunteering, full-time, on benefit, poor health (bits
         # 0-5), only for the working-age present (0 for everyone else). Codes are compared as
@@ -207,10 +215,11 @@ class Recorder:
         present = counts[col("own_home")] + counts[col("in_reception")]
         counts[col("present")] = present
         counts[col("left")] = counts[col("cohort")] - present
-        working_ages = np.isin(np.arange(len(AGE_GROUPS)), WORKING_AGES)
-        counts[col("working_age")] = (present.reshape(-1, len(AGE_GROUPS)) * working_ages).ravel()
+        n_age = len(self.age_edges) + 1
+        working_ages = (np.arange(n_age) > self._working[0]) & (np.arange(n_age) <= self._working[1])
+        counts[col("working_age")] = (present.reshape(-1, n_age) * working_ages).ravel()
         return counts.reshape(len(self.columns), self.horizon + 1, len(SEXES), len(ORIGINS),
-                              len(EDUCATIONS), len(AGE_GROUPS))
+                              len(EDUCATIONS), n_age)
 
 
 def _flags_a() -> dict[str, np.ndarray]:
@@ -233,17 +242,19 @@ def _flags_b() -> dict[str, np.ndarray]:
             "permanent_permit": (permit == Permit.PERMANENT) * 1, "naturalised": (permit == Permit.CITIZEN) * 1}
 
 
-def group_mask(group: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def group_mask(group: str, age_edges: tuple[int, ...] = AGE_EDGES
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Boolean masks over (sex, origin, education, age group) for a group such as
     ``all``, ``origin=Syria;sex=female`` or ``age=18-24``.
 
-    ``age=LOW-HIGH`` selects the model's age groups that lie within [LOW, HIGH]; raises ValueError
-    naming what is allowed for anything it does not know.
+    ``age=LOW-HIGH`` selects the age groups (those that begin at 0 and at each of ``age_edges``:
+    the model's unless a :class:`Recorder` was given others) that lie within [LOW, HIGH]; raises
+    ValueError naming what is allowed for anything it does not know.
     """
     sex = np.ones(len(SEXES), bool)
     origin = np.ones(len(ORIGINS), bool)
     edu = np.ones(len(EDUCATIONS), bool)
-    age = np.ones(len(AGE_GROUPS), bool)
+    age = np.ones(len(age_edges) + 1, bool)
     if group.strip() in ("", "all"):
         return sex, origin, edu, age
     for part in group.split(";"):
@@ -267,8 +278,7 @@ def group_mask(group: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
                 lo, hi = (float(x) for x in v.replace("+", "-200").split("-")[:2])
             except ValueError:
                 raise ValueError(f"age={v!r}: expected LOW-HIGH in years, such as 18-24") from None
-            lows = np.array((0,) + AGE_EDGES)
-            highs = np.array(tuple(e - 1 for e in AGE_EDGES) + (200,))
+            lows, highs = _age_bounds(age_edges)
             if lo not in lows or (hi not in highs and hi < 65):
                 raise ValueError(f"age={v!r}: expected a range on the model's age-group edges "
                                  f"({', '.join(AGE_GROUPS)}), such as 18-24, 25-64 or 18-64")
@@ -279,13 +289,22 @@ def group_mask(group: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     return sex, origin, edu, age
 
 
-def shares(cube: np.ndarray, columns: tuple[str, ...], outcome: str, group: str) -> tuple[np.ndarray, np.ndarray]:
+def _age_bounds(age_edges: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The first and last whole year of each age group (200 for the last, which has no end)."""
+    return (np.array((0,) + tuple(age_edges)),
+            np.array(tuple(e - 1 for e in age_edges) + (200,)))
+
+
+def shares(cube: np.ndarray, columns: tuple[str, ...], outcome: str, group: str,
+           age_edges: tuple[int, ...] = AGE_EDGES) -> tuple[np.ndarray, np.ndarray]:
     """Share (percent, or index for means) of ``outcome`` in ``group`` for every month, and the
-    denominator (persons) behind each month."""
+    denominator (persons) behind each month. ``age_edges``: the :class:`Recorder`'s that made
+    ``cube``."""
     o = BY_NAME[outcome]
-    sex, origin, edu, age = group_mask(group)
+    sex, origin, edu, age = group_mask(group, age_edges)
     if o.denominator == "working_age":
-        age = age & np.isin(np.arange(len(AGE_GROUPS)), WORKING_AGES)
+        lows = _age_bounds(age_edges)[0]
+        age = age & (lows >= AGE_EDGES[0]) & (lows < AGE_EDGES[-1])
     sel = np.ix_(sex, origin, edu, age)
     num = cube[columns.index(outcome)][(slice(None),) + sel].sum(axis=(1, 2, 3, 4))
     den = cube[columns.index(o.denominator)][(slice(None),) + sel].sum(axis=(1, 2, 3, 4))

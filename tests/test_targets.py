@@ -11,14 +11,17 @@ import pandas as pd
 import pytest
 
 from experiments.runs.compose import load
-from experiments.evidence.targets import (DEFAULT_TOLERANCE_PP, DENOMINATORS, QUANTITIES, RECEPTION, Target,
-                                          cohort_overrides, read_targets)
-from experiments.evidence.target_values import evaluate, model_value, run_cohort, summarise
+from experiments.evidence.targets import (DEFAULT_TOLERANCE_PP, DENOMINATORS, QUANTITIES, RECEPTION,
+                                          SCHEMA_DOC, Target, age_range, cohort_overrides,
+                                          read_targets)
+from experiments.evidence.target_values import (age_edges, evaluate, model_value, needed_edges,
+                                                run_cohort, summarise)
+from model.outcomes import shares
 from model.config import ROOT
 from model.errors import ConfigError
 from model.model import simulate
 from model.outcomes import BY_NAME
-from model.people import Residence
+from model.people import Residence, Study
 from model.population import ORIGINS
 
 SHIPPED = ROOT / "model" / "data" / "calibration_targets.csv"
@@ -64,8 +67,16 @@ BAD = [
     (["x,employed,2014,origin=Narnia,12,4,,"], None, ["group", "Narnia", "Syria, Eritrea"]),
     (["x,employed,2014,religion=none,12,4,,"], None, ["group", "religion", "sex, origin"]),
     (["x,employed,2014,origin=Syria;origin=Iraq,12,4,,"], None, ["group", "given twice"]),
-    (["x,employed,2014,age=18-30,12,4,,"], None, ["group", "age=18-30", "18-24", "18-64"]),
+    # an age range: whole years LOW-HIGH with LOW <= HIGH, or LOW+ (any such range is allowed)
+    (["x,employed,2014,age=30-20,12,4,,"], None, ["line 2 (x)", "group", "'age=30-20'",
+                                                  "LOW <= HIGH", "18-23", "65+"]),
+    (["x,employed,2014,age=abc,12,4,,"], None, ["line 2 (x)", "group", "'age=abc'",
+                                                "whole years LOW-HIGH"]),
+    (["x,employed,2014,age=18.5-23,12,4,,"], None, ["group", "'age=18.5-23'", "whole years"]),
+    (["x,employed,2014,sex=female;age=-5,12,4,,"], None, ["group", "whole years"]),
     (["x,employed,2014,age=0-17,12,4,,"], None, ["group", "ages 18-64"]),
+    (["x,in_education,2014,age=10-17,12,4,,"], None, ["group", "ages 18-64"]),
+    (["x,exam_passed,2014,age=0-15,12,4,,"], None, ["group", "obligation"]),
     (["x,employed,2014,all,twelve,4,,"], None, ["months_since_permit", "'twelve'", "whole number"]),
     (["x,employed,2014,all,12.5,4,,"], None, ["months_since_permit", "'12.5'", "whole number"]),
     (["x,employed,2014,all,500,4,,"], None, ["months_since_permit", "'500'", "0-180"]),
@@ -90,32 +101,51 @@ def test_malformed_file_is_one_clear_line(tmp_path, rows, header, words):
         read_targets(path)
     msg = str(e.value)
     assert "\n" not in msg and "mine.csv" in msg and "expected" in msg
+    assert msg.endswith("(see docs/targets_schema.md)"), msg
     for w in words:
         assert w in msg, (w, msg)
 
 
 def test_missing_file():
-    with pytest.raises(ConfigError, match="targets=.*existing CSV"):
+    with pytest.raises(ConfigError, match="targets=.*existing CSV.*docs/targets_schema.md"):
         read_targets("/nonexistent/targets.csv")
+
+
+def test_the_schema_document_exists():
+    assert (ROOT / SCHEMA_DOC).is_file()
+
+
+@pytest.mark.parametrize("group,normalised,edges", [
+    ("age=18-23", "age=18-23", (18, 24)),         # CBS's own band
+    ("sex=female; age = 20-29", "sex=female;age=20-29", (20, 30)),
+    ("age=18-70", "age=18-70", (18, 71)),         # past 64: own_home counts everyone
+    ("age=25-34", "age=25-34", (25, 35)),         # on the model's age groups
+    ("age=65+", "age=65+", (65, None)),
+])
+def test_any_age_range_is_accepted(tmp_path, group, normalised, edges):
+    (t,) = read_targets(write(tmp_path, f"x,own_home,2014,{group},12,50,,"))
+    assert t.group == normalised and age_range(normalised.split("age=")[1]) == edges
 
 
 # ---- model values against hand computations ---------------------------------------------------
 
 @pytest.fixture(scope="module")
 def tiny():
-    """A stepped 2014 run of 3,000 persons, with every month's residence and employment kept."""
+    """A stepped 2014 run of 3,000 persons, with every month's residence, employment and study
+    kept, also counted by the ages of the ranges 18-23 and 20-70 (CBS's band; one past 64)."""
     cfg = load("baseline", ["population.permit_year=2014", "population.size=3000",
                             "population.horizon_months=36", "seed=3"])
-    panel = {"employed": [], "residence": []}
+    panel = {"employed": [], "residence": [], "study": []}
     static = {}
 
     def keep(m):
         panel["employed"].append(m.people.employed.copy())
         panel["residence"].append(m.people.residence.copy())
+        panel["study"].append(m.people.study.copy())
         static.setdefault("procedure", m.people.procedure.copy())
         static.setdefault("prior_stay", m.people.prior_stay.copy())
 
-    run = run_cohort(cfg, keep)
+    run = run_cohort(cfg, keep, age_edges=(20, 24, 71))
     return cfg, run, {**{k: np.array(v) for k, v in panel.items()}, **static}
 
 
@@ -146,6 +176,68 @@ def test_combined_group_by_hand(tiny):
     den2 = present & (age >= 25) & (age < 35)
     assert model_value(run, "employed", "age=25-34", 24) == pytest.approx(
         100.0 * (emp & den2).sum() / den2.sum())
+
+
+@pytest.mark.parametrize("month", [12, 30])
+def test_any_age_range_by_hand(tiny, month):
+    """CBS's band age=18-23 (whole years at the measurement date: at least 18, not yet 24), from
+    the persons' monthly states and ages, not from the model's age groups; and a range past 64
+    for a quantity that counts everyone."""
+    cfg, run, panel = tiny
+    p = run.persons
+    at = p.permit_month.astype(np.int64) + month
+    emp, ok = _at(panel["employed"], at)
+    res, _ = _at(panel["residence"], at)
+    study, _ = _at(panel["study"], at)
+    age = p.age0 + (at / 12.0).astype(np.float32)
+    present = ok & ((res == Residence.RECEPTION) | (res == Residence.HOUSED))
+    young = present & (age >= 18) & (age < 24)
+    assert young.sum() > 50
+    assert model_value(run, "employed", "age=18-23", month) == pytest.approx(
+        100.0 * (emp & young).sum() / young.sum(), abs=1e-9)
+    assert model_value(run, "in_education", "age=18-23", month) == pytest.approx(
+        100.0 * ((study == Study.ENROLLED) & young).sum() / young.sum(), abs=1e-9)
+    women = young & (p.sex == 1)
+    assert model_value(run, "employed", "sex=female;age=18-23", month) == pytest.approx(
+        100.0 * (emp & women).sum() / women.sum(), abs=1e-9)
+    # own_home counts everyone in the cohort of those ages (also who left), here 20-70
+    whole = ok & (age >= 20) & (age < 71)
+    assert model_value(run, "own_home", "age=20-70", month) == pytest.approx(
+        100.0 * ((res == Residence.HOUSED) & whole).sum() / whole.sum(), abs=1e-9)
+    # a working-age quantity counts the part of the range that is 18-64
+    working = present & (age >= 20) & (age < 65)
+    assert model_value(run, "employed", "age=20-70", month) == pytest.approx(
+        100.0 * (emp & working).sum() / working.sum(), abs=1e-9)
+
+
+def test_counts_by_finer_ages_add_up_to_the_runs(tiny):
+    """Counted by finer age groups, every outcome of every group on the model's own age groups is
+    what the run itself counted (the finer counts only split them)."""
+    cfg, run, _ = tiny
+    assert run.age_edges == (18, 20, 24, 25, 35, 45, 55, 65, 71)
+    for q in BY_NAME:
+        for g in ("all", "age=18-24", "age=25-64", "origin=Syria;age=65+", "sex=male;age=0-17"):
+            fine = shares(run.age_cube, run.result.columns, q, g, run.age_edges)
+            coarse = shares(run.result.cube, run.result.columns, q, g)
+            np.testing.assert_allclose(fine[1], coarse[1], err_msg=f"{q} {g}")
+            np.testing.assert_allclose(fine[0], coarse[0], err_msg=f"{q} {g}", equal_nan=True)
+
+
+def test_the_edges_a_file_needs():
+    ts = [Target("a", "employed", 2014, "age=18-23", 24, 10.0),
+          Target("b", "own_home", 2014, "origin=Syria;age=20-70", 24, 10.0),
+          Target("c", "employed", 2014, "age=25-34", 24, 10.0),
+          Target("d", "own_home", 2014, "age=30-39", 12, 50.0, clock=RECEPTION),
+          Target("e", "own_home", 2014, "age=65-200", 12, 50.0)]
+    assert [needed_edges(t.group) for t in ts] == [(24,), (20, 71), (), (30, 40), ()]
+    # the reception clock reads the persons' own ages: no counts needed
+    assert age_edges(ts) == (20, 24, 71)
+    run = run_cohort(load("baseline", ["population.permit_year=2014", "population.size=300",
+                                       "population.horizon_months=12"]))
+    assert run.age_cube is None
+    with pytest.raises(ValueError, match=r"age_edges=\(24,\)"):
+        model_value(run, "employed", "age=18-23", 12)
+    assert np.isfinite(model_value(run, "own_home", "age=30-39", 3, RECEPTION))
 
 
 def test_own_home_counts_the_whole_cohort(tiny):
@@ -227,10 +319,11 @@ def test_summarise_tolerance_and_interval():
 
 
 def test_evaluate_runs_each_cohort_for_each_seed(tmp_path):
-    path = write(tmp_path, GOOD, "h,own_home,2015,all,12,50,,months since entering reception")
+    path = write(tmp_path, GOOD, "h,own_home,2015,all,12,50,,months since entering reception",
+                 "y,in_education,2015,age=18-23,24,30,,")
     ts = read_targets(path)
     per_seed = evaluate(ts, "baseline", ["population.size=1000"], seeds=[1, 2])
-    assert len(per_seed) == 4 and set(per_seed.cohort) == {2014, 2015}
+    assert len(per_seed) == 6 and set(per_seed.cohort) == {2014, 2015}
     assert per_seed.model_value.notna().all()
     with pytest.raises(ConfigError, match="population.permit_year"):
         evaluate(ts, "baseline", ["population.permit_year=2016"], seeds=[1])

@@ -20,6 +20,7 @@ w_all_24,employed,2016,all,24,15,,permit holders 18-64,invented
 young_home_12,own_home,2016,age=18-24,12,60,10,everyone,invented
 eri_home_9,own_home,2016,origin=Eritrea,9,30,,entrants (months since entering reception),invented
 exam_36,exam_passed,2014,sex=male,36,30,5,obliged,invented
+young_edu_30,in_education,2014,age=18-23,30,40,,CBS's own age band,invented
 """
 
 
@@ -34,14 +35,16 @@ def test_end_to_end_on_an_unseen_file(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "targets within tolerance" in proc.stdout
     table = pd.read_csv(out / "targets_vs_model.csv")
-    assert list(table.target) == ["w_syr_f_36", "w_all_24", "young_home_12", "eri_home_9", "exam_36"]
+    assert list(table.target) == ["w_syr_f_36", "w_all_24", "young_home_12", "eri_home_9", "exam_36",
+                                  "young_edu_30"]
     for col in ("value_pct", "model_mean", "model_p5", "model_p95", "error_pp", "tolerance_pp",
                 "within_tolerance"):
         assert col in table.columns
     assert table.model_mean.notna().all() and (table.seeds == 2).all()
     assert table.set_index("target").tolerance_pp.to_dict() == {
-        "w_syr_f_36": 4, "w_all_24": 2.5, "young_home_12": 10, "eri_home_9": 2.5, "exam_36": 5}
-    assert (table.clock == ["permit", "permit", "permit", "reception", "permit"]).all()
+        "w_syr_f_36": 4, "w_all_24": 2.5, "young_home_12": 10, "eri_home_9": 2.5, "exam_36": 5,
+        "young_edu_30": 2.5}
+    assert (table.clock == ["permit", "permit", "permit", "reception", "permit", "permit"]).all()
     assert ((table.error_pp - (table.model_mean - table.value_pct)).abs() < 1e-2).all()
     assert (table.within_tolerance == (table.error_pp.abs() <= table.tolerance_pp)).all()
     meta = json.loads((out / "validate.json").read_text())
@@ -67,6 +70,10 @@ BAD_RUNS = [
      "cohort='2031'"),
     ("target,quantity,cohort,group,months_since_permit,value_pct\nx,employed,2014,sex=other,12,5\n",
      [], "group='sex=other'"),
+    ("target,quantity,cohort,group,months_since_permit,value_pct\nx,employed,2014,age=30-20,12,5\n",
+     [], "line 2 (x) column group='age=30-20'"),
+    ("target,quantity,cohort,group,months_since_permit,value_pct\nx,employed,2014,age=abc,12,5\n",
+     [], "(see docs/targets_schema.md)"),
     ("target,quantity,cohort,group,months_since_permit,value_pct\nx,employed,2014,all,12,5\n",
      ["population.sise=10"], "population.sise"),
     ("target,quantity,cohort,group,months_since_permit,value_pct\nx,employed,2014,all,12,5\n",
@@ -94,7 +101,8 @@ def test_bad_input_one_line_exit_2_no_folder(tmp_path, capsys, text, args, words
 def test_missing_targets_argument(capsys):
     with pytest.raises(SystemExit) as e:
         validate.main(["replications=2"])
-    assert e.value.code == 2 and "targets" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and "targets" in err and "docs/targets_schema.md" in err
 
 
 def test_cli_exit_code_2(tmp_path):

@@ -184,11 +184,13 @@ def fit_runs(objective: Objective, best: dict, ensemble: list[dict], cohort: int
     accepted parameter set (their spread is parameter uncertainty and chance together)."""
     from dataclasses import replace
 
-    from experiments.evidence.target_values import run_cohort
+    from experiments.evidence.target_values import age_edges, run_cohort
 
     base = objective.configs[cohort]
-    runs = [run_cohort(replace(base.with_values(best), seed=s)) for s in objective.seeds]
-    runs += [run_cohort(replace(base.with_values(p), seed=100 + i))
+    edges = age_edges(t for t in objective.targets if t.cohort == cohort)
+    runs = [run_cohort(replace(base.with_values(best), seed=s), age_edges=edges)
+            for s in objective.seeds]
+    runs += [run_cohort(replace(base.with_values(p), seed=100 + i), age_edges=edges)
              for i, p in enumerate(ensemble[1:])]
     return runs
 

@@ -4,7 +4,8 @@ The file itself (its schema, reading and checking) is :mod:`experiments.evidence
 module runs the model for it:
 
 - :func:`run_cohort` runs (steps) one configuration and keeps, besides the
-  :class:`model.model.RunResult`, the few person arrays that targets on the reception clock need;
+  :class:`model.model.RunResult`, the few person arrays that targets on the reception clock need
+  and, when asked (:func:`age_edges`), counts by the ages of a file's age ranges;
 - :func:`model_value` is the model's share for one quantity, group, month and clock;
 - :func:`evaluate` runs every cohort of a file for several seeds: one row per target and seed;
 - :func:`prepare` composes and checks the configurations that :func:`evaluate` runs;
@@ -28,9 +29,9 @@ from typing import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from experiments.evidence.targets import DEFAULT_TOLERANCE_PP, DENOMINATOR_TEXT, DENOMINATORS, PERMIT, RECEPTION, Target, cohort_overrides, cohorts, required_horizon
+from experiments.evidence.targets import DEFAULT_TOLERANCE_PP, DENOMINATOR_TEXT, DENOMINATORS, PERMIT, RECEPTION, Target, cohort_overrides, cohorts, required_horizon, split_age
 from model.errors import ConfigError
-from model.outcomes import AGE_EDGES, BY_NAME, group_mask, shares
+from model.outcomes import AGE_EDGES, BY_NAME, Recorder, group_mask, shares
 from model.people import NEVER
 
 
@@ -62,39 +63,64 @@ class Persons:
 
 @dataclass
 class CohortRun:
-    """One run: the :class:`model.model.RunResult` and the :class:`Persons` arrays."""
+    """One run: the :class:`model.model.RunResult` and the :class:`Persons` arrays, and, when
+    :func:`run_cohort` was given age edges, the same counts as ``result.cube`` by the age groups
+    those edges make (``age_cube``, made with ``age_edges``)."""
 
     result: object
     persons: Persons
     extra: dict = field(default_factory=dict)  #: whatever an ``on_month`` callback kept
+    age_edges: tuple[int, ...] = AGE_EDGES
+    age_cube: np.ndarray | None = None
 
 
-def run_cohort(config, on_month: Callable | None = None) -> CohortRun:
+def needed_edges(group: str) -> tuple[int, ...]:
+    """The ages (whole years) at which ``group``'s age range begins or ends that are not edges of
+    the model's own age groups (``()``: its value can be read from every run's counts)."""
+    ages = split_age(group)[1]
+    if ages is None:
+        return ()
+    lo, end = ages
+    # a range past 200 has no upper age (nobody is that old; the model's last group ends there)
+    return tuple(e for e in (lo, end) if e is not None and 0 < e <= 200 and e not in AGE_EDGES)
+
+
+def age_edges(targets: Iterable[Target]) -> tuple[int, ...]:
+    """The ages :func:`run_cohort` must count by for ``targets`` (those on the reception clock are
+    counted from the persons' ages directly)."""
+    return tuple(sorted({e for t in targets if t.clock == PERMIT for e in needed_edges(t.group)}))
+
+
+def run_cohort(config, on_month: Callable | None = None, age_edges: Iterable[int] = ()) -> CohortRun:
     """Run a validated configuration month by month, as :func:`model.model.simulate` does, and
     keep the person arrays targets need. ``on_month(model)`` is called after every month (for
-    experiments that follow persons; it must not change the model)."""
+    experiments that follow persons; it must not change the model). ``age_edges``: whole years at
+    which an age group must begin besides the model's own (:func:`age_edges` of a targets file);
+    when there are any, the month's states are counted a second time by those finer groups (from
+    the same ages at the measurement date; the run itself and ``result`` are unchanged)."""
     from model.model import IntegrationModel, RunResult
 
     m = IntegrationModel(config)
     # entered reception themselves (asylum procedure) rather than joining later as family:
     # their reception entry is known from the start
     own_procedure = m.people.ti_reception != NEVER
+    edges = tuple(sorted(set(AGE_EDGES) | {int(e) for e in age_edges}))
+    by_age = None if edges == AGE_EDGES else Recorder(m.people, m.recorder.horizon, edges)
     while m.t < m.months:
         m.step()
+        if by_age is not None:
+            by_age.record(m.now)  # the month's states, as the model's recorder saw them
         if on_month is not None:
             on_month(m)
     return CohortRun(result=RunResult.from_model(m),
-                     persons=Persons.from_people(m.people, own_procedure, m.months - 1))
-
-
-def _age_group(age: np.ndarray) -> np.ndarray:
-    return np.searchsorted(np.asarray(AGE_EDGES, dtype=np.float64), age, side="right")
+                     persons=Persons.from_people(m.people, own_procedure, m.months - 1),
+                     age_edges=edges, age_cube=None if by_age is None else by_age.cube())
 
 
 def model_value(run: CohortRun, quantity: str, group: str, month: int, clock: str = PERMIT) -> float:
     """The model's share (%) of ``quantity`` in ``group`` at ``month`` on ``clock`` (NaN when the
-    group has nobody then). Denominators: :data:`DENOMINATORS`."""
-    sex, origin, edu, age = group_mask(group)
+    group has nobody then). Denominators: :data:`DENOMINATORS`. An age range off the model's
+    age groups needs a run made with its edges (:func:`needed_edges`)."""
     if clock == RECEPTION:
         if quantity != "own_home":
             raise ValueError("only own_home can be measured since entering reception")
@@ -104,8 +130,12 @@ def model_value(run: CohortRun, quantity: str, group: str, month: int, clock: st
         at = entry + int(month)
         if np.any(at[sel] > p.last_month):
             return float("nan")  # not simulated that far
-        agegrp = _age_group(p.age0.astype(np.float64) + at / 12.0)
-        sel &= sex[p.sex] & origin[p.origin] & edu[p.education] & age[agegrp]
+        rest, ages = split_age(group)
+        sex, origin, edu, _ = group_mask(rest)
+        sel &= sex[p.sex] & origin[p.origin] & edu[p.education]
+        if ages is not None:  # age at the measurement date, from whole years
+            age = p.age0.astype(np.float64) + at / 12.0
+            sel &= (age >= ages[0]) & (age < (np.inf if ages[1] is None else ages[1]))
         housed = (p.ti_housed != NEVER) & (p.ti_housed.astype(np.int64) <= at)
         gone = (p.ti_left != NEVER) & (p.ti_left.astype(np.int64) <= at)
         n = int(sel.sum())
@@ -115,7 +145,13 @@ def model_value(run: CohortRun, quantity: str, group: str, month: int, clock: st
         raise ValueError(f"month {month} is past the run's horizon ({r.cube.shape[1] - 1})")
     # the model's own definitions (model.outcomes), whose denominators are the schema's
     # (DENOMINATORS; tests/test_targets.py keeps the two in step)
-    return float(shares(r.cube, r.columns, quantity, group)[0][month])
+    need = needed_edges(group)
+    if not need:
+        return float(shares(r.cube, r.columns, quantity, group)[0][month])
+    if run.age_cube is None or not set(need) <= set(run.age_edges):
+        raise ValueError(f"{group}: this run was not counted by those ages: "
+                         f"run_cohort(config, age_edges={need})")
+    return float(shares(run.age_cube, r.columns, quantity, group, run.age_edges)[0][month])
 
 
 def target_value(run: CohortRun, target: Target) -> float:
@@ -146,7 +182,7 @@ def evaluate(targets: list[Target], scenario: str = "baseline", overrides: Itera
     for cohort in cohorts(targets):
         mine = [t for t in targets if t.cohort == cohort]
         for s in seeds:
-            run = run_cohort(replace(configs[cohort], seed=int(s)))
+            run = run_cohort(replace(configs[cohort], seed=int(s)), age_edges=age_edges(mine))
             for t in mine:
                 rows.append({"target": t.id, "cohort": cohort, "seed": int(s),
                              "model_value": target_value(run, t)})

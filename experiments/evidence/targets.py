@@ -1,11 +1,12 @@
 """Targets files: their schema, and reading and checking them.
 
-A targets file is a CSV that follows the schema in ``shared/data/README.md`` (the shipped
-``model/data/calibration_targets.csv`` is one). This module is shared by validation
+A targets file is a CSV that follows the schema in ``docs/targets_schema.md`` (:data:`SCHEMA_DOC`;
+the shipped ``model/data/calibration_targets.csv`` is one). This module is shared by validation
 (:mod:`experiments.validate`) and calibration; its API is small:
 
 - :func:`read_targets` reads and checks a file; every problem is a one-line
-  :class:`model.errors.ConfigError` naming the line, the column, the value and what is allowed;
+  :class:`model.errors.ConfigError` naming the line, the column, the value and what is allowed,
+  and pointing to the schema document;
 - :func:`cohort_overrides` gives the config overrides that simulate one cohort of a file.
 
 The model's value for each target (running the cohorts, comparing) is
@@ -20,9 +21,12 @@ Definitions (the schema's, so that model and data mean the same thing):
   the schema counts everyone, but the model records education for ages 18-64 only, so the model's
   value is the share of those aged 18-64 (:data:`DENOMINATORS`; flagged in the output).
 - **Groups.** ``all`` or ``key=value`` parts joined by ``;`` (``origin=Syria;sex=female``), as
-  :func:`model.outcomes.group_mask` reads them. ``age=LOW-HIGH`` is age at the measurement date;
-  LOW and HIGH must fall on the model's age-group edges (groups 0-17, 18-24, 25-34, 35-44, 45-54,
-  55-64, 65+), because a range such as ``age=18-30`` would otherwise silently count only 18-24.
+  :func:`model.outcomes.group_mask` reads them. ``age=LOW-HIGH`` is age at the measurement date in
+  whole years, both ends included (:func:`age_range`): ``age=18-23`` counts those aged at least 18
+  and not yet 24; ``age=LOW+`` has no upper age. Any range of whole years is allowed: one on the
+  model's own age groups (0-17, 18-24, 25-34, 35-44, 45-54, 55-64, 65+) is read from the counts
+  every run keeps, any other from counts by the range's own ages
+  (:func:`experiments.evidence.target_values.run_cohort`).
 - **Clocks.** ``months_since_permit`` counts from each person's own permit (family members: from
   arrival), as CBS's cohort tables do. A row whose ``population`` text says the months count
   *since entering reception* (it matches :data:`RECEPTION_CLOCK`, as the shipped housing rows do:
@@ -51,7 +55,7 @@ from typing import Iterable
 import numpy as np
 
 from model.errors import ConfigError
-from model.outcomes import AGE_GROUPS, WORKING_AGES, group_mask
+from model.outcomes import AGE_EDGES, AGE_GROUPS, WORKING_AGES, group_mask
 
 #: quantities a targets file may name (the schema's list)
 QUANTITIES: tuple[str, ...] = ("employed", "benefit", "in_education", "exam_passed",
@@ -67,6 +71,9 @@ DENOMINATORS: dict[str, str] = {
 }
 DENOMINATOR_TEXT = {"working_age": "present, aged 18-64", "obliged": "present, with an obligation",
                     "cohort": "everyone in the cohort whose permit has begun"}
+
+#: the document that describes a targets file; every error about one points to it
+SCHEMA_DOC = "docs/targets_schema.md"
 
 REQUIRED_COLUMNS = ("target", "quantity", "cohort", "group", "months_since_permit", "value_pct")
 OPTIONAL_COLUMNS = ("tolerance_pp", "population", "measure", "source", "verification")
@@ -87,6 +94,38 @@ RECEPTION_CLOCK = re.compile(r"since\s+(entering|entry\s+(in|into|to))\s+(the\s+
 
 _AGE_LOWS = (0, 18, 25, 35, 45, 55, 65)
 _AGE_HIGHS = (17, 24, 34, 44, 54, 64)
+#: ``age=LOW-HIGH`` or ``age=LOW+`` in whole years
+_AGE_RANGE = re.compile(r"(\d{1,3})(?:-(\d{1,3})|\+)")
+AGE_ALLOWED = ("whole years LOW-HIGH with LOW <= HIGH, both included (such as 18-23 or 18-64), or "
+               "LOW+ for no upper age (such as 65+)")
+
+
+def schema_error(key: str, value, allowed: str) -> ConfigError:
+    """A :class:`ConfigError` about a targets file, pointing to :data:`SCHEMA_DOC`."""
+    return ConfigError(key, value, f"{allowed} (see {SCHEMA_DOC})")
+
+
+def age_range(text: str) -> tuple[int, int | None]:
+    """The ages of ``age=text``: the first whole year in the range and the first *after* it (None:
+    no upper age). ``18-23`` is (18, 24): aged at least 18 and not yet 24 at the measurement date.
+
+    Raises:
+        ValueError: saying what is allowed, for anything but ``LOW-HIGH`` or ``LOW+`` in whole
+            years with LOW <= HIGH.
+    """
+    m = _AGE_RANGE.fullmatch(text.strip())
+    if not m or (m.group(2) is not None and int(m.group(2)) < int(m.group(1))):
+        raise ValueError(f"age={text}: expected {AGE_ALLOWED}")
+    return int(m.group(1)), (int(m.group(2)) + 1 if m.group(2) is not None else None)
+
+
+def split_age(group: str) -> tuple[str, tuple[int, int | None] | None]:
+    """A normalised group without its age part (``all`` if nothing is left), and that part's
+    :func:`age_range` (None: no age part)."""
+    parts = [p for p in group.split(";") if p and p != "all"]
+    ages = [p.split("=", 1)[1] for p in parts if p.split("=", 1)[0] == "age"]
+    rest = ";".join(p for p in parts if p.split("=", 1)[0] != "age") or "all"
+    return rest, (age_range(ages[0]) if ages else None)
 
 
 def _declared(group: str, name: str):
@@ -163,8 +202,11 @@ def _number(text: str) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def check_group(group: str, quantity: str) -> str:
-    """Normalise and check a group for a quantity; raise ValueError saying what is allowed."""
+def check_group(group: str, quantity: str, any_age: bool = False) -> str:
+    """Normalise and check a group for a quantity; raise ValueError saying what is allowed.
+
+    ``any_age``: any range of whole years (:func:`age_range`; a targets file), else only ranges on
+    the model's age groups (a file of published effects, whose values are read from those)."""
     g = ";".join(p.strip() for p in group.split(";") if p.strip()) or "all"
     if g != "all":
         keys = [p.split("=", 1)[0].strip() for p in g.split(";")]
@@ -173,6 +215,17 @@ def check_group(group: str, quantity: str) -> str:
             raise ValueError(f"key {dup[0]!r} given twice: expected each of sex, origin, "
                              "education, age at most once")
         g = ";".join("=".join(s.strip() for s in p.split("=", 1)) for p in g.split(";"))
+    if any_age:
+        rest, ages = split_age(g)
+        group_mask(rest)  # raises ValueError naming what is allowed
+        lo, end = ages or (0, None)
+        if DENOMINATORS[quantity] == "working_age" and not (
+                lo < AGE_EDGES[-1] and (end is None or end > AGE_EDGES[0])):
+            raise ValueError(f"{quantity} counts ages 18-64 and this group has nobody of those ages")
+        if DENOMINATORS[quantity] == "obliged" and not (end is None or end > AGE_EDGES[0]):
+            raise ValueError(f"{quantity} counts people with an obligation (adults at the permit) "
+                             "and this group has none")
+        return g
     sex, origin, edu, age = group_mask(g)  # raises ValueError naming what is allowed
     for part in g.split(";"):
         k, _, v = part.partition("=")
@@ -201,33 +254,34 @@ def read_targets(path: str | Path) -> list[Target]:
 
     Raises:
         ConfigError: for the first problem: the file is missing or empty, a required column is
-            missing, or a row has an empty or duplicate id, an unknown quantity or group, a
-            cohort the model cannot simulate, a month that is not a whole number in the model's
-            horizon, a share outside 0-100, a tolerance that is not a number >= 0, or a
-            reception-clock row for a quantity other than ``own_home``. The message names the
-            file, line, column and value, and what is allowed.
+            missing, or a row has an empty or duplicate id, an unknown quantity or group (an age
+            range that is not whole years LOW-HIGH with LOW <= HIGH, or LOW+), a cohort the model
+            cannot simulate, a month that is not a whole number in the model's horizon, a share
+            outside 0-100, a tolerance that is not a number >= 0, or a reception-clock row for a
+            quantity other than ``own_home``. The message names the file, line, column and value,
+            and what is allowed, and points to :data:`SCHEMA_DOC`.
     """
     path = Path(path)
     name = path.name
     if not path.is_file():
-        raise ConfigError("targets", str(path), "an existing CSV file that follows the targets "
-                                                "schema (shared/data/README.md)")
+        raise schema_error("targets", str(path), "an existing CSV file that follows the targets "
+                                                 "schema")
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
             header = [h.strip() for h in (reader.fieldnames or [])]
             rows = list(reader)
     except (UnicodeDecodeError, csv.Error) as e:
-        raise ConfigError("targets", str(path), f"a UTF-8 CSV file ({e})") from None
+        raise schema_error("targets", str(path), f"a UTF-8 CSV file ({e})") from None
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         dutch = any(";" in h for h in header)
-        raise ConfigError(f"{name}: column {missing[0]}", None,
+        raise schema_error(f"{name}: column {missing[0]}", None,
                           "a header with the columns " + ", ".join(REQUIRED_COLUMNS)
                           + " (optional: " + ", ".join(OPTIONAL_COLUMNS) + ")"
                           + (f"; {DUTCH_EXCEL}" if dutch else ""))
     if not rows:
-        raise ConfigError(f"{name}", "no rows", "at least one target row under the header")
+        raise schema_error(f"{name}", "no rows", "at least one target row under the header")
     lo_year, hi_year = cohort_bounds()
     horizon = max_horizon()
     seen: dict[str, int] = {}
@@ -240,7 +294,7 @@ def read_targets(path: str | Path) -> list[Target]:
         def bad(column: str, value, allowed: str) -> ConfigError:
             if isinstance(value, str) and _decimal_comma(value):
                 allowed = f"{allowed}; {DUTCH_EXCEL}"
-            return ConfigError(f"{where} column {column}", value, allowed)
+            return schema_error(f"{where} column {column}", value, allowed)
 
         if None in raw:  # more cells than header columns
             digits = all(re.fullmatch(r"\s*\d+\s*", str(c)) for c in raw[None])
@@ -260,7 +314,7 @@ def read_targets(path: str | Path) -> list[Target]:
                       f"a permit year the model can simulate, {lo_year}-{hi_year} "
                       "(population.permit_year)")
         try:
-            group = check_group(r.get("group", ""), q)
+            group = check_group(r.get("group", ""), q, any_age=True)
         except ValueError as e:
             raise bad("group", r.get("group", ""),
                       f"all, or sex=, origin=, education=, age=LOW-HIGH joined by ';' ({e})") from None

@@ -19,7 +19,7 @@ import yaml
 
 from experiments.evidence.effects import DEFAULT_HALF_PP, DEFAULT_HALF_SHARE, SCHEMA_DOC
 from experiments.evidence.targets import PERMIT, QUANTITIES, Target, cohorts
-from experiments.evidence.target_values import model_value, run_cohort, target_value
+from experiments.evidence.target_values import age_edges, model_value, run_cohort, target_value
 from experiments.runs.folders import provenance
 from model.policy import Policy
 
@@ -41,7 +41,7 @@ def run_all(targets: list[Target], configs: dict, seeds: list[int], log=print):
         mine = [t for t in targets if t.cohort == cohort]
         for s in seeds:
             start = time.perf_counter()
-            run = run_cohort(replace(configs[cohort], seed=int(s)))
+            run = run_cohort(replace(configs[cohort], seed=int(s)), age_edges=age_edges(mine))
             for t in mine:
                 rows.append({"target": t.id, "cohort": cohort, "seed": int(s),
                              "model_value": target_value(run, t)})

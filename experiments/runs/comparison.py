@@ -18,6 +18,7 @@ from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
 
+from experiments.runs.compose import PRECEDENCE, chosen_calibration, flatten, given_keys, value_sources
 from experiments.runs.folders import orphaned_partial
 from experiments.runs.jobs import config_hash, is_complete, run_task
 from model.config import all_params
@@ -25,15 +26,6 @@ from model.errors import ConfigError
 
 
 # ---- the ensemble of parameter sets ----------------------------------------------------------
-def _flatten(d: dict, prefix: str = "") -> dict:
-    out = {}
-    for k, v in d.items():
-        if isinstance(v, dict):
-            out.update(_flatten(v, f"{prefix}{k}."))
-        else:
-            out[f"{prefix}{k}"] = v
-    return out
-
 
 def read_ensemble(path: Path) -> dict:
     """The ensemble file: ``{"file", "date", "sets": [flat dotted dict, ...], "info"}``.
@@ -53,7 +45,7 @@ def read_ensemble(path: Path) -> dict:
         raise ConfigError("ensemble_file", str(path), f"a readable ensemble file with sets ({first})") from None
     info = data.get("calibration_info") or {}
     return {"file": str(path), "date": str(info.get("date", "")), "n_sets": len(sets),
-            "sets": [_flatten(x) for x in sets], "info": info}
+            "sets": [flatten(x) for x in sets], "info": info}
 
 
 def model_overrides(task_overrides: list[str]) -> list[str]:
@@ -72,6 +64,10 @@ def model_overrides(task_overrides: list[str]) -> list[str]:
 
 
 # ---- the plan ----------------------------------------------------------------------------------
+#: the calibration the ensemble's parameter sets are drawn around (experiments.calibrate writes
+#: conf/calibration/fitted.yaml and conf/ensemble.yaml together): with any other, no ensemble
+ENSEMBLE_CALIBRATION = "fitted"
+
 @dataclass
 class Plan:
     scenarios: list[str]
@@ -92,6 +88,9 @@ class Plan:
     set_configs: dict = field(default_factory=dict)  #: (scenario, set, draw) -> config dict
     levers: bool = True  #: draw lever strengths per replication (model/strengths.py)
     sets_per_draw: int = 2
+    calibration: str = "fitted"  #: the parameter set of conf/calibration/ under every run
+    #: scenario -> what its file sets (model.config.scenario_settings: key -> (value, file))
+    scenario_values: dict = field(default_factory=dict)
 
     def parameter_set(self, seed: int) -> int | None:
         """The ensemble set of the replication on ``seed`` (None without an ensemble)."""
@@ -133,8 +132,7 @@ class Plan:
     def _given_strengths(self) -> set[str]:
         from model.strengths import strength_params
 
-        given = {o.split("=", 1)[0].lstrip("+~") for o in self.overrides}
-        return {k for k, _ in strength_params()} & given
+        return {k for k, _ in strength_params()} & given_keys(self.overrides)
 
     def ensemble_meta(self) -> dict:
         if not self.ensemble:
@@ -148,6 +146,38 @@ class Plan:
                 "the split of each interval into parameter uncertainty and chance needs at least two "
                 "parameter sets with at least two seeds each (seeds_per_set >= 2): share_parameter is NaN"}
 
+    def sources(self, scenario: str, seed: int) -> dict:
+        """Each value of the run on ``seed`` that a parameter set, a lever draw, the calibration,
+        the scenario file or the command line could set, and where it came from
+        (:func:`experiments.runs.compose.value_sources`)."""
+        from model.strengths import strength_params
+
+        i, j = self.parameter_set(seed), self.lever_draw(seed)
+        drawn = {k for k, _ in strength_params()} if j is not None else set()
+        layers = [({"from": "lever draw", "draw": j}, drawn),
+                  ({"from": "ensemble", "set": i},
+                   set(self.ensemble["sets"][i]) if i is not None else set())]
+        return value_sources(self.config(scenario, seed), self.overrides, self.calibration,
+                             self.scenario_values.get(scenario, {}), layers)
+
+    def parameters_meta(self) -> dict:
+        """Which values of the comparison came from where (for comparison.json): the calibration,
+        the command line's values, and per scenario what its file sets and which keys its runs
+        take from their parameter set or lever draw (each run's ``run.json`` has its values)."""
+        first = self.sources(self.scenarios[0], self.seeds[0])
+        out = {"calibration": self.calibration, "precedence": PRECEDENCE,
+               "command_line": {k: v["value"] for k, v in first.items()
+                                if v["from"] == "command line"}, "scenarios": {}}
+        for s in self.scenarios:
+            runs = [self.sources(s, k) for k in self.seeds]
+            came = {w: sorted({k for r in runs for k, v in r.items() if v["from"] == w})
+                    for w in ("scenario", "ensemble", "lever draw")}
+            out["scenarios"][s] = {
+                "scenario_file": {k: {"value": runs[0][k]["value"], "file": runs[0][k]["file"]}
+                                  for k in came["scenario"]},
+                "from_ensemble": came["ensemble"], "from_lever_draws": came["lever draw"]}
+        return out
+
     def run_dir(self, scenario: str, seed: int) -> Path:
         return self.out / "runs" / scenario / f"seed{seed}"
 
@@ -158,7 +188,8 @@ class Plan:
                 "n_jobs": self.n_jobs, "language": self.language,
                 "ensemble": bool(self.ensemble), "seeds_per_set": self.seeds_per_set,
                 "ensemble_file": self.ensemble["file"] if self.ensemble else None,
-                "levers": self.levers, "sets_per_draw": self.sets_per_draw}
+                "levers": self.levers, "sets_per_draw": self.sets_per_draw,
+                "calibration": self.calibration}
 
 
 def default_scenarios() -> list[str]:
@@ -187,10 +218,17 @@ def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
     """Compose every scenario's run config (no runs, no folders) from the composed settings, which
     the command has checked (:func:`experiments.compare.check_settings`).
 
+    Parameter sets and lever draws never replace a value that the scenario file or the command
+    line sets (:data:`PRECEDENCE`); with a calibration other than ``fitted`` (``calibration=none``:
+    the declared defaults) no ensemble is used.
+
     Raises:
-        ConfigError: if the ensemble file is asked for and missing, or a scenario does not compose.
+        ConfigError: if the ensemble file is asked for and missing, if the ensemble is asked for
+            (``ensemble=true`` or ``ensemble_file=``) with another calibration than ``fitted``, or
+            if a scenario does not compose.
     """
     from experiments.runs.compose import load
+    from model.config import scenario_settings
 
     c = OmegaConf.to_container(cfg, resolve=True)
     scen = c.get("scenarios")
@@ -214,8 +252,20 @@ def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
     want, spp = c.get("ensemble"), c.get("seeds_per_set", 2)
     file = Path(c["ensemble_file"]).expanduser().absolute() if c.get("ensemble_file") else \
         ROOT / "conf" / "ensemble.yaml"
+    calibration = chosen_calibration(overrides, ENSEMBLE_CALIBRATION)
     ensemble, ens_note = None, ""
-    if want is False:
+    if calibration != ENSEMBLE_CALIBRATION:
+        if want is True or c.get("ensemble_file"):
+            asked = "ensemble=true" if want is True else f"ensemble_file={c['ensemble_file']}"
+            what = "the declared defaults" if calibration == "none" else "its values"
+            raise ConfigError("calibration", calibration,
+                              f"calibration={ENSEMBLE_CALIBRATION} (or no calibration=) with "
+                              f"{asked}, whose parameter sets are drawn around the fitted set "
+                              f"and would replace {what}; leave out {asked.split('=')[0]}= to run "
+                              f"calibration={calibration} in every replication")
+        ens_note = (f"calibration={calibration}: every replication uses it (no ensemble of "
+                    "parameter sets; the intervals show chance and lever strengths only)")
+    elif want is False:
         ens_note = "ensemble=false: every replication uses the single calibration (chance only)"
     elif not file.is_file():
         if want is True:
@@ -228,7 +278,7 @@ def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
     if ens_note:
         notes.append(ens_note)
     extra = []
-    if ensemble is None and file.is_file():
+    if ensemble is None and file.is_file() and calibration == ENSEMBLE_CALIBRATION:
         extra.append("ensemble=false")
     elif ensemble is not None:
         if c.get("ensemble_file"):
@@ -246,22 +296,27 @@ def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
                 overrides=overrides, out=out.absolute(), n_jobs=c.get("n_jobs") or os.cpu_count() or 1,
                 language=rep["language"], stories=rep.get("stories", True),
                 progress=c.get("progress", True), notes=notes, ensemble=ensemble, seeds_per_set=spp,
-                ensemble_note=ens_note, levers=levers, sets_per_draw=spd)
-    given = {o.split("=", 1)[0].lstrip("+~") for o in overrides}
-    if ensemble is not None:
-        clash = sorted({k for x in ensemble["sets"] for k in x} & given)
+                ensemble_note=ens_note, levers=levers, sets_per_draw=spd, calibration=calibration,
+                scenario_values={s: scenario_settings(s) for s in scenarios})
+    given = given_keys(overrides)
+    in_sets = {k for x in ensemble["sets"] for k in x} if ensemble is not None else set()
+    clash = sorted(in_sets & given)
+    if clash:
+        notes.append(f"{', '.join(clash)} given on the command line: the ensemble's values of "
+                     f"{'it' if len(clash) == 1 else 'them'} are not used")
+    for s in scenarios:
+        clash = sorted(in_sets & set(plan.scenario_values[s]) - given)
         if clash:
-            notes.append(f"{', '.join(clash)} given on the command line: the ensemble's values of "
-                         f"{'it' if len(clash) == 1 else 'them'} are not used")
+            notes.append(f"scenario '{s}' sets {', '.join(clash)}: its runs keep "
+                         f"{'that value' if len(clash) == 1 else 'those values'} (not the ensemble's)")
     from model.strengths import draw
 
     cells = sorted({(plan.parameter_set(k), plan.lever_draw(k)) for k in seeds},
                    key=lambda c: (-1 if c[0] is None else c[0], -1 if c[1] is None else c[1]))
-    plain_base = load("baseline", [*overrides, "calibration=none"]).to_dict()
     for s in scenarios:
         cfg = load(s, overrides)
         plan.configs[s] = cfg.to_dict()
-        own = scenario_keys(s, overrides, plain_base) if cells != [(None, None)] else set()
+        own = set(plan.scenario_values[s])
         for i, j in cells:
             if i is None and j is None:
                 continue
@@ -272,22 +327,6 @@ def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
             values = {k: v for k, v in values.items() if k not in given and k not in own}
             plan.set_configs[s, i, j] = cfg.with_values(values).to_dict()
     return plan
-
-
-def scenario_keys(scenario: str, overrides: list[str], base: dict) -> set[str]:
-    """The model keys outside ``policy`` that a scenario file sets (through its defaults too): the
-    keys where it differs from ``base``, the baseline's config dict under the same overrides and
-    ``calibration=none`` (before any fitted parameter set is applied)."""
-    from experiments.runs.compose import load
-
-    if scenario == "baseline":
-        return set()
-    mine = load(scenario, [*overrides, "calibration=none"]).to_dict()
-    out = set()
-    for group in ("population", "context", "costs", "params"):
-        a, b = _flatten(mine.get(group, {}), f"{group}."), _flatten(base.get(group, {}), f"{group}.")
-        out |= {k for k in a if a[k] != b.get(k)}
-    return out
 
 
 # ---- running ---------------------------------------------------------------------------------
@@ -390,6 +429,7 @@ def aggregate_plan(plan: Plan, done: dict, command: str):
                      language=plan.language, order=plan.scenarios, settings=plan.settings(),
                      stories=plan.stories, n_jobs=plan.n_jobs,
                      extra_meta={"ensemble": plan.ensemble_meta(), "levers": plan.levers_meta(),
+                                 "parameters": plan.parameters_meta(),
                                  "computed_runs": len(results) - len(failed), "reused_runs": done["reused"],
                                  "failed_runs": len(failed), "run_seconds": round(done["run_seconds"], 1),
                                  "command": command})
@@ -397,7 +437,9 @@ def aggregate_plan(plan: Plan, done: dict, command: str):
 
 def record_sets(plan: Plan) -> None:
     """Write each finished run's ensemble set and lever-strength draw (``parameter_set``,
-    ``lever_draw``, or null) into its ``run.json``.
+    ``lever_draw``, or null) into its ``run.json``, and under ``parameters`` the calibration and
+    where each value a set, a draw, the calibration, the scenario or the command line could set
+    came from, with the value used (:meth:`Plan.sources`).
 
     Done here rather than in the worker, so that a run reused from an earlier comparison gets it
     too; the set is also fixed by the configuration hash, which covers the set's values.
@@ -416,8 +458,13 @@ def record_sets(plan: Plan) -> None:
             except (OSError, ValueError):
                 continue
             i, j = plan.parameter_set(k), plan.lever_draw(k)
-            if meta.get("parameter_set", "?") == i and meta.get("lever_draw", "?") == j:
+            parameters = {"calibration": plan.calibration,
+                          "ensemble_file": plan.ensemble["file"] if plan.ensemble else None,
+                          "precedence": PRECEDENCE, "values": plan.sources(s, k)}
+            if (meta.get("parameter_set", "?") == i and meta.get("lever_draw", "?") == j
+                    and meta.get("parameters") == parameters):
                 continue
             meta["parameter_set"] = i
             meta["lever_draw"] = j
+            meta["parameters"] = parameters
             atomic_write(f, lambda p, m=meta: p.write_text(json.dumps(m, indent=2)))
