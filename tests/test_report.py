@@ -139,7 +139,7 @@ def test_spread_is_said_in_plain_words(lang):
                "10% from chance" in text
     else:
         assert text.startswith("de meeste onzekerheid in dit effect komt door hoe sterk jobcoaching werkt")
-        assert "70% door de sterkte van de beleidsknoppen" in text
+        assert "70% door de sterkte van de maatregelen" in text
     # strengths not drawn (runs made before): chance and parameters only
     r["share_lever"] = float("nan")
     r["share_chance"], r["share_parameter"] = 0.75, 0.25

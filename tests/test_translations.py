@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from experiments.presentation import i18n
 
-#: sections only the Dutch file has (English outcome labels and summaries come from the declarations)
-DUTCH_ONLY = {"outcomes", "scenario_summaries"}
+#: sections only the Dutch file has (English outcome labels, summaries and the evidence's reasoning
+#: come from the declarations and data files)
+DUTCH_ONLY = {"outcomes", "scenario_summaries", "evidence_basis"}
 
 
 def test_every_language_has_every_word():
@@ -50,3 +51,55 @@ def test_a_scenario_file_names_itself_in_both_languages(tmp_path, monkeypatch):
         "Iedereen krijgt begeleiding naar werk"
     assert i18n.scenario_summary("eigen_plan", "Coaching for everyone", "en") == "Coaching for everyone"
     assert i18n.scenario_name("baseline", "nl") == shipped  # no file here: the translation files' name
+
+
+def test_every_lever_has_its_words_and_its_source_in_every_language():
+    """The report names each lever, its unit and where its setting comes from in words (sections
+    ``explorer`` and ``lever_sources``). The words of a source were written from its declaration in
+    model/policy.py; when a declaration changes, this fails until the words and the copy of the
+    declarations in tests/data/lever_sources_declared.yaml are brought up to date."""
+    from pathlib import Path
+
+    import yaml
+
+    from model.policy import LEVERS
+
+    for lang in i18n.LANGUAGES:
+        for p in LEVERS:
+            assert i18n.lever_name(p.name, lang) != p.name.replace("_", " "), (lang, p.name)
+            assert i18n.lever_unit(p.name, lang), (lang, p.name)
+            assert p.name in i18n.words(lang)["lever_sources"], f"{lang}.yaml lever_sources: no {p.name}"
+            for v in p.choices:
+                assert f"{p.name}.{v}" in i18n.words(lang)["lever_values"], f"{lang}.yaml lever_values: no {p.name}.{v}"
+    copy = yaml.safe_load((Path(__file__).parent / "data" / "lever_sources_declared.yaml").read_text(encoding="utf-8"))
+    changed = sorted(p.name for p in LEVERS if copy.get(p.name) != p.source)
+    assert not changed, (f"the declared source of {changed} changed (model/policy.py): say it for readers in "
+                         "lever_sources of en.yaml and nl.yaml, then copy the declaration to "
+                         "tests/data/lever_sources_declared.yaml")
+
+
+def test_the_evidence_of_every_demand_is_said_in_dutch():
+    """Each row's reasoning in model/data/demand_evidence.csv has a Dutch translation of its current
+    English (nl.yaml, ``evidence_basis``), so the Dutch report never shows the English."""
+    from experiments.runs.demands import demand_evidence
+
+    ev, note = demand_evidence()
+    assert ev is not None, note
+    stale = [f"{r.demand}_{r.horizon_years}" for r in ev.itertuples()
+             if i18n.evidence_basis(r.demand, r.horizon_years, r.basis, "nl") == r.basis]
+    assert not stale, f"nl.yaml evidence_basis: no Dutch for the current English of {stale}"
+
+
+def test_numbers_and_money_are_written_as_the_language_writes_them():
+    from experiments.presentation.report.numbers import eur
+
+    assert i18n.number(14416.4, "nl", 0) == "14.416" and i18n.number(3.45, "nl", 1) == "3,5"
+    assert i18n.number(14416.4, "en", 0) == "14,416" and i18n.number(-0.04, "nl", 1, sign=True) == "0,0"
+    assert eur(-14416.0, "nl", sign=True) == "\u2212€ 14.416" and eur(1291.0, "en") == "€1,291"
+    assert i18n.lever_value("discrimination", 0.15, "nl") == "0,15"
+    assert i18n.lever_value("dual_track", True, "nl") == "ja" and i18n.lever_value("dual_track", False, "en") == "no"
+    assert i18n.lever_value("placement", "matched", "nl").startswith("gekoppeld")
+    assert i18n.lever_value("law", 2013, "nl") == "Wet inburgering 2013"
+    assert i18n.group_in_text("origin=Syria", "nl") == "Syrië" and i18n.group_in_text("origin=Syria", "en") == "Syria"
+    assert i18n.group_in_text("education=high", "en") == "higher education"
+    assert i18n.date_text("2026-12-01", "nl") == "1 december 2026"

@@ -179,7 +179,8 @@ def EvidencePanel(result: R.Result, lang: str):
         rows.append((name, str(r.horizon_years),
                      f"{num(r.low_pp, lang)} .. {num(r.high_pp, lang)} ({num(r.central_pp, lang)})",
                      f"{num(r.diff_median, lang, 1, sign=True)} ({num(r.diff_p05, lang)} .. {num(r.diff_p95, lang)})",
-                     w(r.verdict, lang), f"{r.basis} ({r.evidence_ids.replace(';', ', ')})"))
+                     w(r.verdict, lang), f"{i18n.evidence_basis(r.demand, r.horizon_years, r.basis, lang)} "
+                     f"({r.evidence_ids.replace(';', ', ')})"))
     Table(head, rows, classes=["evidence-table"])
 
 

@@ -94,13 +94,29 @@ def scenario_name(name: str, lang: str) -> str:
     return display_name(name, lang, fallback=SCENARIO_NAMES.get(name, {}).get(lang))
 
 
+def _current(table: dict[str, tuple[str, str]], key: str, english: str, lang: str) -> str:
+    """The Dutch words kept for ``key`` while the English they translate is unchanged; else (or in
+    English) ``english`` itself."""
+    if lang == "nl" and key in table and table[key][0].strip() == str(english).strip():
+        return table[key][1]
+    return english
+
+
 def scenario_summary(name: str, summary_en: str, lang: str) -> str:
     """A scenario's one-line summary in ``lang``: its file's ``summary_<lang>``, else the
     translation here (while it translates the current English), else ``summary_en``."""
-    fallback = summary_en
-    if lang == "nl" and name in SUMMARY_NL and SUMMARY_NL[name][0] == summary_en:
-        fallback = SUMMARY_NL[name][1]
-    return display_summary(name, lang, fallback=fallback)
+    return display_summary(name, lang, fallback=_current(SUMMARY_NL, name, summary_en, lang))
+
+
+#: Dutch words of the demands' evidence (``basis`` of model/data/demand_evidence.csv), by
+#: ``<demand>_<years>``: (English, Dutch)
+EVIDENCE_NL = {k: (v["english"], v["dutch"]) for k, v in (words("nl").get("evidence_basis") or {}).items()}
+
+
+def evidence_basis(demand: str, years: int, english: str, lang: str) -> str:
+    """What a demand's evidence range rests on, in ``lang`` (the file's English while no
+    translation of the current English is kept)."""
+    return _current(EVIDENCE_NL, f"{demand}_{int(years)}", english, lang)
 
 
 def cost_item(item: str, lang: str) -> str:
@@ -132,6 +148,51 @@ def lever_words(name: str, lang: str) -> str:
     return LEVER_WORDS.get(name, {}).get(lang, name.replace("_", " "))
 
 
+def lever_name(name: str, lang: str) -> str:
+    """A lever's name in plain words (``Municipal support`` / ``Begeleiding door de gemeente``): the
+    words the explorer shows for it (section ``explorer``, ``<lever>.name``)."""
+    return (words(lang).get("explorer") or {}).get(f"{name}.name", name.replace("_", " "))
+
+
+def lever_unit(name: str, lang: str) -> str:
+    """A lever's unit in plain words (``times today's support`` / ``keer de huidige begeleiding``)."""
+    return (words(lang).get("explorer") or {}).get(f"{name}.unit", "")
+
+
+#: what a scenario file's ``scenario_info.demand`` says where it is not a demand (``law``, ...)
+DEMAND_LABELS = section("demand_labels")
+#: the values of levers that are words: ``yes``/``no`` and ``<lever>.<choice>``
+LEVER_VALUES = section("lever_values")
+#: where each lever's setting comes from, in words a reader can follow (model/policy.py declares
+#: the sources for developers)
+LEVER_SOURCES = section("lever_sources")
+
+
+def lever_value(name: str, value, lang: str) -> str:
+    """A lever's value as a reader says it: ``yes``/``ja``, a choice in words (``matched to job
+    chances`` / ``gekoppeld aan werkkansen``), a number in the language's way (``0,15``)."""
+    key = ("yes" if value else "no") if isinstance(value, bool) else f"{name}.{value}"
+    if key not in LEVER_VALUES and isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = f"{value:g}"
+        return number(value, lang, len(text.split(".")[1]) if "." in text and "e" not in text else 0)
+    return LEVER_VALUES.get(key, {}).get(lang, str(value))
+
+
+def lever_source(name: str, declared: str, lang: str) -> str:
+    """Where a lever's setting comes from, in ``lang`` (the declared source where none is kept)."""
+    return LEVER_SOURCES.get(name, {}).get(lang, declared)
+
+
+def date_text(iso: str, lang: str) -> str:
+    """``2026-12-01`` as ``1 December 2026`` / ``1 december 2026`` (the text itself if it is no date)."""
+    try:
+        year, month, day = (int(x) for x in str(iso)[:10].split("-"))
+        names = REPORT["month_names"][lang].split(",")
+        return REPORT["date"][lang].format(day=day, month=names[month - 1].strip(), year=year)
+    except (ValueError, IndexError, KeyError):
+        return str(iso)
+
+
 def join_words(items: list[str], lang: str) -> str:
     """'a', 'a and b', 'a, b and c' (Dutch: 'en')."""
     items = list(items)
@@ -155,14 +216,26 @@ def group_label(group: str, lang: str) -> str:
     return GROUP_VALUES.get(value, {}).get(lang, value)
 
 
+def group_in_text(group: str, lang: str) -> str:
+    """A group inside a sentence: lower case (``hoger opgeleid``, ``women``), except a country
+    (``Syrië``, ``Eritrea``), which keeps its capital in both languages."""
+    label = group_label(group, lang)
+    if group.startswith("origin=") and group != "origin=Other":
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def group_key_label(key: str, lang: str) -> str:
     return GROUP_KEYS.get(key, {}).get(lang, key)
 
 
 def number(x: float, lang: str, digits: int = 1, sign: bool = False) -> str:
-    """A number as a reader of ``lang`` writes it (Dutch: decimal comma, thousands with a dot)."""
+    """A number as a reader of ``lang`` writes it (Dutch: decimal comma, thousands with a dot); one
+    that rounds to zero has no sign (``0.0``, never ``-0.0``)."""
     if x is None or x != x:
         return "-"
+    if round(x, digits) == 0:
+        x, sign = 0.0, False
     s = f"{x:+,.{digits}f}" if sign else f"{x:,.{digits}f}"
     s = s.replace("-", "\u2212")  # a real minus sign
     if lang == "nl":

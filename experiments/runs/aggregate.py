@@ -127,18 +127,20 @@ def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "bas
     warnings: list[dict] = []  # each {"en": ..., "nl": ...}
     if baseline and baseline not in present:
         warnings.append({"en": f"no finished run of the baseline '{baseline}': differences are taken from '{base}'",
-                         "nl": f"geen geslaagde run van de basis '{baseline}': verschillen zijn genomen ten "
-                               f"opzichte van '{base}'"})
+                         "nl": f"geen geslaagde simulatie van het basisscenario '{baseline}': verschillen zijn "
+                               f"genomen ten opzichte van '{base}'"})
 
     # tables
     sets, sets_note = seed_sets(runs.ok)
     if sets_note:
-        warnings.append({"en": sets_note, "nl": "de runs hebben niet één parameterset per seed: "
-                                                "share_parameter is weggelaten (NaN)"})
+        warnings.append({"en": sets_note, "nl": "de simulaties hebben niet één parameterset per "
+                                                "herhaling: het aandeel van de geschatte parameters in de "
+                                                "onzekerheid is weggelaten"})
     levers, levers_note = seed_levers(runs.ok)
     if levers_note:
-        warnings.append({"en": levers_note, "nl": "de runs hebben niet één trekking van de sterktes van "
-                                                  "de beleidsknoppen per seed: share_lever is weggelaten (NaN)"})
+        warnings.append({"en": levers_note, "nl": "de simulaties hebben niet één trekking van de sterkte "
+                                                  "van de maatregelen per herhaling: het aandeel daarvan in de "
+                                                  "onzekerheid is weggelaten"})
     tidy_all = runs.outcomes
     if sets is not None:
         tidy_all = tidy_all.assign(parameter_set=tidy_all["seed"].map(sets).astype("Int64"))
@@ -155,7 +157,7 @@ def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "bas
         warnings.append({"en": f"in {broken} month(s) of the runs, other participation overlaps work or education: "
                                "the parts of participation in chart (a1) do not exclude each other there "
                                "(education without work is then misstated)",
-                         "nl": f"in {broken} maand(en) van de runs overlapt andere participatie met werk of "
+                         "nl": f"in {broken} maand(en) van de simulaties overlapt andere participatie met werk of "
                                "onderwijs: de delen van participatie in grafiek (a1) sluiten elkaar daar niet uit "
                                "(onderwijs zonder werk klopt dan niet)"})
     costs_summary = S.summarise_costs(runs.costs, base, scen, sets=sets, levers=levers)
@@ -175,11 +177,11 @@ def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "bas
         (" + niet-vastgelegde wijzigingen" if language == "nl" else " + uncommitted changes") if dirty else "")
     if len(shas) > 1:
         warnings.append({"en": f"the runs were made by different code versions: {', '.join(shas)}",
-                         "nl": f"de runs zijn gemaakt met verschillende codeversies: {', '.join(shas)}"})
+                         "nl": f"de simulaties zijn gemaakt met verschillende codeversies: {', '.join(shas)}"})
     models = ok["model_hash"].dropna().unique()
     if len(models) > 1:
         warnings.append({"en": "the runs were made with different model code (model_hash differs)",
-                         "nl": "de runs zijn gemaakt met verschillende modelcode (model_hash verschilt)"})
+                         "nl": "de simulaties zijn gemaakt met verschillende versies van het model"})
     n_reps = int(ok.groupby("scenario")["seed"].nunique().min())
     configs = run_configs(runs)
     demands = demand_scenarios(pos, configs)
@@ -195,7 +197,7 @@ def aggregate(out: Path, folders: Sequence[Path], *, baseline: str | None = "bas
     src = f"integration-sim {sha_txt}, {time.strftime('%Y-%m-%d')}"
     if runs.stages is None:
         warnings.append({"en": "the runs have no stages.csv (made by an older experiments.run): chart (c) is left out",
-                         "nl": "de runs hebben geen stages.csv (gemaakt door een oudere experiments.run): "
+                         "nl": "de simulaties hebben geen bestand stages.csv (gemaakt door een oudere versie): "
                                "grafiek (c) ontbreekt"})
 
     followed, story_seed, reproduced = None, None, True
@@ -281,16 +283,18 @@ def _follow(runs: Runs, configs: dict, base: str, pos: str | None, warnings: lis
         redo = np.round(result.share("employed"), 4)
         same = len(redo) == len(stored) and np.allclose(redo, stored, equal_nan=True, atol=1e-9)
         if not same:
-            mismatched.append(f"{scenario} seed {result.config.seed}")
+            mismatched.append((scenario, int(result.config.seed)))
         return same
 
     followed, reproduced = follow(pairs, check=check)
     if mismatched:
         warnings.append({"en": "the stories' runs, made again with the current model code, do not reproduce the "
-                               f"stored runs of {', '.join(mismatched)} (the model changed since)",
-                         "nl": "de runs van de verhalen, opnieuw gemaakt met de huidige modelcode, komen niet "
-                               f"overeen met de opgeslagen runs van {', '.join(mismatched)} (het "
-                               "model is sindsdien veranderd)"})
+                               f"stored runs of {', '.join(f'{s} seed {k}' for s, k in mismatched)} (the model "
+                               "changed since)",
+                         "nl": "de verhalen zijn opnieuw gesimuleerd met de huidige versie van het model en komen "
+                               "niet overeen met de opgeslagen simulaties van "
+                               f"{', '.join(f'{s} (toevalsreeks {k})' for s, k in mismatched)}: het model is "
+                               "sindsdien veranderd"})
     return followed, seed, reproduced
 
 

@@ -2,47 +2,62 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from experiments.presentation import i18n
-from experiments.presentation.report.inputs import E, ReportInput
+from experiments.presentation.report.inputs import E, ReportInput, plain_paths
 from experiments.presentation.report.numbers import ensemble_used, levers_used
 
-def ensemble_text(m: dict, lang: str) -> str:
-    """The provenance line of the parameter ensemble: file, date, number of sets (or why none)."""
+
+def _count(n, one: str, many: str, lang: str) -> str:
+    """'1 draw' / '2 draws': ``n`` and the word of ``one`` or ``many`` (report keys)."""
+    return f"{n} {i18n.say(one if n == 1 else many, lang)}"
+
+
+def ensemble_split(e: dict) -> bool:
+    """Whether the spread can be split into parameters and chance: at least two parameter sets
+    used, each with at least two replications."""
+    return len(e.get("sets_used") or []) > 1 and (e.get("seeds_per_set") or 0) > 1
+
+
+def ensemble_text(m: dict, lang: str, folder: Path | None = None) -> str:
+    """The provenance line of the parameter ensemble: file, date, number of sets (or 'not used')."""
     e = m.get("ensemble") or {}
     if not e.get("used"):
-        note = e.get("note") or i18n.say("ensemble_none", lang)
-        return i18n.t("ensemble_off", lang).format(note=note)
+        return i18n.say("ensemble_off", lang)
     used = e.get("sets_used") or []
     used_txt = (f"{used[0]}-{used[-1]}" if len(used) > 1 else str(used[0]) if used else "-")
-    line = i18n.t("ensemble_line", lang).format(file=e.get("file"), date=e.get("date"), n=e.get("n_sets"),
-                                                used=used_txt, spp=e.get("seeds_per_set"))
-    return line + (f"; {e['note']}" if e.get("note") else "")
+    line = i18n.say("ensemble_line", lang, file=plain_paths(str(e.get("file")), folder),
+                    date=i18n.date_text(e.get("date"), lang),
+                    n=_count(e.get("n_sets"), "parameter_set", "parameter_sets", lang), used=used_txt,
+                    spp=_count(e.get("seeds_per_set"), "replication", "replications", lang))
+    return line + ("" if ensemble_split(e) else "; " + i18n.say("ensemble_no_split", lang))
 
 
 def levers_text(m: dict, lang: str) -> str:
     """The provenance line of the lever-strength draws."""
     lv = m.get("levers") or {}
     if not lv.get("used"):
-        return (i18n.say("not_drawn", lang)) + (f": {lv['note']}" if lv.get("note") else "")
-    parts = [f"{lv.get('draws')} " + (i18n.say("draw_s", lang))]
+        return i18n.say("not_drawn", lang)
+    parts = [_count(lv.get("draws"), "draw", "draws", lang)]
     if lv.get("sets_per_draw"):
-        parts.append(f"{lv['sets_per_draw']} " + (i18n.say("parameter_set_s_per", lang)))
+        parts.append(_count(lv["sets_per_draw"], "parameter_set", "parameter_sets", lang)
+                     + " " + i18n.say("per_draw", lang))
     if lv.get("root_seed") is not None:
-        parts.append(f"root seed {lv['root_seed']}")
+        parts.append(i18n.say("root_seed", lang, seed=lv["root_seed"]))
     if lv.get("strengths"):
-        parts.append(f"{len(lv['strengths'])} " + (i18n.say("strengths", lang)))
+        parts.append(_count(len(lv["strengths"]), "strength", "strengths", lang))
     if lv.get("fixed_on_command_line"):
-        parts.append((i18n.say("fixed_on_the_command", lang))
-                     + ", ".join(lv["fixed_on_command_line"]))
-    return ", ".join(parts) + (f"; {lv['note']}" if lv.get("note") else "")
+        parts.append(i18n.say("fixed_on_the_command", lang) + ", ".join(lv["fixed_on_command_line"]))
+    return ", ".join(parts)
 
 
 def methods_ensemble(inp: ReportInput) -> str:
     """The methods' item on parameter uncertainty."""
     e = inp.meta.get("ensemble") or {}
     if not e.get("used"):
-        return i18n.say("parameter_uncertainty_not_included", inp.lang, note=E(e.get("note") or ""))
-    src = E(ensemble_text(inp.meta, inp.lang))
+        return i18n.say("parameter_uncertainty_not_included", inp.lang)
+    src = E(ensemble_text(inp.meta, inp.lang, inp.folder))
     return i18n.say("method_parameter_uncertainty", inp.lang, seeds_per_set=e.get("seeds_per_set"),
                     src=src)
 
@@ -51,11 +66,13 @@ def methods_levers(inp: ReportInput) -> str:
     """The methods' item on lever strengths and the three-way split of each interval."""
     lv = inp.meta.get("levers") or {}
     if not lv.get("used"):
-        note = E(lv.get("note") or "")
-        return i18n.say("lever_strengths_not_drawn_2", inp.lang, note=': ' + note if note else '')
+        return i18n.say("lever_strengths_not_drawn_2", inp.lang)
     spd, sps = lv.get("sets_per_draw"), lv.get("seeds_per_set")
-    k = f"k // ({sps} x {spd})" if spd and sps else "k // (seeds_per_set x sets_per_draw)"
-    return i18n.say("method_lever_strengths", inp.lang, k=k, draws=lv.get("draws"))
+    per = spd * sps if spd and sps else None
+    how = (i18n.say("draw_lasts", inp.lang, n=per, sps=sps, spd=spd) if per
+           else i18n.say("draw_lasts_unknown", inp.lang))
+    return i18n.say("method_lever_strengths", inp.lang, how=how,
+                    draws=_count(lv.get("draws"), "draw", "draws", inp.lang))
 
 
 def methods_html(inp: ReportInput) -> str:

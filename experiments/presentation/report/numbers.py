@@ -34,11 +34,30 @@ def interval(lo: float, hi: float, lang: str, d: int = 1, sign: bool = False, un
 
 
 def eur(x: float, lang: str, sign: bool = False) -> str:
-    """EUR 1,234 / +EUR 1,234 / -EUR 1,234 (the sign before the currency)."""
+    """An amount in euros as ``lang`` writes it (``€1,234`` / ``€ 1.234``), with ``sign`` a plus
+    or minus before the currency (``+€1,234``, ``−€ 1.234``); nothing before zero."""
     if x != x:
         return "-"
-    head = ("+" if x >= 0 else "\u2212") if sign else ("\u2212" if x < 0 else "")
-    return f"{head}\u20ac{i18n.number(abs(x), lang, 0)}"
+    amount = i18n.number(abs(x), lang, 0)
+    head = "" if amount == "0" else ("+" if x > 0 else "\u2212") if sign else ("\u2212" if x < 0 else "")
+    return head + i18n.say("euro", lang, x=amount)
+
+
+def better_in(r: pd.Series, lang: str, short: bool = False) -> str:
+    """How often a scenario did better than the baseline, counted in replications: 'better in 31 of
+    the 40 replications' (``short``: 'better in 31 of 40', for a table cell)."""
+    share = r.get("share_better")
+    n = r.get("n_pairs")
+    if share is None or pd.isna(share):
+        return ""
+    if n is None or pd.isna(n) or not n:
+        return i18n.say("better_share", lang, share=pct(share, lang, 0))
+    n = int(n)
+    k = int(round(share * n / 100))
+    if short:
+        return i18n.say("better_k_of_n_short", lang, k=k, n=n)
+    key = "better_all" if k == n else "better_none" if k == 0 else "better_k_of_n"
+    return i18n.say(key, lang, k=k, n=n)
 
 
 def verdict(r: pd.Series, lang: str) -> str:
@@ -107,10 +126,12 @@ def lever_source(inp: "ReportInput", scenario: str | None) -> str:
     return i18n.t("src_lever_named", L).format(levers=i18n.join_words(words, L), verb=verb)
 
 
-def spread_sentence(r: pd.Series | None, inp: "ReportInput", scenario: str | None = None) -> str:
+def spread_sentence(r: pd.Series | None, inp: "ReportInput", scenario: str | None = None,
+                    short: bool = False) -> str:
     """Where an effect's spread comes from, in plain words: lever strength, the calibrated
     parameters and chance (the summary's ``share_lever``, ``share_parameter``, ``share_chance``);
-    "" for the baseline or without a difference."""
+    "" for the baseline or without a difference. ``short``: where the spread cannot be split, a
+    few words for a table cell (the section says why)."""
     L = inp.lang
     if r is None or pd.isna(r.get("diff_median")) or r.get("share_tied") == 100:
         return ""
@@ -120,7 +141,7 @@ def spread_sentence(r: pd.Series | None, inp: "ReportInput", scenario: str | Non
     known = {k: float(r.get(k)) for k in ("share_parameter", "share_lever", "share_chance")
              if r.get(k) is not None and not pd.isna(r.get(k))}
     if not known:
-        return i18n.t("spread_unidentified", L)
+        return i18n.t("spread_unidentified_short" if short else "spread_unidentified", L)
     if set(known) == {"share_chance"}:
         return i18n.t("spread_confounded", L).format(c=int(round(100 * known["share_chance"])))
     # short names in the list of shares; the lead names the levers when they are the main source
@@ -170,15 +191,6 @@ def lever_changes(configs: dict, scenario: str, baseline: str) -> list[dict]:
                         "source": p.source if p else "",
                         "assumption": bool(p and "assumption" in p.source.lower())})
     return out
-
-
-def value_text(v) -> str:
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, float):
-        return f"{v:g}"
-    return str(v)
-
 
 
 def points(x: float, lang: str, d: int = 1) -> str:

@@ -45,7 +45,8 @@ def write_report(path: Path, inp: ReportInput) -> Path:
     sub = i18n.say("permit_cohort_simulated_persons", L, permit_year=m['permit_year'],
                    population_size=i18n.number(m['population_size'], L, 0),
                    replications_per_scenario=min(m['replications_per_scenario'].values()),
-                   n_scenarios=len(inp.scenarios), created=E(str(m.get('created', ''))[:10]))
+                   n_scenarios=len(inp.scenarios),
+                   created=E(i18n.date_text(str(m.get('created', ''))[:10], L)))
     summary_paras = "".join(p if p.startswith("<p") else f"<p>{p}</p>" for p in plain_summary(inp))
     warn = "".join(f"<p class='warn'>{E(w[L])}</p>" for w in inp.warnings or [])
     if m.get("failures"):

@@ -11,8 +11,8 @@ import pandas as pd
 
 from experiments.presentation import i18n
 from experiments.runs.summary import PARTS
-from experiments.presentation.report.inputs import E, ReportInput
-from experiments.presentation.report.methods import ensemble_text, levers_text
+from experiments.presentation.report.inputs import E, ReportInput, plain_paths
+from experiments.presentation.report.methods import ensemble_split, ensemble_text, levers_text
 from experiments.presentation.report.numbers import (first_row, interval, points, pp, pp_short,
                                                      seeds_short, spread_sentence)
 from experiments.presentation.report.tables import scenario_cell
@@ -41,8 +41,8 @@ def measures_html(inp: ReportInput) -> str:
         w = {c: i18n.MEASURE_WORDS[f"{outcome}_{c}"][L] for c in COLUMNS}
         tag = (" <span class='ass'>" + (i18n.say("assumption_no_published_figure", L)) + "</span>") if assumption else ""
         rows.append(f"<tr><th class='sc'>{E(i18n.outcome_short(outcome, L))}</th>"
-                    f"<td>{E(w['what'])}</td><td>{E(w['where'])}</td><td>{w['model']}</td>"
-                    f"<td>{E(w['sure'])}{tag}</td></tr>")
+                    f"<td>{w['what']}</td><td>{w['where']}</td><td>{w['model']}</td>"
+                    f"<td>{w['sure']}{tag}</td></tr>")
     head = [i18n.say(f"measures_head_{c}", L) for c in ("outcome",) + COLUMNS]
     return ("<table class='t scen measures'><thead><tr>" + "".join(f"<th>{E(h)}</th>" for h in head)
             + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
@@ -135,7 +135,8 @@ def evidence_html(inp: ReportInput) -> str:
         evid = (f"{interval(r.low_pp, r.high_pp, L, sign=True)} <small>({i18n.say("central", L)} "
                 f"{i18n.number(r.central_pp, L, 1, sign=True)})</small>")
         rows.append(f"<tr><th class='sc'>{who}</th><td>{r.horizon_years}</td><td>{model}</td><td>{evid}</td>"
-                    f"<td class='{cls}'>{E(VERDICT[r.verdict][L])}</td><td class='basis'><small>{E(str(r.basis))}"
+                    f"<td class='{cls}'>{E(VERDICT[r.verdict][L])}</td><td class='basis'><small>"
+                    f"{E(i18n.evidence_basis(r.demand, r.horizon_years, str(r.basis), L))}"
                     f"<br><code>{E(str(r.evidence_ids))}</code></small></td></tr>")
     head = [i18n.say(f"evidence_head_{c}", L) for c in ("demand", "years", "model", "evidence", "verdict", "basis")]
     note = i18n.say("within_the_model_s", L)
@@ -159,7 +160,7 @@ def whole_html(inp: ReportInput) -> str:
             continue
         a, b, c = g.loc["full"], g.loc["sum"], g.loc["full_minus_sum"]
         rng = lambda r: interval(r["p05"], r["p95"], L, sign=True)  # noqa: E731
-        word = i18n.outcome_short(o, L).lower()
+        word = i18n.REPORT.get(f"noun_{o}", {}).get(L) or i18n.outcome_short(o, L)
         if c["p95"] < 0:
             how = i18n.say("less_than_the_sum", L)
         elif c["p05"] > 0:
@@ -167,7 +168,7 @@ def whole_html(inp: ReportInput) -> str:
         else:
             how = i18n.say("not_distinguishable_from_the", L)
         paras.append(
-            i18n.say("after_five_years_all", L, word=word.capitalize(), median=pp(a['median'], L),
+            i18n.say("after_five_years_all", L, word=word[:1].upper() + word[1:], median=pp(a['median'], L),
                      rng=rng(a), n_singles=len(singles), median_2=pp(b['median'], L), rng_2=rng(b),
                      median_3=pp(c['median'], L), rng_3=rng(c), how=how))
     intro = i18n.say("per_seed_the_effect", L)
@@ -186,16 +187,15 @@ def uncertainty_html(inp: ReportInput) -> str:
     design = i18n.say("each_replication_uses_its", L)
     status = []
     if not lev.get("used"):
-        status.append((i18n.say("lever_strengths_not_drawn", L))
-                      + (f" ({E(lev.get('note'))})" if lev.get("note") else "")
-                      + (i18n.say("so_their_uncertainty_is", L)))
+        status.append(i18n.say("lever_strengths_not_drawn", L))
     elif lev.get("draws") == 1:
         status.append(i18n.say("lever_strengths_one_draw", L))
     elif lev.get("draws"):
-        status.append((i18n.say("lever_strengths_draws", L, draws=lev['draws'])) + (f" {E(lev['note'])}." if lev.get("note") else ""))
+        status.append(i18n.say("lever_strengths_draws", L, draws=lev['draws']))
     if not ens.get("used"):
-        status.append((i18n.say("parameter_sets_not_used", L))
-                      + (f" ({E(ens.get('note'))})" if ens.get("note") else "") + ".")
+        status.append(i18n.say("parameter_sets_not_used", L))
+    elif not ensemble_split(ens):
+        status.append(i18n.say("parameter_sets_too_few", L))
     rows = []
     for s in inp.scenarios:
         if s == inp.baseline:
@@ -203,7 +203,7 @@ def uncertainty_html(inp: ReportInput) -> str:
         cells = []
         for o in ("participating", "employed"):
             r = first_row(S, scenario=s, outcome=o, group="all", years=5)
-            txt = spread_sentence(r, inp, s) if r is not None else ""
+            txt = spread_sentence(r, inp, s, short=True) if r is not None else ""
             if r is not None and r.get("share_tied") == 100:
                 txt = i18n.say("no_difference_in_any", L)
             cells.append(f"<td>{E(txt[:1].upper() + txt[1:]) if txt else '-'}</td>")
@@ -213,8 +213,6 @@ def uncertainty_html(inp: ReportInput) -> str:
     return (f"<p>{design}</p>" + "".join(f"<p class='note'>{x}</p>" for x in status)
             + "<table class='t scen'><thead><tr>" + "".join(f"<th>{E(h)}</th>" for h in head)
             + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
-
-
 
 
 # ---- charts, stories, provenance ---------------------------------------------------------------
@@ -238,7 +236,7 @@ def _figure(inp: ReportInput, name: str) -> str:
         return ""
     cap = CAPTIONS.get(name, {}).get(inp.lang, name)
     return (f"<figure id='{name}'>{_img(png, cap)}<figcaption>{E(cap)} "
-            f"<small>(charts/{E(name)}.png, .svg)</small></figcaption></figure>")
+            f"<small>(<code>charts/{E(name)}.png</code>, <code>.svg</code>)</small></figcaption></figure>")
 
 
 def charts_html(inp: ReportInput) -> str:
@@ -270,23 +268,24 @@ def stories_html(inp: ReportInput) -> str:
 
 
 def provenance_html(inp: ReportInput) -> str:
-    m = inp.meta
+    m, L = inp.meta, inp.lang
     pk = ", ".join(f"{k} {v}" for k, v in (m.get("packages") or {}).items() if v)
+    plain = lambda text: plain_paths(str(text), inp.folder)  # noqa: E731
+    runs = f"{len(m.get('runs', []))} " + i18n.say("finished", L)
+    if m.get("failures"):
+        runs += f", {len(m['failures'])} " + i18n.say("failed_left_out", L)
     rows = [
-        (i18n.say("code_git_sha", inp.lang),
-         f"{m.get('git_sha')}{' + ' + (i18n.say("uncommitted_changes", inp.lang)) if m.get('uncommitted_changes') else ''}"),
-        ("Model hash", str(m.get("model_hash"))),
-        ("Python", str(m.get("python"))), (i18n.say("packages", inp.lang), pk),
-        ("Seeds", seeds_short(m.get("seeds", []))),
-        (i18n.t("ensemble", inp.lang), ensemble_text(m, inp.lang)),
-        (i18n.say("lever_strengths", inp.lang), levers_text(m, inp.lang)),
-        ("Runs", f"{len(m.get('runs', []))} " + (i18n.say("finished", inp.lang)) +
-         (f", {len(m['failures'])} " + (i18n.say("failed_left_out", inp.lang)) if m.get("failures") else "")),
-        (i18n.say("command", inp.lang), str(m.get("command"))),
-        (i18n.say("created", inp.lang), str(m.get("created"))),
-        (i18n.say("settings", inp.lang), ", ".join(f"{k}={v}" for k, v in (m.get("settings") or {}).items())),
+        ("code_git_sha", f"{m.get('git_sha')}" + (" + " + i18n.say("uncommitted_changes", L)
+                                                  if m.get("uncommitted_changes") else "")),
+        ("model_hash", str(m.get("model_hash"))),
+        ("python", str(m.get("python"))), ("packages", pk),
+        ("seeds", seeds_short(m.get("seeds", []))),
+        ("ensemble", ensemble_text(m, L, inp.folder)),
+        ("lever_strengths", levers_text(m, L)),
+        ("runs", runs),
+        ("command", plain(m.get("command"))),
+        ("created", str(m.get("created"))),
+        ("settings", ", ".join(f"{k}={plain(v)}" for k, v in (m.get("settings") or {}).items())),
     ]
-    body = "".join(f"<tr><th>{E(k)}</th><td><code>{E(v)}</code></td></tr>" for k, v in rows)
-    warn = ""  # warnings are at the top of the report
-    files = i18n.say("every_number_in_this", inp.lang)
-    return f"{warn}<p>{files}</p><table class='t prov'>{body}</table>"
+    body = "".join(f"<tr><th>{i18n.say('prov_' + k, L)}</th><td><code>{E(v)}</code></td></tr>" for k, v in rows)
+    return f"<p>{i18n.say('every_number_in_this', L)}</p><table class='t prov'>{body}</table>"

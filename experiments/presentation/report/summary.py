@@ -8,15 +8,14 @@ import pandas as pd
 from experiments.presentation import i18n
 from experiments.runs.summary import PARTS
 from experiments.presentation.report.inputs import E, ReportInput
-from experiments.presentation.report.numbers import (ensemble_used, eur, first_row, interval,
-                                                     lever_changes, levers_used, pct, points, pp,
-                                                     seeds_short, spread_sentence, verdict)
+from experiments.presentation.report.numbers import (better_in, ensemble_used, eur, first_row,
+                                                     interval, lever_changes, levers_used, pct,
+                                                     points, pp, spread_sentence, verdict)
 
 # ---- text ---------------------------------------------------------------------------------------
 def plain_summary(inp: ReportInput) -> list[str]:
     """The plain-language summary, as HTML paragraphs."""
     L, S, base, pos = inp.lang, inp.summary, inp.baseline, inp.position
-    nl = L == "nl"
     m = inp.meta
     name = lambda s: i18n.scenario_name(s, L)  # noqa: E731
     n_reps = min(m["replications_per_scenario"].values())
@@ -26,15 +25,15 @@ def plain_summary(inp: ReportInput) -> list[str]:
     paras.append(i18n.say("read_this_first_how", L))
     paras.append(i18n.say("we_simulated_a_cohort", L,
                           population_size=i18n.number(m['population_size'], L, 0),
-                          permit_year=m['permit_year'], n_reps=n_reps,
-                          seeds=E(seeds_short(m['seeds'])), n_scenarios=len(inp.scenarios),
+                          permit_year=m['permit_year'], n_reps=n_reps, n_scenarios=len(inp.scenarios),
                           base=E(name(base)), n_others=len(others)))
     paras += result_paragraphs(inp)
     # groups: losses that the average hides, then losses of scenarios that lose on average too
     hidden, open_ = group_losses(S, base)
     def items(rows):
-        return "; ".join(f"'{E(name(s))}': {E(i18n.group_label(g, L).lower() if nl and not g.startswith("origin=") else i18n.group_label(g, L))}, "
-                         f"{E(i18n.outcome_short(o, L).lower())} {pp(d, L)}" for s, g, o, d in rows[:8]) + (
+        return "; ".join(i18n.say("group_loss", L, scenario=E(name(s)), group=E(i18n.group_in_text(g, L)),
+                                  outcome=E(i18n.outcome_short(o, L).lower()), size=pp(d, L))
+                         for s, g, o, d in rows[:8]) + (
             (i18n.say("and_more", L, n_rows=len(rows) - 8)) if len(rows) > 8 else "")
     if hidden:
         paras.append(i18n.say("nobody_s_loss_hides", L, items=items(hidden)))
@@ -50,14 +49,7 @@ def plain_summary(inp: ReportInput) -> list[str]:
         c = first_row(inp.costs_summary, scenario=pos, item="public_total", years=10)
         e = first_row(inp.costs_summary, scenario=pos, item="earnings", years=10)
         if c is not None and e is not None and not pd.isna(c["diff_median"]):
-            paras.append(
-                i18n.say("costs_over_the_first", L, pos=E(name(pos)),
-                         diff_median=eur(c['diff_median'], L, True),
-                         diff_p05=eur(c['diff_p05'], L, True),
-                         diff_p95=eur(c['diff_p95'], L, True),
-                         diff_median_2=eur(e['diff_median'], L, True),
-                         diff_p05_2=eur(e['diff_p05'], L, True),
-                         diff_p95_2=eur(e['diff_p95'], L, True)))
+            paras.append(costs_sentence(pos, c, e, L))
     # assumptions
     if pos:
         ch = lever_changes(inp.configs, pos, base)
@@ -75,6 +67,21 @@ def plain_summary(inp: ReportInput) -> list[str]:
                 i18n.say("what_drives_these_effects_2", L, pos=E(name(pos)), n_ch=len(ch),
                          n_ass=n_ass))
     return paras
+
+
+def costs_sentence(scenario: str, cost: pd.Series, earnings: pd.Series, lang: str) -> str:
+    """What a scenario costs or saves the government over ten years against the baseline, and how
+    the cohort's net earnings change (each a median paired difference with its 90% interval): a
+    negative cost is said as a saving, never as a negative cost."""
+    def said(r: pd.Series, more: str, less: str, same: str, **names) -> str:
+        d = r["diff_median"]
+        key = same if eur(d, lang) == eur(0.0, lang) else more if d > 0 else less
+        return i18n.say(key, lang, amount=eur(abs(d), lang), lo=eur(r["diff_p05"], lang, True),
+                        hi=eur(r["diff_p95"], lang, True), **names)
+
+    return (said(cost, "costs_more", "costs_saves", "costs_same",
+                 pos=E(i18n.scenario_name(scenario, lang)))
+            + " " + said(earnings, "earnings_higher", "earnings_lower", "earnings_same"))
 
 
 # ---- the results, in the client's order: participation, feeling at home, then employment --------
@@ -133,7 +140,7 @@ def result_paragraphs(inp: ReportInput) -> list[str]:
                 split = "; ".join(f"{E(i18n.part_label(p, L).lower())} {pp(r['diff_median'], L)}" for p, r in eff)
                 by_part = i18n.say("by_part", L, split=split) if split else ""
                 txt += i18n.say("under_position_take_part", L, pos=E(name(pos)), median=pct(p5['median'], L),
-                                effect=_effect(p5, L), better=pct(p5['share_better'], L, 0),
+                                effect=_effect(p5, L), better=better_in(p5, L),
                                 verdict=verdict(p5, L), by_part=by_part)
                 spread = spread_sentence(p5, inp, pos)
                 if spread:
@@ -159,7 +166,7 @@ def result_paragraphs(inp: ReportInput) -> list[str]:
         if p5 is not None and not pd.isna(p5["diff_median"]):
             txt += (i18n.say("under_the_share_after", L, pos=E(name(pos)),
                              median=pct(p5['median'], L), effect=_effect(p5, L),
-                             share_better=pct(p5['share_better'], L, 0), verdict=verdict(p5, L)))
+                             better=better_in(p5, L), verdict=verdict(p5, L)))
             spread = spread_sentence(p5, inp, pos)
             if spread:
                 txt += " " + spread[:1].upper() + spread[1:] + "."

@@ -7,8 +7,8 @@ import pandas as pd
 from experiments.presentation import i18n
 from experiments.presentation.charts import style
 from experiments.presentation.report.inputs import E, ReportInput
-from experiments.presentation.report.numbers import (eur, first_row, interval, lever_changes, pct,
-                                                     pp_short, value_text, verdict)
+from experiments.presentation.report.numbers import (better_in, eur, first_row, interval, lever_changes,
+                                                     pp_short, verdict)
 
 # ---- tables -------------------------------------------------------------------------------------
 def _swatch(s: str, scenarios) -> str:
@@ -28,10 +28,8 @@ def _effect_cell(r: pd.Series | None, s: str, inp: ReportInput, wins: bool = Tru
     if r["share_tied"] == 100:
         return (f"<td><b>0</b><br><small>{i18n.say("identical_in_every_replication", L)}"
                 "</small></td>")
-    cls = {"clearly better": "good", "duidelijk beter": "good", "clearly worse": "bad",
-           "duidelijk slechter": "bad"}.get(verdict(r, L), "")
-    win = (f"<br>{i18n.say("better_in", L)} {pct(r['share_better'], L, 0)}"
-           if wins and not pd.isna(r["share_better"]) else "")
+    cls = {i18n.say("clearly_better", L): "good", i18n.say("clearly_worse", L): "bad"}.get(verdict(r, L), "")
+    win = f"<br>{better_in(r, L, short=True)}" if wins and not pd.isna(r["share_better"]) else ""
     size = (i18n.number(r["diff_median"], L, 1, sign=True) if r["unit"] == "index"
             else pp_short(r["diff_median"], L))
     return (f'<td class="{cls}"><b>{size}</b><br><small>'
@@ -120,7 +118,7 @@ def costs_table(inp: ReportInput) -> str:
             txt = f"{eur(r['median'], L)}"
             if s != inp.baseline and not pd.isna(r["diff_median"]):
                 if r["share_tied"] == 100:
-                    txt += "<br><small>\u00b1\u20ac0</small>"
+                    txt += f"<br><small>\u00b1{eur(0.0, L)}</small>"
                 else:
                     txt += (f"<br><small>{eur(r['diff_median'], L, True)}<br>"
                             f"({eur(r['diff_p05'], L, True)} {i18n.say("to", L)} {eur(r['diff_p95'], L, True)})</small>")
@@ -132,6 +130,31 @@ def costs_table(inp: ReportInput) -> str:
             + "".join(rows) + f"</tbody></table><p class='note'>{note}</p>")
 
 
+def change_item(c: dict, lang: str) -> str:
+    """One setting a scenario changes, in words: the lever's name, its value before and after, its
+    unit and where the setting comes from (tagged where that is an assumption). A model parameter
+    (not a lever) is named by its key, and in Dutch sent to the parameter table for its unit and
+    source (declared in English)."""
+    group, _, name = c["key"].partition(".")
+    lever = group == "policy"
+    a, b = (E(i18n.lever_value(name, v, lang)) if v is not None else "-" for v in (c["from"], c["to"]))
+    if lever:
+        label = f"{E(i18n.lever_name(name, lang))} <small><code>{E(c['key'])}</code></small>"
+        unit, source = i18n.lever_unit(name, lang), i18n.lever_source(name, c["source"], lang)
+    else:
+        label = f"<code>{E(c['key'])}</code>"
+        unit, source = (c["unit"], c["source"]) if lang == "en" else ("", "")
+    said = [E(unit)] if unit else []
+    said.append(f"{i18n.say('source', lang)}: {E(source)}" if source else i18n.say("source_in_odd", lang))
+    tag = (" <span class='ass'>" + i18n.say("assumption", lang) + "</span>") if c["assumption"] else ""
+    return f"<li>{label}: {a} \u2192 <b>{b}</b> <small>({'; '.join(said)})</small>{tag}</li>"
+
+
+def demand_label(demand: str, lang: str) -> str:
+    """What a scenario file's ``scenario_info.demand`` says, in words (``D3`` stays ``D3``)."""
+    return i18n.DEMAND_LABELS.get(str(demand), {}).get(lang, str(demand))
+
+
 def scenarios_table(inp: ReportInput) -> str:
     L = inp.lang
     rows = []
@@ -140,15 +163,10 @@ def scenarios_table(inp: ReportInput) -> str:
         info = cfg.get("scenario_info", {}) or {}
         summ = i18n.scenario_summary(s, info.get("summary", ""), L)
         ch = lever_changes(inp.configs, s, inp.baseline) if s != inp.baseline else []
-        items = []
-        for c in ch:
-            tag = ("<span class='ass'>" + (i18n.say("assumption", L)) + "</span>") if c["assumption"] else ""
-            items.append(f"<li><code>{E(c['key'])}</code>: {E(value_text(c['from']))} \u2192 "
-                         f"<b>{E(value_text(c['to']))}</b> <small>({E(c['unit'])}; "
-                         f"{i18n.say("source", L)}: {E(c['source'])})</small> {tag}</li>")
-        levers = f"<ul>{''.join(items)}</ul>" if items else ""
+        levers = f"<ul>{''.join(change_item(c, L) for c in ch)}</ul>" if ch else ""
+        demand = demand_label(info.get("demand", ""), L)
         rows.append(f"<tr><th class='sc'>{_swatch(s, inp.scenarios)}{E(i18n.scenario_name(s, L))}<br>"
-                    f"<small><code>{E(s)}</code> \u00b7 {E(str(info.get('demand', '')))}</small></th>"
+                    f"<small><code>{E(s)}</code> \u00b7 {E(demand)}</small></th>"
                     f"<td>{E(summ)}{levers}</td></tr>")
     return ("<table class='t scen'><thead><tr><th>Scenario</th><th>"
             + (i18n.say("what_changes_against_the", L))
