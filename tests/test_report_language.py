@@ -125,8 +125,6 @@ def test_the_dutch_report_has_no_english_words_or_code_names(reports):
     assert not bad, f"{len(bad)} English or code words in the Dutch report:\n" + "\n".join(bad[:40])
 
 
-@pytest.mark.xfail(reason="the charts' captions ('captions' in nl.yaml) still say 'seed' and translate "
-                          "'nobody's loss hides in an average' word for word", strict=False)
 def test_the_dutch_chart_captions_have_no_english_words_or_code_names(reports):
     bad = offences(visible_sentences(reports["nl"], only={"figcaption"}), dutch_words())
     assert not bad, f"{len(bad)} English or code words in the Dutch captions:\n" + "\n".join(bad)
