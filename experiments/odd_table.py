@@ -31,8 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
+from experiments.presentation.command_line import fmt, value_range
 from model.config import ROOT, all_params
-from model.parameters import Param
 from model.people import NEVER, STATES
 from model.policy import LEVERS
 
@@ -108,30 +108,9 @@ BLOCKS = ("parameter-table", "lever-table", "state-table", "calibrated")
 
 
 # ---- formatting ---------------------------------------------------------------------------------
-def fmt(value) -> str:
-    """A value as written in the tables: ``true``/``false`` (as in YAML), integers as they are,
-    floats in ``repr`` form (shortest string that reads back as the same float)."""
-    if isinstance(value, (bool, np.bool_)):
-        return "true" if value else "false"
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, (float, np.floating)):
-        return repr(float(value))
-    return str(value)
-
-
 def cell(text) -> str:
     """Text for a markdown table cell: one line, with ``|`` escaped."""
     return " ".join(str(text).split()).replace("|", "\\|")
-
-
-def value_range(p: Param) -> str:
-    """The plausible range (numbers), the choices, or true / false."""
-    if p.kind == "flag":
-        return "true / false"
-    if p.kind == "choice":
-        return " / ".join(fmt(c) for c in p.choices)
-    return f"{fmt(p.low)} to {fmt(p.high)}"
 
 
 def _table(header: tuple[str, ...], rows: list[tuple]) -> str:
