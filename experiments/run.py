@@ -9,6 +9,8 @@ submitit_slurm`` (``pip install -e .[cluster]``) on a Slurm cluster.
 
 Bad input (an unknown scenario or key, a wrong type, a value outside its bounds) stops with one
 line naming the key, the value and what is allowed, exit code 2, and no result folder.
+``list=scenarios`` and ``list=levers`` print what can be chosen; ``--help`` says every key
+(:func:`experiments.presentation.command_line.run_help`).
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from omegaconf import DictConfig
 
 from hydra.types import RunMode
 
-from experiments.runs.overrides import check_overrides, fail, quote_scenarios
+from experiments.presentation.command_line import LISTS, listing, run_help
 from experiments.presentation.run_chart import run_chart
 from experiments.runs.jobs import record_failure, write_job
 from experiments.runs.folders import remove_if_empty
+from experiments.runs.overrides import check_overrides, fail, quote_scenarios, wants_help
 from model.config import build, register
 from model.errors import ConfigError
 
@@ -62,8 +65,16 @@ def job(cfg: DictConfig) -> dict:
 
 
 def main() -> None:
+    if wants_help(sys.argv[1:], run_help):
+        return
     sys.argv[1:] = quote_scenarios(sys.argv[1:])  # any scenario file's name can be chosen
     try:
+        chosen = [a.partition("=")[2] for a in sys.argv[1:] if a.startswith("list=")]
+        if chosen:
+            if chosen[-1] not in LISTS:
+                raise ConfigError("list", chosen[-1], " or ".join(LISTS))
+            print(listing(chosen[-1]))
+            return
         check_overrides(sys.argv[1:])
     except ConfigError as e:
         fail(e)

@@ -8,6 +8,7 @@ folder must be empty: no result folder and no hidden ``.partial`` folder.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
@@ -194,3 +195,84 @@ def test_every_command_says_what_it_does_on_help(command):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert len(proc.stdout.splitlines()) >= 8, proc.stdout
+    if command == "run":
+        _check_run_help(proc.stdout)
+
+
+def _check_run_help(text: str) -> None:
+    """run's help says what it does, its keys with meaning, unit and range, and examples; not
+    Hydra's dump of the configuration."""
+    from model.config import groups
+    from model.policy import LEVERS
+
+    assert text.startswith("python -m experiments.run"), text[:200]
+    assert "writes one self-describing folder" in text and "exit code 2" in text
+    for key in ("scenario=baseline", "seed=0", "calibration=fitted", "hydra.run.dir=PATH",
+                "allow_outside_range=false", "list=scenarios|levers", "docs/ODD.md", "-m ",
+                "hydra.sweep.dir", "--hydra-help", "--cfg job", "Examples:"):
+        assert key in text, key
+    for p in groups()["population"]:  # the cohort's keys, with unit and range
+        assert f"population.{p.name}=" in text and p.unit in text, p.name
+    assert "100 to 1000000" in text  # population.size's plausible range
+    words = " ".join(text.split())
+    for p in LEVERS:  # every lever, with a line of what it does
+        assert f"policy.{p.name}=" in text and " ".join(p.doc.split()) in words, p.name
+    assert "== Config ==" not in text and "_target_" not in text and "calibration_info" not in text
+
+
+def test_hydras_own_flags_still_work():
+    """``--hydra-help`` and ``--cfg job`` go to Hydra as before (and make no folder)."""
+    hydra_help = subprocess.run([PYTHON, "-m", "experiments.run", "--hydra-help"], cwd=ROOT,
+                                capture_output=True, text=True, timeout=120)
+    assert hydra_help.returncode == 0 and "Hydra" in hydra_help.stdout, hydra_help.stderr
+    cfg = subprocess.run([PYTHON, "-m", "experiments.run", "--cfg", "job", "scenario=d3_labour_guidance"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert cfg.returncode == 0, cfg.stderr
+    assert "scenario: d3_labour_guidance" in cfg.stdout and "job_coaching: 2.0" in cfg.stdout
+
+
+# ---- what can be chosen ------------------------------------------------------------------------
+def _listed(monkeypatch, capsys, what: str) -> str:
+    from experiments import run
+
+    monkeypatch.setattr("sys.argv", ["run.py", f"list={what}"])
+    run.main()
+    return capsys.readouterr().out
+
+
+def test_the_scenarios_are_listed_with_their_descriptions(monkeypatch, capsys):
+    from model.config import scenario_file, scenario_names
+
+    text = _listed(monkeypatch, capsys, "scenarios")
+    words = " ".join(text.split())
+    for name in scenario_names():
+        info = scenario_file(name)[0]["scenario_info"]
+        assert re.search(rf"^  {re.escape(name)}(\s|$)", text, re.M), name
+        assert " ".join(str(info["summary"]).split()) in words, name
+    assert "sets policy.job_coaching=2.0 policy.job_matching=0.5" in words  # d3's own settings
+
+
+def test_the_levers_are_listed_with_what_they_mean(monkeypatch, capsys):
+    from experiments.presentation.command_line import value_range
+    from model.policy import LEVERS
+
+    text = _listed(monkeypatch, capsys, "levers")
+    words = " ".join(text.split())
+    for p in LEVERS:
+        assert f"policy.{p.name}=" in text, p.name
+        for part in (p.doc, p.unit, value_range(p), p.source):
+            assert " ".join(part.split()) in words, (p.name, part)
+    assert "\nD1:\n" in text and text.index("\nD1:") < text.index("\nD2:") < text.index("\nD10:")
+
+
+def test_an_unknown_list_is_refused_in_one_line(monkeypatch, capsys, tmp_path):
+    from experiments import run
+
+    monkeypatch.setattr("sys.argv", ["run.py", "list=parameters", f"hydra.run.dir={tmp_path / 'run'}"])
+    with pytest.raises(SystemExit) as info:
+        run.main()
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    _check_line(err.strip(), ["list", "'parameters'", "scenarios or levers"])
+    assert list(tmp_path.iterdir()) == []

@@ -12,7 +12,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from model.config import (OUTSIDE_KEY, ScenarioError, all_params, calibration_names,
                           outside_entry, scenario_names, scenario_problem, scenario_settings)
@@ -20,7 +20,7 @@ from model.errors import ConfigError
 
 #: Hydra flags that take the next argument as their value
 _VALUE_FLAGS = {"--config-dir", "-cd", "--config-path", "-cp", "--config-name", "-cn",
-                "--experimental-rerun", "--package", "-p", "--info", "-i"}
+                "--experimental-rerun", "--package", "-p", "--info", "-i", "--cfg", "-c"}
 
 #: keys a user may set that are not model parameters
 _FREE = {"seed", "scenario", "calibration", OUTSIDE_KEY}
@@ -31,11 +31,12 @@ _AGGREGATE_KEYS = {"language": ("en", "nl"), "stories": (True, False), "baseline
                    "position": None, "_target_": None}
 
 
-def wants_help(argv: list[str], doc: str | None) -> bool:
+def wants_help(argv: list[str], doc: str | Callable[[], str] | None) -> bool:
     """Whether ``argv`` asks for help (``--help`` or ``-h``); if so, print the command's
-    description (its module docstring: what it does, its keys and examples)."""
+    description (its module docstring, or a function writing it: what it does, its keys and
+    examples)."""
     if any(a in ("--help", "-h") for a in argv):
-        print((doc or "").strip())
+        print(((doc() if callable(doc) else doc) or "").strip())
         return True
     return False
 
