@@ -12,7 +12,8 @@ numbers, and writes one self-describing folder (``conf/compare.yaml`` lists the 
       costs_summary.csv, times_summary.csv
       charts/*.png, *.svg        charts (a)-(f)
       stories/                   persons' stories (trace, chart, sentences)
-      report.html                one self-contained report (report.language=en|nl)
+      report.<language>.html     one self-contained report (report.language=en|nl: report.en.html,
+                                 report.nl.html; a report in the other language sits beside it)
       comparison.json            settings, seeds, runs, versions, git SHA
 
 Examples::

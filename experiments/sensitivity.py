@@ -18,6 +18,7 @@ from omegaconf import DictConfig
 
 from experiments.evidence.sensitivity.pipeline import Missing, execute
 from experiments.evidence.sensitivity.plan import check_arguments, make_plan
+from experiments.presentation.i18n import page_name
 from experiments.presentation.sensitivity import present
 from experiments.runs.overrides import fail
 from model.config import ROOT, register
@@ -54,9 +55,10 @@ def sensitivity(cfg: DictConfig) -> dict | None:
               f"({time.perf_counter() - start:.0f} s); run without parts= to analyse")
     elif plan.settings["stage"] == "morris":
         print(f"screening done in {time.perf_counter() - start:.0f} s: {plan.out / 'screening.csv'} "
-              "(run with stage=sobol or stage=all for the indices and sensitivity.html)")
+              "(run with stage=sobol or stage=all for the indices and sensitivity.<language>.html)")
     else:
-        print(f"done in {time.perf_counter() - start:.0f} s: {plan.out / 'sensitivity.html'}")
+        print(f"done in {time.perf_counter() - start:.0f} s: "
+              f"{plan.out / page_name('sensitivity', plan.settings['language'])}")
     if failed:
         print(f"error: {failed} point(s) failed (see failed.json in their folders); run the same "
               "command again to retry them", file=sys.stderr)

@@ -110,7 +110,7 @@ def comparison(tmp_path_factory) -> Path:
 def test_comparison_writes_a_self_describing_folder(comparison):
     out = comparison
     for f in ("summary.csv", "costs_summary.csv", "times_summary.csv", "outcomes_all.csv.gz",
-              "comparison.json", "report.html", "stories/stories.json"):
+              "comparison.json", "report.en.html", "stories/stories.json"):
         assert (out / f).is_file(), f
     for chart in ("a1_participation", "a2_employment", "b_effects", "b2_effects_by_year", "b3_all_outcomes",
                   "c_stages", "d_groups_all", "e_costs", "f_first_job"):
@@ -164,7 +164,7 @@ def test_summary_comes_from_the_runs_in_the_folder(comparison):
 
 
 def test_report_is_self_contained_and_states_the_numbers(comparison):
-    html = (comparison / "report.html").read_text(encoding="utf-8")
+    html = (comparison / "report.en.html").read_text(encoding="utf-8")
     assert not re.search(r"(src|href)=\"(?!data:|#)", html), "the report must not load anything"
     assert "http://" not in html and "https://" not in html
     assert html.count("data:image/png;base64,") >= 6 + 4  # charts and stories
@@ -184,6 +184,7 @@ def test_rerun_reuses_finished_runs_and_recomputes_a_missing_one(comparison):
     import shutil
 
     shutil.rmtree(victim)
+    english = (out / "report.en.html").read_bytes()
     r = run(["-m", "experiments.compare", *SMALL, f"output_dir={out}", "report.language=nl"])
     assert r.returncode == 0, r.stderr[-3000:]
     assert "3 reused, 1 to run" in r.stdout
@@ -192,9 +193,12 @@ def test_rerun_reuses_finished_runs_and_recomputes_a_missing_one(comparison):
             assert p.stat().st_mtime_ns == mtime, f"{p} was recomputed"
     assert (victim / "run.json").is_file()
     assert (out / "summary.csv").read_bytes() == summary_before
-    html = (out / "report.html").read_text(encoding="utf-8")
+    html = (out / "report.nl.html").read_text(encoding="utf-8")
     assert "Samenvatting" in html and "procentpunt" in html and '<html lang="nl">' in html
     assert "Summary</h2>" not in html
+    # the English report of the same settings is still there, beside the Dutch one
+    assert (out / "report.en.html").read_bytes() == english
+    assert '<html lang="en">' in english.decode("utf-8")
 
 
 # ---- participation leads the report ------------------------------------------------------------
@@ -217,7 +221,7 @@ def reports(comparison, tmp_path_factory) -> dict[str, Path]:
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_participation_comes_first_in_charts_and_summary(reports, lang):
-    html = (reports[lang] / "report.html").read_text(encoding="utf-8")
+    html = (reports[lang] / f"report.{lang}.html").read_text(encoding="utf-8")
     # the first chart is participation
     figures = re.findall(r"<figure id='([^']+)'>.*?<figcaption>(.*?)</figcaption>", html, flags=re.S)
     assert figures[0][0] == "a1_participation"
@@ -268,7 +272,7 @@ def test_report_sets_effects_beside_the_evidence_and_splits_the_uncertainty(repo
     assert {"share_chance", "share_parameter", "share_lever"} <= set(s.columns)
     # no ensemble and no lever draws here: nothing to split
     assert s[["share_chance", "share_parameter", "share_lever"]].isna().all().all()
-    html = (out / "report.html").read_text(encoding="utf-8")
+    html = (out / f"report.{lang}.html").read_text(encoding="utf-8")
     for section in ("acts", "evidence", "whole", "uncertainty"):
         assert f'<h2 id="{section}">' in html, section
     evidence = html.split('<h2 id="evidence">', 1)[1].split("<h2", 1)[0]
@@ -334,7 +338,7 @@ def test_a_failed_job_is_recorded_and_the_sweep_still_aggregates(tmp_path):
     s = pd.read_csv(sweep / "summary.csv")
     d3 = s[(s.scenario == "d3_labour_guidance") & (s.outcome == "employed") & (s.group == "all")]
     assert (d3["n_runs"] == 1).all() and (d3["n_pairs"] == 1).all()
-    assert "failed" in (sweep / "report.html").read_text(encoding="utf-8")
+    assert "failed" in (sweep / "report.en.html").read_text(encoding="utf-8")
 
 
 # ---- in-process checks -------------------------------------------------------------------------

@@ -102,7 +102,7 @@ def test_summary_has_share_parameter_and_the_report_says_it(ensemble_run):
     param = max(np.var([g0.mean(), g1.mean()], ddof=1) - chance / 2, 0.0)
     if chance + param > 0:
         assert r["share_parameter"] == pytest.approx(param / (chance + param), abs=1e-3)
-    html = (out / "report.html").read_text(encoding="utf-8")
+    html = (out / "report.en.html").read_text(encoding="utf-8")
     assert "ensemble.yaml, 2026-01-02, 2 parameter sets" in html
     assert "of the spread comes from uncertainty in the fitted parameters" in html \
         or "cannot be told apart from chance" in html

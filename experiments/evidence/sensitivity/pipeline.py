@@ -70,7 +70,7 @@ def load_points(tasks: list[dict], stage: str) -> list[dict]:
 
 def execute(plan: Plan, command: str, present=None) -> dict:
     """Run what is missing and, unless the work is split into parts, analyse it; ``present`` (from
-    :mod:`experiments.presentation.sensitivity`) draws the charts and ``sensitivity.html``."""
+    :mod:`experiments.presentation.sensitivity`) draws the charts and ``sensitivity.<language>.html``."""
     from experiments.evidence.sensitivity import analysis as A
 
     s = plan.settings
