@@ -16,15 +16,22 @@ import time
 import hydra
 from omegaconf import DictConfig
 
+from experiments.evidence.sensitivity.pipeline import WRITES as ANALYSIS_WRITES
 from experiments.evidence.sensitivity.pipeline import Missing, execute
 from experiments.evidence.sensitivity.plan import check_arguments, make_plan
 from experiments.presentation.i18n import page_name
+from experiments.presentation.sensitivity import WRITES as PAGE_WRITES
 from experiments.presentation.sensitivity import present
+from experiments.runs.outputs import OUT, OVERWRITE, check_output
 from experiments.runs.overrides import fail
 from model.config import ROOT, register
 from model.errors import ConfigError
 
 register()
+
+#: what an analysis's folder holds (a folder holding only these is an analysis's own, where the same
+#: command resumes)
+WRITES = (*ANALYSIS_WRITES, *PAGE_WRITES)
 
 
 @hydra.main(version_base="1.3", config_path=str(ROOT / "conf"), config_name="sensitivity")
@@ -36,6 +43,8 @@ def sensitivity(cfg: DictConfig) -> dict | None:
     task = list(HydraConfig.get().overrides.task)
     try:
         plan = make_plan(cfg, task)
+        check_output(OUT, str(plan.out), WRITES, bool(cfg.get(OVERWRITE)),
+                     "results/sensitivity/<name from the settings>")
     except ConfigError as e:
         fail(e)
     command = " ".join(["python -m experiments.sensitivity", *sys.argv[1:]])

@@ -37,7 +37,7 @@ def ensemble_run(tmp_path_factory) -> Path:
     out = tmp / "out"
     r = subprocess.run([sys.executable, "-m", "experiments.compare", "scenarios=[baseline,d3_labour_guidance]",
                         "replications=4", "seeds_per_set=2", f"ensemble_file={file}", "population.size=1000",
-                        "n_jobs=2", "progress=false", "report.stories=false", f"output_dir={out}"],
+                        "n_jobs=2", "progress=false", "report.stories=false", f"out={out}"],
                        cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-3000:]
     assert "0 reused, 8 to run" in r.stdout and "2 parameter sets" in r.stdout

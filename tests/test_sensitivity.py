@@ -191,6 +191,11 @@ def test_a_small_analysis_end_to_end(tmp_path):
     assert all(v["computed"] == 0 for k, v in again["timing"].items() if isinstance(v, dict))
     assert "Wat deze effecten bepaalt" in (tmp_path / "sensitivity.nl.html").read_text()
     assert "What drives these effects" in (tmp_path / "sensitivity.en.html").read_text()  # kept
+    # every file is one the analysis writes: the folder is its own, where it resumes
+    from experiments.runs.outputs import foreign_entries
+    from experiments.sensitivity import WRITES
+
+    assert foreign_entries(tmp_path, WRITES) == []
 
 
 def test_the_slurm_launcher_example_composes():

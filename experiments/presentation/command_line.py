@@ -74,8 +74,11 @@ def run_help() -> str:
         entry("calibration=fitted", "the parameter set in conf/calibration/: fitted "
                                     "(python -m experiments.calibrate writes it) or none (the "
                                     "declared defaults)"),
-        entry("hydra.run.dir=PATH", "the run's folder; default "
-                                    "results/runs/<time>_<scenario>_seed<N>"),
+        entry("out=PATH", "the run's folder; default results/runs/<time>_<scenario>_seed<N>, made "
+                          "new for every run (NAME-2, NAME-3, ... when two runs start in the same "
+                          "second). A folder holding files another command made is refused"),
+        entry("overwrite=false", "true: write into out= even when it holds other files (files of "
+                                 "the same names are replaced, nothing else is touched)"),
         entry("allow_outside_range=false", "true: take values outside their plausible range (a "
                                            "value outside its hard bounds is refused still); "
                                            "run.json lists them"),
@@ -104,9 +107,9 @@ The model's parameters: params.<pathway>.<name>, context.* and costs.* ({n_param
 with its unit, plausible range and source in docs/ODD.md (the parameter table), for example
 params.work.base_rate=0.05 or context.covid_hiring_factor=0.8.
 
-Sweeps (-m): every combination of comma-separated values, one folder per job under
-hydra.sweep.dir=PATH (default results/multirun/<time>), aggregated at the end into the
-comparison's tables, charts and report:
+Sweeps (-m): every combination of comma-separated values, one folder per job under out=PATH
+(default results/multirun/<time>, made new; hydra.sweep.dir=PATH is the same key), aggregated at
+the end into the comparison's tables, charts and report:
   python -m experiments.run -m scenario=baseline,vwn_position seed='range(20)'
   add hydra/launcher=joblib to run the jobs in parallel here, hydra/launcher=slurm on a cluster
 
@@ -115,7 +118,7 @@ Hydra's own flags still work: --hydra-help, --cfg job (the composed configuratio
 Examples:
   python -m experiments.run scenario=d3_labour_guidance seed=7 population.size=30000
   python -m experiments.run scenario=baseline population.permit_year=2014   # the 2014 cohort
-  python -m experiments.run policy.support_level=2 policy.dual_track=true
+  python -m experiments.run policy.support_level=2 policy.dual_track=true out=results/runs/mine
   python -m experiments.run list=levers"""
 
 

@@ -10,6 +10,11 @@ from pathlib import Path
 
 from experiments.presentation import charts as C
 from experiments.presentation.i18n import page_name
+from experiments.runs import aggregate
+
+#: every name an aggregation and its presentation write into the folder: the tables, charts,
+#: stories and the report in each language (``report.html``: the report of earlier versions)
+WRITES = (*aggregate.WRITES, "charts", "stories", page_name("report", "*"), "report.html")
 
 
 def cbs_points(permit_year: int) -> dict:

@@ -18,6 +18,12 @@ import pandas as pd
 from experiments.evidence.sensitivity import runs
 from experiments.evidence.sensitivity.plan import Plan
 
+#: every name the analysis writes into its folder besides its presentation: the points
+#: (``runs/<stage>/p<index>/``), the tables and ``sensitivity.json``
+WRITES = ("runs", "morris.csv", "screening.csv", "points_morris.csv.gz", "chance.csv", "sobol.csv",
+          "stability.csv", "points_sobol.csv.gz", "prim_boxes.csv", "prim_trajectories.csv",
+          "sensitivity.json")
+
 
 class Missing(Exception):
     """Points of a stage are missing (failed, or another part's)."""

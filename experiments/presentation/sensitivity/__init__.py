@@ -8,6 +8,10 @@ from pathlib import Path
 
 from experiments.presentation.i18n import page_name
 
+#: every name the analysis's presentation writes into its folder (``sensitivity.html``: the page of
+#: earlier versions)
+WRITES = ("charts", page_name("sensitivity", "*"), "sensitivity.html")
+
 
 def present(plan, out: Path, language: str, **tables):
     """Draw the charts now; return them and a function that writes ``sensitivity.<language>.html``
