@@ -33,7 +33,7 @@ from experiments.presentation.publish import WRITES, publish
 from experiments.runs.aggregate import aggregate_dir
 from experiments.runs.outputs import (OUT, OVERWRITE, RENAMED, check_output, chosen_output, flag,
                                       renamed)
-from experiments.runs.overrides import wants_help
+from experiments.runs.overrides import refuse_old_flags, wants_help
 from model.errors import ConfigError
 
 # ---- Hydra callback ----------------------------------------------------------------------------
@@ -100,8 +100,9 @@ def _text(key: str, v: str) -> str:
 KEYS = {"folder": _text, OUT: check_output, OVERWRITE: flag, "language": _language,
         "baseline": _text, "position": _text, "stories": flag}
 #: the options of earlier versions, refused with the key that replaced each
-OLD_FLAGS = {"--out": "out=PATH", "--language": "language=en|nl", "--baseline": "baseline=NAME",
-             "--position": "position=NAME", "--no-stories": "stories=false"}
+OLD_FLAGS = {"--out": ("out=PATH", True), "--language": ("language=en|nl", True),
+             "--baseline": ("baseline=NAME", True), "--position": ("position=NAME", True),
+             "--no-stories": ("stories=false", False)}
 
 
 def parse(argv: Sequence[str]) -> dict:
@@ -113,11 +114,9 @@ def parse(argv: Sequence[str]) -> dict:
     """
     settings: dict = {"language": "en", "baseline": "baseline", "position": "vwn_position",
                       "stories": True}
-    for i, a in enumerate(argv):
+    refuse_old_flags(list(argv), OLD_FLAGS)
+    for a in argv:
         name, eq, value = a.partition("=")
-        if name in OLD_FLAGS:
-            given = value if eq else (argv[i + 1] if i + 1 < len(argv) and name != "--no-stories" else "")
-            raise ConfigError(name, given, f"{OLD_FLAGS[name]} (every command takes key=value)")
         if a.startswith("-"):
             raise ConfigError(a, None, "FOLDER and key=value arguments (see --help)")
         if not eq or Path(a).exists():

@@ -135,16 +135,50 @@ def test_more_bad_input_in_process(monkeypatch, capsys, tmp_path, name, args, ex
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("args, key", [(("--size", "0"), "population.size=0"),
-                                       (("--repeats", "0"), "--repeats=0"),
-                                       (("--scenario", "nope"), "scenario='nope'")])
+@pytest.mark.parametrize("args, key", [(("size=0",), "population.size=0"),
+                                       (("repeats=0",), "repeats='0'"),
+                                       (("scenario=nope",), "scenario='nope'"),
+                                       (("--size", "0"), "--size='0'")])
 def test_benchmark_bad_input_gives_one_line(args, key):
-    """The speed benchmark checks its own options and the model settings it passes on."""
+    """The speed benchmark checks its own keys, the model settings it passes on, and refuses its
+    old --options with the key that replaced each."""
     p = subprocess.run([PYTHON, "-m", "experiments.benchmark", *args], cwd=ROOT,
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 2
     lines = p.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {key} is not allowed"), p.stderr
+
+
+@pytest.mark.parametrize("command, args, key, new", [
+    ("odd_table", ["--check"], "--check", "check=true"),
+    ("odd_table", ["--path", "x.md"], "--path", "path=FILE"),
+    ("aggregate", ["{tmp}", "--language", "nl"], "--language", "language=en|nl"),
+    ("aggregate", ["{tmp}", "--no-stories"], "--no-stories", "stories=false"),
+    ("benchmark", ["--json"], "--json", "json=true"),
+])
+def test_old_options_are_refused_with_the_key_that_replaced_them(monkeypatch, capsys, tmp_path,
+                                                                 command, args, key, new):
+    """Every command takes key=value: an --option of an earlier version stops with one line naming
+    its key (before anything runs)."""
+    import importlib
+
+    module = importlib.import_module(f"experiments.{command}")
+    monkeypatch.setattr("sys.argv", [command, *(a.format(tmp=tmp_path) for a in args)])
+    try:
+        code = module.main()
+    except SystemExit as e:
+        code = e.code
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: {key}="), err
+    assert new in err and list(tmp_path.iterdir()) == []
+
+
+def test_odd_table_takes_key_value(capsys):
+    from experiments import odd_table
+
+    assert odd_table.main(["check=true"]) == 0
+    assert "generated tables are current" in capsys.readouterr().out
 
 
 # ---- a sweep's aggregation ---------------------------------------------------------------------

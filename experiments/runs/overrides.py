@@ -224,3 +224,42 @@ def split_args(argv: list[str], own: dict) -> tuple[dict, dict]:
             rest.append(a)
     check_overrides(rest, hydra=False)
     return mine, dict(a.split("=", 1) for a in rest)
+
+
+def refuse_old_flags(argv: list[str], old: dict[str, tuple[str, bool]]) -> None:
+    """Refuse, with one line naming its ``key=value``, an option of an earlier version
+    (``old``: ``--flag`` -> (what replaced it, whether the flag took a value))."""
+    for i, a in enumerate(argv):
+        name, eq, value = a.partition("=")
+        if name in old:
+            new, takes_value = old[name]
+            if not eq and takes_value and i + 1 < len(argv):
+                value = argv[i + 1]
+            raise ConfigError(name, value, f"{new} (every command takes key=value)")
+
+
+def own_settings(argv: list[str], own: dict) -> dict:
+    """A command's own ``key=value`` settings, and nothing else (``own``: key -> converter raising
+    ConfigError), for a command without model overrides.
+
+    Raises:
+        ConfigError: for an argument that is not ``key=value`` with one of the keys.
+    """
+    out = {}
+    for a in argv:
+        key, eq, value = a.partition("=")
+        key = key.strip()
+        if not eq or key not in own:
+            raise ConfigError(key if eq else a, value if eq else None,
+                              "one of " + ", ".join(f"{k}=" for k in own) + " (see --help)")
+        out[key] = own[key](key, value)
+    return out
+
+
+def whole(key: str, text: str) -> int:
+    """A whole number (its range is checked where it is used)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise ConfigError(key, text, "a whole number") from None
+
