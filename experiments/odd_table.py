@@ -33,7 +33,7 @@ import numpy as np
 
 from experiments.presentation.command_line import fmt, value_range
 from experiments.runs.outputs import flag
-from experiments.runs.overrides import own_settings, path, refuse_old_flags, wants_help
+from experiments.runs.overrides import own_settings, refuse_old_flags, wants_help
 from model.errors import ConfigError
 from model.config import ROOT, all_params
 from model.people import NEVER, STATES
@@ -249,8 +249,8 @@ def update(document: str) -> str:
 
 
 def _document(key: str, text: str) -> Path:
-    p = Path(path(key, text))
-    if not p.is_file():
+    p = Path(text)
+    if not text.strip() or not p.is_file():
         raise ConfigError(key, text, "an existing markdown file holding the generated blocks")
     return p
 
