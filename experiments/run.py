@@ -145,6 +145,10 @@ def main() -> None:
         overwrite = flag(OVERWRITE, own.get(OVERWRITE, "false"))
         if any(a in ("-m", "--multirun") for a in args):
             args, made = sweep_folder(args, own.get(OUT), overwrite)
+        elif any(a.partition("=")[0].strip() == SWEEP_DIR for a in args):
+            given = next(a for a in args if a.partition("=")[0].strip() == SWEEP_DIR)
+            raise ConfigError(SWEEP_DIR, given.partition("=")[2], f"{OUT}=PATH for a single run "
+                                                                  f"({SWEEP_DIR} is a sweep's folder, with -m)")
         else:
             _chosen[OUT] = check_output(OUT, own.get(OUT), RUN_WRITES, overwrite,
                                         "results/runs/<time>_<scenario>_seed<N>")

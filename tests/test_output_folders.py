@@ -195,3 +195,17 @@ def test_a_sweep_takes_out_as_its_folder(tmp_path):
     both = _run("-m", "seed=0,1", f"out={tmp_path / 'a'}", f"hydra.sweep.dir={tmp_path / 'b'}")
     assert both.returncode == 2 and len(both.stderr.splitlines()) == 1, both.stderr
     assert "not both" in both.stderr and list(tmp_path.iterdir()) == []
+
+
+def test_a_sweeps_folder_key_is_refused_for_a_single_run(monkeypatch, capsys, tmp_path):
+    """hydra.sweep.dir names a sweep's folder; a single run would ignore it, so it is refused."""
+    line = _refused(monkeypatch, capsys, "run", [f"hydra.sweep.dir={tmp_path / 'x'}"])
+    assert line.startswith("error: hydra.sweep.dir=") and "out=PATH for a single run" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_home_is_expanded():
+    from experiments.runs.outputs import check_output
+
+    assert check_output("out", "~/results/mine") == str(Path.home() / "results" / "mine")
+    assert check_output("out", None) is None

@@ -78,7 +78,8 @@ def foreign_entries(folder: Path, writes: Iterable[str]) -> list[str]:
 
 def check_output(key: str, v, writes: Iterable[str] | None = None, overwrite: bool = False,
                  default: str = "results/<command>/<name>") -> str | None:
-    """Check an output folder before any work starts; return it (``None``: the default).
+    """Check an output folder before any work starts; return it, with ``~`` expanded (``None``:
+    the default).
 
     Args:
         key: the key it was given as (``out``), named in the error.
@@ -125,7 +126,7 @@ def check_output(key: str, v, writes: Iterable[str] | None = None, overwrite: bo
             raise ConfigError(key, str(v), f"a new or empty folder, or one this command wrote (it "
                                            f"holds {other[0]}{more}; {OVERWRITE}=true writes into "
                                            "it anyway, replacing only files of the same names)")
-    return str(v)
+    return str(Path(v).expanduser())
 
 
 def chosen_output(settings: dict, writes: Iterable[str], default: str) -> str | None:
