@@ -107,6 +107,12 @@ def split_own(args: list[str]) -> tuple[dict, list[str]]:
     return own, rest
 
 
+def sweep_dir_given(args: list[str]) -> str | None:
+    """The value of ``hydra.sweep.dir=`` on the command line (the last one), or None."""
+    given = [a.partition("=")[2] for a in args if a.partition("=")[0].strip() == SWEEP_DIR]
+    return given[-1] if given else None
+
+
 def sweep_folder(args: list[str], out: str | None, overwrite: bool) -> tuple[list[str], list[Path]]:
     """A sweep's folder: ``out=PATH`` or ``hydra.sweep.dir=PATH`` (one of them), checked, else a new
     ``results/multirun/<time>``, made now.
@@ -114,15 +120,15 @@ def sweep_folder(args: list[str], out: str | None, overwrite: bool) -> tuple[lis
     Returns:
         (the arguments for Hydra, with the folder as ``hydra.sweep.dir``; the folders made here).
     """
-    given = [a for a in args if a.partition("=")[0].strip() == SWEEP_DIR]
-    if given and out is not None:
-        raise ConfigError(SWEEP_DIR, given[-1].partition("=")[2],
-                          f"{OUT}=PATH or {SWEEP_DIR}=PATH, not both (both name the sweep's folder)")
-    if given:
-        check_output(SWEEP_DIR, given[-1].partition("=")[2], SWEEP_WRITES, overwrite)
+    given = sweep_dir_given(args)
+    if given is not None and out is not None:
+        raise ConfigError(SWEEP_DIR, given, f"{OUT}=PATH or {SWEEP_DIR}=PATH, not both (both name "
+                                            "the sweep's folder)")
+    if given is not None:
+        check_output(SWEEP_DIR, given, SWEEP_WRITES, overwrite)
         return args, []
     if out is not None:
-        check_output(OUT, out, SWEEP_WRITES, overwrite)
+        out = check_output(OUT, out, SWEEP_WRITES, overwrite)
         return [*args, f"{SWEEP_DIR}={quoted(out)}"], []
     check_output(OUT, str(SWEEPS))
     folder, made = new_folder(SWEEPS / time.strftime("%Y-%m-%d_%H-%M-%S"))
@@ -145,10 +151,9 @@ def main() -> None:
         overwrite = flag(OVERWRITE, own.get(OVERWRITE, "false"))
         if any(a in ("-m", "--multirun") for a in args):
             args, made = sweep_folder(args, own.get(OUT), overwrite)
-        elif any(a.partition("=")[0].strip() == SWEEP_DIR for a in args):
-            given = next(a for a in args if a.partition("=")[0].strip() == SWEEP_DIR)
-            raise ConfigError(SWEEP_DIR, given.partition("=")[2], f"{OUT}=PATH for a single run "
-                                                                  f"({SWEEP_DIR} is a sweep's folder, with -m)")
+        elif sweep_dir_given(args) is not None:
+            raise ConfigError(SWEEP_DIR, sweep_dir_given(args), f"{OUT}=PATH for a single run "
+                                                                f"({SWEEP_DIR} is a sweep's folder, with -m)")
         else:
             _chosen[OUT] = check_output(OUT, own.get(OUT), RUN_WRITES, overwrite,
                                         "results/runs/<time>_<scenario>_seed<N>")
