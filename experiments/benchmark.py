@@ -1,4 +1,8 @@
-"""Speed and memory of one run: ``python -m experiments.benchmark [--size 30000] [--repeats 5]``.
+"""Speed and memory of one run: ``python -m experiments.benchmark [size=30000] [repeats=10] [key=value ...]``.
+
+Keys: ``size`` (persons, default 30000), ``repeats`` (timed runs after one warm-up, default 10,
+at least 1), ``scenario`` (default ``baseline``), ``seed`` (default 0), ``json=true`` (print one
+JSON line). It writes nothing. Example: ``python -m experiments.benchmark size=10000 repeats=3``.
 
 Measures, for a cohort of ``size`` persons over the default horizon (each person is followed for
 the 120 months after their own permit; the model steps 157 calendar months because permits are
@@ -25,13 +29,15 @@ import os
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-import argparse  # noqa: E402
 import json  # noqa: E402
+import sys  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 import tracemalloc  # noqa: E402
 
-from experiments.runs.overrides import fail  # noqa: E402
+from experiments.runs.outputs import flag  # noqa: E402
+from experiments.runs.overrides import (fail, own_settings, positive_int, refuse_old_flags,  # noqa: E402
+                                        wants_help, whole)
 from experiments.runs.compose import load  # noqa: E402
 from model.errors import ConfigError  # noqa: E402
 from model.model import IntegrationModel  # noqa: E402
@@ -66,21 +72,27 @@ def measure(size: int, repeats: int, scenario: str, seed: int) -> dict:
     }
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--size", type=int, default=30_000)
-    ap.add_argument("--repeats", type=int, default=10)
-    ap.add_argument("--scenario", default="baseline")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--json", action="store_true", help="print one JSON line")
-    a = ap.parse_args()
+#: the keys, their checks and defaults (the size and the seed are checked by the model's
+#: declarations when the run is composed)
+KEYS = {"size": whole, "repeats": positive_int, "scenario": lambda k, v: v, "seed": whole, "json": flag}
+DEFAULTS = {"size": 30_000, "repeats": 10, "scenario": "baseline", "seed": 0, "json": False}
+#: the options of earlier versions, refused with the key that replaced each
+OLD_FLAGS = {"--size": ("size=N", True), "--repeats": ("repeats=N", True),
+             "--scenario": ("scenario=NAME", True), "--seed": ("seed=N", True),
+             "--json": ("json=true", False)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if wants_help(argv, __doc__):
+        return
     try:
-        if a.repeats < 1:
-            raise ConfigError("--repeats", a.repeats, "a whole number of at least 1")
-        r = measure(a.size, a.repeats, a.scenario, a.seed)
+        refuse_old_flags(argv, OLD_FLAGS)
+        a = {**DEFAULTS, **own_settings(argv, KEYS)}
+        r = measure(a["size"], a["repeats"], a["scenario"], a["seed"])
     except ConfigError as e:
         fail(e)
-    if a.json:
+    if a["json"]:
         print(json.dumps(r))
         return
     print(f"{r['persons']:,} persons followed 120 months each ({r['months_stepped']} calendar months "

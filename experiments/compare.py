@@ -12,7 +12,8 @@ numbers, and writes one self-describing folder (``conf/compare.yaml`` lists the 
       costs_summary.csv, times_summary.csv
       charts/*.png, *.svg        charts (a)-(f)
       stories/                   persons' stories (trace, chart, sentences)
-      report.html                one self-contained report (report.language=en|nl)
+      report.<language>.html     one self-contained report (report.language=en|nl: report.en.html,
+                                 report.nl.html; a report in the other language sits beside it)
       comparison.json            settings, seeds, runs, versions, git SHA
 
 Examples::
@@ -20,6 +21,7 @@ Examples::
     python -m experiments.compare
     python -m experiments.compare scenarios=[baseline,vwn_position] replications=50 population.size=30000
     python -m experiments.compare report.language=nl policy.discrimination=0.2
+    python -m experiments.compare scenarios=[baseline,d3_labour_guidance] out=results/compare/mine
 
 Every model key (``population.*``, ``policy.*``, ...) given on the command line applies to every
 scenario.
@@ -44,11 +46,14 @@ strength at its declared value. Each run is composed exactly as ``python -m expe
 compose it, so a sweep (``python -m experiments.run -m scenario=a,b seed='range(20)'
 hydra/callbacks=aggregate``) gives the same summary table.
 
-The folder is named after the settings that change what is run (not the number of replications),
-so running the same command again reuses every finished run whose configuration and model code are
-unchanged and computes only what is missing: an interrupted comparison resumes, and more
-replications extend it. Bad input (an unknown scenario, zero replications, an unwritable output
-folder, an unknown key) stops with one line before any run starts, and leaves no folder behind.
+The folder (``out=PATH``; by default ``results/compare/<name>``) is named after the settings that
+change what is run (not the number of replications, nor the report's language), so running the
+same command again reuses every finished run whose configuration and model code are unchanged and
+computes only what is missing: an interrupted comparison resumes, and more replications extend it.
+A folder holding files a comparison does not write is refused unless ``overwrite=true`` (which
+writes into it, replacing only files of the same names). Bad input (an unknown scenario, zero
+replications, an output folder that is a file, cannot be written or holds other files, an unknown
+key) stops with one line before any run starts, and leaves no folder behind.
 """
 
 from __future__ import annotations
@@ -61,9 +66,11 @@ from pathlib import Path
 import hydra
 from omegaconf import DictConfig, OmegaConf
 
+from experiments.presentation.publish import WRITES as AGGREGATION_WRITES
 from experiments.presentation.publish import publish
 from experiments.runs.comparison import aggregate_plan, make_plan, run_missing
-from experiments.runs.overrides import check_overrides, check_writable, fail
+from experiments.runs.outputs import OUT, OVERWRITE, check_output
+from experiments.runs.overrides import check_overrides, fail
 from model.config import ScenarioError, register, scenario_names, scenario_problem
 from model.errors import ConfigError
 
@@ -71,8 +78,12 @@ register()
 
 #: the default scenario list (kept in conf/compare.yaml; used to name the output folder)
 COMPARE_KEYS = ("scenarios", "baseline", "position", "replications", "seed_start", "n_jobs",
-                "output_dir", "report.language", "report.stories", "progress", "ensemble",
+                OUT, OVERWRITE, "report.language", "report.stories", "progress", "ensemble",
                 "seeds_per_set", "ensemble_file", "levers", "sets_per_draw")
+#: what a comparison's folder holds: its runs and the aggregation (a folder holding only these is
+#: a comparison's own, where the same command resumes)
+WRITES = ("runs", *AGGREGATION_WRITES)
+DEFAULT_OUT = "results/compare/<name from the settings>"
 
 
 # ---- checking input ----------------------------------------------------------------------------
@@ -138,7 +149,8 @@ CHECKS = {
     "scenarios": _check_scenarios, "baseline": _check_scenario, "position": _check_scenario,
     "replications": _check_count(1, "a whole number >= 1 (runs per scenario)"),
     "seed_start": _check_count(0, "a whole number >= 0 (the first seed)"),
-    "n_jobs": _check_n_jobs, "output_dir": check_writable, "report.language": _check_language,
+    "n_jobs": _check_n_jobs, OUT: lambda k, v: check_output(k, v, default=DEFAULT_OUT),
+    OVERWRITE: _check_bool, "report.language": _check_language,
     "report.stories": _check_bool, "progress": _check_bool, "ensemble": _check_ensemble,
     "seeds_per_set": _check_count(1, "a whole number >= 1 (replications per parameter set)"),
     "ensemble_file": _check_ensemble_file, "levers": _check_bool,
@@ -163,7 +175,8 @@ def check_settings(c: dict) -> None:
     _check_language("report.language", rep.get("language"))
     _check_bool("report.stories", rep.get("stories", True))
     _check_bool("progress", c.get("progress", True))
-    check_writable("output_dir", c.get("output_dir"))
+    check_output(OUT, c.get(OUT), default=DEFAULT_OUT)
+    _check_bool(OVERWRITE, c.get(OVERWRITE, False))
     _check_ensemble("ensemble", c.get("ensemble"))
     CHECKS["seeds_per_set"]("seeds_per_set", c.get("seeds_per_set", 2))
     _check_ensemble_file("ensemble_file", c.get("ensemble_file"))
@@ -204,8 +217,11 @@ def compare(cfg: DictConfig) -> dict | None:
 
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     try:
-        check_settings(OmegaConf.to_container(cfg, resolve=True))
+        settings = OmegaConf.to_container(cfg, resolve=True)
+        check_settings(settings)
         plan = make_plan(cfg, list(HydraConfig.get().overrides.task))
+        # the folder, named now: a new one, or a comparison's own (resumed), unless asked for
+        check_output(OUT, str(plan.out), WRITES, settings.get(OVERWRITE, False), DEFAULT_OUT)
     except ConfigError as e:
         fail(e)
     command = " ".join(["python -m experiments.compare", *sys.argv[1:]])

@@ -14,7 +14,8 @@ document cannot drift from the model:
   ``<!-- calibrated:start -->`` ... ``<!-- calibrated:end -->``.
 
 ``main()`` rewrites each block in place and leaves the hand-written text around it alone;
-``--check`` only reports whether the document is current (exit code 1 if not).
+``check=true`` only reports whether the document is current (exit code 1 if not); ``path=FILE``
+rewrites another copy of the document.
 ``tests/test_odd.py`` fails when a block differs from what this module renders.
 
 Numbers are written with ``repr`` precision (shortest round-trip form), so any change of a default
@@ -23,7 +24,6 @@ or a range changes the table.
 
 from __future__ import annotations
 
-import argparse
 import ast
 import re
 import sys
@@ -31,8 +31,11 @@ from pathlib import Path
 
 import numpy as np
 
+from experiments.presentation.command_line import fmt, value_range
+from experiments.runs.outputs import flag
+from experiments.runs.overrides import own_settings, refuse_old_flags, wants_help
+from model.errors import ConfigError
 from model.config import ROOT, all_params
-from model.parameters import Param
 from model.people import NEVER, STATES
 from model.policy import LEVERS
 
@@ -108,30 +111,9 @@ BLOCKS = ("parameter-table", "lever-table", "state-table", "calibrated")
 
 
 # ---- formatting ---------------------------------------------------------------------------------
-def fmt(value) -> str:
-    """A value as written in the tables: ``true``/``false`` (as in YAML), integers as they are,
-    floats in ``repr`` form (shortest string that reads back as the same float)."""
-    if isinstance(value, (bool, np.bool_)):
-        return "true" if value else "false"
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, (float, np.floating)):
-        return repr(float(value))
-    return str(value)
-
-
 def cell(text) -> str:
     """Text for a markdown table cell: one line, with ``|`` escaped."""
     return " ".join(str(text).split()).replace("|", "\\|")
-
-
-def value_range(p: Param) -> str:
-    """The plausible range (numbers), the choices, or true / false."""
-    if p.kind == "flag":
-        return "true / false"
-    if p.kind == "choice":
-        return " / ".join(fmt(c) for c in p.choices)
-    return f"{fmt(p.low)} to {fmt(p.high)}"
 
 
 def _table(header: tuple[str, ...], rows: list[tuple]) -> str:
@@ -266,27 +248,35 @@ def update(document: str) -> str:
     return document
 
 
+def _document(key: str, text: str) -> Path:
+    p = Path(text)
+    if not text.strip() or not p.is_file():
+        raise ConfigError(key, text, "an existing markdown file holding the generated blocks")
+    return p
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="only report whether docs/ODD.md is current (exit 1 if not)")
-    parser.add_argument("--path", type=Path, default=ODD_PATH, help="the document to rewrite")
-    args = parser.parse_args(argv)
-    text = args.path.read_text(encoding="utf-8")
+    argv = sys.argv[1:] if argv is None else argv
+    if wants_help(argv, __doc__):
+        return 0
     try:
+        refuse_old_flags(argv, {"--check": ("check=true", False), "--path": ("path=FILE", True)})
+        args = {"check": False, "path": ODD_PATH,
+                **own_settings(argv, {"check": flag, "path": _document})}
+        text = args["path"].read_text(encoding="utf-8")
         new = update(text)
-    except ValueError as e:
+    except (ConfigError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     if new == text:
-        print(f"{args.path}: generated tables are current ({len(all_params())} parameters, "
+        print(f"{args['path']}: generated tables are current ({len(all_params())} parameters, "
               f"{len(LEVERS)} levers, {len(STATES)} states)")
         return 0
-    if args.check:
-        print(f"{args.path}: generated tables are out of date; run `python -m experiments.odd_table`")
+    if args["check"]:
+        print(f"{args['path']}: generated tables are out of date; run `python -m experiments.odd_table`")
         return 1
-    args.path.write_text(new, encoding="utf-8")
-    print(f"{args.path}: rewrote the generated tables ({len(all_params())} parameters, "
+    args["path"].write_text(new, encoding="utf-8")
+    print(f"{args['path']}: rewrote the generated tables ({len(all_params())} parameters, "
           f"{len(LEVERS)} levers, {len(STATES)} states)")
     return 0
 

@@ -32,7 +32,9 @@ differences between arms come from the manipulation, not from chance:
     paired policy experiment: scenario ``d6_better_inburgering`` (better courses) against the
     baseline: the change in passes and the change in employment.
 
-Output (``results/patterns/<date_time>`` or ``out=``, written atomically): ``patterns.csv`` (each
+Output (``out=PATH``, by default a new ``results/patterns/<date_time>``, written atomically; an
+existing folder holding files this command does not write is refused unless ``overwrite=true``,
+which replaces only files of the same names): ``patterns.csv`` (each
 measure: model mean and 90% interval over seeds, the literature's value, verdict),
 ``waiting_curves.csv``, ``regions.csv``, ``exam_job_finding.csv``, ``patterns.png``,
 ``summary.md`` and ``patterns.json`` (settings, seeds, provenance). Model parameters are never
@@ -48,13 +50,19 @@ from pathlib import Path
 
 from experiments.evidence import patterns
 from experiments.presentation.patterns import draw, print_measures
-from experiments.runs.folders import staged_folder
-from experiments.runs.overrides import fail, path, positive_int, split_args, wants_help
+from experiments.runs.outputs import (OUT, OVERWRITE, check_output, chosen_output, flag,
+                                      written_folder)
+from experiments.runs.overrides import fail, positive_int, split_args, wants_help
 from model.errors import ConfigError
 
 DEFAULTS = {"replications": 5, "seed": 0, "population.size": 20000,
             "population.permit_year": 2014, "population.horizon_months": 96,
             "supply_factor": 0.55}
+#: what this command writes into its folder (evidence/patterns.py write_tables, and the chart and
+#: summary of presentation/patterns.py)
+WRITES = ("patterns.csv", "waiting_by_seed.csv", "waiting_curves.csv", "regions.csv",
+          "region_slopes.csv", "exam_job_finding.csv", "d6_pair.csv", "config.yaml",
+          "patterns.json", "summary.md", "patterns.png")
 
 
 def _factor(key: str, text: str) -> float:
@@ -68,20 +76,22 @@ def _factor(key: str, text: str) -> float:
 
 
 def parse_args(argv: list[str]) -> dict:
-    """This command's settings (``replications``, ``supply_factor``, ``out``, ``seed``) and the
+    """This command's settings (``replications``, ``supply_factor``, ``out``, ``overwrite``,
+    ``seed``) and the
     model overrides (defaults: the 2014 cohort, 20,000 persons, 96 months).
 
     Raises:
         ConfigError: for an unknown key or a bad value (one line).
     """
     mine, kv = split_args(argv, {"replications": positive_int, "supply_factor": _factor,
-                                 "out": path})
+                                 OUT: check_output, OVERWRITE: flag})
     if "scenario" in kv:
         raise ConfigError("scenario", kv["scenario"], "no value: the patterns use the baseline "
                                                       "(and d6_better_inburgering for (c))")
     s = {"replications": mine.get("replications", DEFAULTS["replications"]),
          "supply_factor": mine.get("supply_factor", DEFAULTS["supply_factor"]),
-         "out": mine.get("out"), "seed": int(kv.pop("seed", DEFAULTS["seed"]))}
+         "out": chosen_output(mine, WRITES, "results/patterns/<date_time>"),
+         "seed": int(kv.pop("seed", DEFAULTS["seed"]))}
     for k in ("population.size", "population.permit_year", "population.horizon_months"):
         kv.setdefault(k, str(DEFAULTS[k]))
     if int(float(kv["population.horizon_months"])) < 72:
@@ -101,13 +111,12 @@ def main(argv: list[str] | None = None) -> Path:
         patterns.load_config(settings)  # fail before anything runs
     except ConfigError as e:
         fail(e)
-    out = Path(settings["out"]) if settings["out"] else Path("results/patterns") / time.strftime(
-        "%Y-%m-%d_%H-%M-%S")
+    default = Path("results/patterns") / time.strftime("%Y-%m-%d_%H-%M-%S")
     start = time.perf_counter()
     print(f"patterns: {settings['replications']} seeds, overrides {' '.join(settings['overrides'])}")
     res = patterns.run(settings)
     meta = patterns.meta(settings, res, time.perf_counter() - start)
-    with staged_folder(out) as tmp:
+    with written_folder(settings["out"], default) as (out, tmp):
         patterns.write_tables(tmp, res, meta)
         draw(tmp, res, meta)
     print_measures(res["measures"])

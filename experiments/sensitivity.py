@@ -16,14 +16,22 @@ import time
 import hydra
 from omegaconf import DictConfig
 
+from experiments.evidence.sensitivity.pipeline import WRITES as ANALYSIS_WRITES
 from experiments.evidence.sensitivity.pipeline import Missing, execute
 from experiments.evidence.sensitivity.plan import check_arguments, make_plan
+from experiments.presentation.i18n import page_name
+from experiments.presentation.sensitivity import WRITES as PAGE_WRITES
 from experiments.presentation.sensitivity import present
+from experiments.runs.outputs import OUT, OVERWRITE, check_output
 from experiments.runs.overrides import fail
 from model.config import ROOT, register
 from model.errors import ConfigError
 
 register()
+
+#: what an analysis's folder holds (a folder holding only these is an analysis's own, where the same
+#: command resumes)
+WRITES = (*ANALYSIS_WRITES, *PAGE_WRITES)
 
 
 @hydra.main(version_base="1.3", config_path=str(ROOT / "conf"), config_name="sensitivity")
@@ -35,6 +43,8 @@ def sensitivity(cfg: DictConfig) -> dict | None:
     task = list(HydraConfig.get().overrides.task)
     try:
         plan = make_plan(cfg, task)
+        check_output(OUT, str(plan.out), WRITES, bool(cfg.get(OVERWRITE)),
+                     "results/sensitivity/<name from the settings>")
     except ConfigError as e:
         fail(e)
     command = " ".join(["python -m experiments.sensitivity", *sys.argv[1:]])
@@ -54,9 +64,10 @@ def sensitivity(cfg: DictConfig) -> dict | None:
               f"({time.perf_counter() - start:.0f} s); run without parts= to analyse")
     elif plan.settings["stage"] == "morris":
         print(f"screening done in {time.perf_counter() - start:.0f} s: {plan.out / 'screening.csv'} "
-              "(run with stage=sobol or stage=all for the indices and sensitivity.html)")
+              "(run with stage=sobol or stage=all for the indices and sensitivity.<language>.html)")
     else:
-        print(f"done in {time.perf_counter() - start:.0f} s: {plan.out / 'sensitivity.html'}")
+        print(f"done in {time.perf_counter() - start:.0f} s: "
+              f"{plan.out / page_name('sensitivity', plan.settings['language'])}")
     if failed:
         print(f"error: {failed} point(s) failed (see failed.json in their folders); run the same "
               "command again to retry them", file=sys.stderr)

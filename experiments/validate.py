@@ -20,7 +20,9 @@ Arguments (``key=value``):
 - ``scenario``: default ``baseline``; any other ``key=value`` is a model override;
 - ``tolerance_pp``: tolerance for rows without one (default 2.5 pp,
   :data:`experiments.evidence.targets.DEFAULT_TOLERANCE_PP`, where the reason is given);
-- ``out``: output folder (default ``results/validate/<date_time>``).
+- ``out``: output folder (default a new ``results/validate/<date_time>``, or
+  ``<date_time>_effects``); an existing folder holding files validate does not write is refused
+  unless ``overwrite=true`` (which replaces only files of the same names).
 
 Each cohort (permit year) in the file is simulated for every seed, with its composition and legal
 regime (``population.permit_year``). The model value of a target is the mean over seeds; its 90%
@@ -51,14 +53,22 @@ from experiments.evidence.targets import DEFAULT_TOLERANCE_PP, SCHEMA_DOC, cohor
 from experiments.evidence.target_values import prepare, summarise
 from experiments.presentation.validation import (draw_effects, draw_targets, print_effects,
                                                  print_targets)
-from experiments.runs.folders import staged_folder
+from experiments.runs.outputs import (OUT, OVERWRITE, check_output, chosen_output, flag,
+                                      written_folder)
 from experiments.runs.overrides import fail, path, positive_int, split_args, tolerance, wants_help
 from model.errors import ConfigError
 
 DEFAULTS = {"replications": 20, "seed": 0, "population.size": 20000, "scenario": "baseline"}
 
 
-OWN = {"targets": path, "replications": positive_int, "out": path, "tolerance_pp": tolerance}
+OWN = {"targets": path, "replications": positive_int, OUT: check_output, OVERWRITE: flag,
+       "tolerance_pp": tolerance}
+#: what validate writes into its folder, in either mode: the tables and chart of each
+#: (targets_*, effects_*), the model's values by seed, each cohort's configuration, the report and
+#: validate.json
+WRITES = ("targets_*", "effects_*", "model_by_seed.csv", "config_*.yaml", "report.md",
+          "validate.json")
+DEFAULT_OUT = "results/validate/<date_time>"
 
 
 def parse_args(argv: list[str]) -> dict:
@@ -72,7 +82,7 @@ def parse_args(argv: list[str]) -> dict:
         raise ConfigError("targets", None, "targets=PATH to a CSV that follows the targets schema "
                                            f"({SCHEMA_DOC}) (or effects=PATH to a file of "
                                            "published effects, docs/effects_schema.md)")
-    settings = {"targets": mine["targets"], "out": mine.get("out"),
+    settings = {"targets": mine["targets"], "out": chosen_output(mine, WRITES, DEFAULT_OUT),
                 "replications": mine.get("replications", DEFAULTS["replications"]),
                 "seed": int(kv.pop("seed", DEFAULTS["seed"])),
                 "scenario": kv.pop("scenario", DEFAULTS["scenario"]),
@@ -103,7 +113,7 @@ def _refuse(key: str, text: str):
 
 
 EFFECTS_OWN = {"effects": _schema_pointed(path), "replications": _schema_pointed(positive_int),
-               "out": _schema_pointed(path), "n_jobs": _schema_pointed(positive_int),
+               OUT: check_output, OVERWRITE: flag, "n_jobs": _schema_pointed(positive_int),
                "targets": _refuse, "tolerance_pp": _refuse}
 
 
@@ -121,7 +131,7 @@ def parse_effects_args(argv: list[str]) -> dict:
         raise _fail("scenario", kv["scenario"], "no scenario on the command line: each row's "
                                                 "treatment and control name their scenario")
     kv.setdefault("population.size", str(DEFAULTS["population.size"]))
-    return {"effects": mine["effects"], "out": mine.get("out"),
+    return {"effects": mine["effects"], "out": chosen_output(mine, WRITES, DEFAULT_OUT),
             "replications": mine.get("replications", DEFAULTS["replications"]),
             "seed": int(seed), "n_jobs": mine.get("n_jobs", os.cpu_count() or 1),
             "overrides": [f"{k}={v}" for k, v in kv.items()]}
@@ -141,7 +151,7 @@ def main(argv: list[str] | None = None) -> Path:
         fail(e)
     seeds = list(range(s["seed"], s["seed"] + s["replications"]))
     tpath = Path(s["targets"])
-    out = validation.output_folder(s["out"])
+    default = validation.default_folder()
     size = int(next(iter(configs.values())).population.size)
     print(f"validating against {tpath} ({len(targets)} targets, cohorts "
           f"{', '.join(map(str, cohorts(targets)))}): {len(seeds)} seeds x {size:,} persons")
@@ -151,7 +161,7 @@ def main(argv: list[str] | None = None) -> Path:
     wall = time.perf_counter() - start
     meta = validation.targets_meta(s, targets, configs, seeds, table, wall)
     try:
-        with staged_folder(out) as tmp:
+        with written_folder(s["out"], default) as (out, tmp):
             validation.write_targets(tmp, table, per_seed_values, tpath, configs, seeds, meta)
             draw_targets(tmp, table, curves, meta)
     except KeyboardInterrupt:
@@ -171,7 +181,7 @@ def main_effects(argv: list[str]) -> Path:
         fail(e)
     seeds = list(range(s["seed"], s["seed"] + s["replications"]))
     fpath = Path(s["effects"])
-    out = validation.output_folder(s["out"], "_effects")
+    default = validation.default_folder("_effects")
     size = int(next(iter(plan.configs.values())).population.size)
     n_runs = len(plan.configs) * len(seeds)
     n_jobs = min(s["n_jobs"], max(n_runs, 1))
@@ -189,7 +199,7 @@ def main_effects(argv: list[str]) -> Path:
     wall = time.perf_counter() - start
     meta = validation.effects_meta(s, effects, plan, seeds, table, n_jobs, wall)
     try:
-        with staged_folder(out) as tmp:
+        with written_folder(s["out"], default) as (out, tmp):
             validation.write_effects(tmp, table, by_seed, fpath, meta)
             draw_effects(tmp, table, meta)
     except KeyboardInterrupt:

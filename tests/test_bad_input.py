@@ -2,12 +2,15 @@
 result folder (experiments/run.py, experiments/runs/overrides.py).
 
 Every case is run as a user would run it (``python -m experiments.run ...`` in a subprocess) with
-``hydra.run.dir`` (and ``hydra.sweep.dir``) pointing into a fresh temporary folder; afterwards that
-folder must be empty: no result folder and no hidden ``.partial`` folder.
+``out=`` (the run's folder, or a sweep's) pointing into a fresh temporary folder; afterwards that
+folder must be empty: no result folder and no hidden ``.partial`` folder. The output folder's own
+cases (a file, an unwritable place, a name too long, a folder holding other files, the key's old
+names) are in ``tests/test_output_folders.py``, for every command.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
@@ -68,7 +71,7 @@ def outcomes(tmp_path_factory, cli):
         base = tmp_path_factory.mktemp("bad")
         small = [d for d in ("population.size=1000", "population.horizon_months=12")
                  if not any(a.startswith(d.split("=")[0] + "=") for a in args)]
-        proc = cli(*args, *small, f"hydra.run.dir={base / 'run'}", f"hydra.sweep.dir={base / 'sweep'}")
+        proc = cli(*args, *small, f"out={base / 'run'}")
         return name, (proc, base)
 
     with ThreadPoolExecutor(2) as pool:
@@ -96,17 +99,16 @@ def test_bad_input_gives_one_line_and_exit_code_2(outcomes, name, expect):
     pytest.param(c, marks=[pytest.mark.xfail(strict=True, reason=KNOWN[c])]) if c in KNOWN
     else c for c in CASE_IDS])
 def test_bad_input_leaves_no_folder(outcomes, name):
-    """Whatever happens, nothing is left behind: not the run folder, not a sweep folder, not a
-    hidden .partial folder."""
+    """Whatever happens, nothing is left behind: not the run folder (or a sweep's), not a hidden
+    .partial folder, and no traceback."""
     proc, base = outcomes[name]
-    assert not (base / "run").exists()
-    assert not (base / "sweep").exists()
+    assert "Traceback" not in proc.stderr
     assert list(base.iterdir()) == [], [p.name for p in base.iterdir()]
 
 
 def test_good_input_does_make_a_folder(tmp_path, cli):
     """The folder checks above can fail: a valid command writes its folder (and no .partial)."""
-    proc = cli("population.size=1000", "population.horizon_months=12", f"hydra.run.dir={tmp_path / 'run'}")
+    proc = cli("population.size=1000", "population.horizon_months=12", f"out={tmp_path / 'run'}")
     assert proc.returncode == 0, proc.stderr[-1500:]
     assert proc.stderr == ""
     assert {p.name for p in (tmp_path / "run").iterdir()} >= {"config.yaml", "run.json", "outcomes.csv"}
@@ -123,8 +125,7 @@ def _check_line(line: str, expect: list[str]) -> None:
 def test_more_bad_input_in_process(monkeypatch, capsys, tmp_path, name, args, expect):
     from experiments import run
 
-    monkeypatch.setattr("sys.argv", ["run.py", *args, f"hydra.run.dir={tmp_path / 'run'}",
-                                     f"hydra.sweep.dir={tmp_path / 'sweep'}"])
+    monkeypatch.setattr("sys.argv", ["run.py", *args, f"out={tmp_path / 'run'}"])
     with pytest.raises(SystemExit) as info:
         run.main()
     assert info.value.code == 2
@@ -134,16 +135,50 @@ def test_more_bad_input_in_process(monkeypatch, capsys, tmp_path, name, args, ex
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("args, key", [(("--size", "0"), "population.size=0"),
-                                       (("--repeats", "0"), "--repeats=0"),
-                                       (("--scenario", "nope"), "scenario='nope'")])
+@pytest.mark.parametrize("args, key", [(("size=0",), "population.size=0"),
+                                       (("repeats=0",), "repeats='0'"),
+                                       (("scenario=nope",), "scenario='nope'"),
+                                       (("--size", "0"), "--size='0'")])
 def test_benchmark_bad_input_gives_one_line(args, key):
-    """The speed benchmark checks its own options and the model settings it passes on."""
+    """The speed benchmark checks its own keys, the model settings it passes on, and refuses its
+    old --options with the key that replaced each."""
     p = subprocess.run([PYTHON, "-m", "experiments.benchmark", *args], cwd=ROOT,
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 2
     lines = p.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {key} is not allowed"), p.stderr
+
+
+@pytest.mark.parametrize("command, args, key, new", [
+    ("odd_table", ["--check"], "--check", "check=true"),
+    ("odd_table", ["--path", "x.md"], "--path", "path=FILE"),
+    ("aggregate", ["{tmp}", "--language", "nl"], "--language", "language=en|nl"),
+    ("aggregate", ["{tmp}", "--no-stories"], "--no-stories", "stories=false"),
+    ("benchmark", ["--json"], "--json", "json=true"),
+])
+def test_old_options_are_refused_with_the_key_that_replaced_them(monkeypatch, capsys, tmp_path,
+                                                                 command, args, key, new):
+    """Every command takes key=value: an --option of an earlier version stops with one line naming
+    its key (before anything runs)."""
+    import importlib
+
+    module = importlib.import_module(f"experiments.{command}")
+    monkeypatch.setattr("sys.argv", [command, *(a.format(tmp=tmp_path) for a in args)])
+    try:
+        code = module.main()
+    except SystemExit as e:
+        code = e.code
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: {key}="), err
+    assert new in err and list(tmp_path.iterdir()) == []
+
+
+def test_odd_table_takes_key_value(capsys):
+    from experiments import odd_table
+
+    assert odd_table.main(["check=true"]) == 0
+    assert "generated tables are current" in capsys.readouterr().out
 
 
 # ---- a sweep's aggregation ---------------------------------------------------------------------
@@ -194,3 +229,84 @@ def test_every_command_says_what_it_does_on_help(command):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert len(proc.stdout.splitlines()) >= 8, proc.stdout
+    if command == "run":
+        _check_run_help(proc.stdout)
+
+
+def _check_run_help(text: str) -> None:
+    """run's help says what it does, its keys with meaning, unit and range, and examples; not
+    Hydra's dump of the configuration."""
+    from model.config import groups
+    from model.policy import LEVERS
+
+    assert text.startswith("python -m experiments.run"), text[:200]
+    assert "writes one self-describing folder" in text and "exit code 2" in text
+    for key in ("scenario=baseline", "seed=0", "calibration=fitted", "out=PATH", "overwrite=false",
+                "allow_outside_range=false", "list=scenarios|levers", "docs/ODD.md", "-m ",
+                "hydra.sweep.dir", "--hydra-help", "--cfg job", "Examples:"):
+        assert key in text, key
+    for p in groups()["population"]:  # the cohort's keys, with unit and range
+        assert f"population.{p.name}=" in text and p.unit in text, p.name
+    assert "100 to 1000000" in text  # population.size's plausible range
+    words = " ".join(text.split())
+    for p in LEVERS:  # every lever, with a line of what it does
+        assert f"policy.{p.name}=" in text and " ".join(p.doc.split()) in words, p.name
+    assert "== Config ==" not in text and "_target_" not in text and "calibration_info" not in text
+
+
+def test_hydras_own_flags_still_work():
+    """``--hydra-help`` and ``--cfg job`` go to Hydra as before (and make no folder)."""
+    hydra_help = subprocess.run([PYTHON, "-m", "experiments.run", "--hydra-help"], cwd=ROOT,
+                                capture_output=True, text=True, timeout=120)
+    assert hydra_help.returncode == 0 and "Hydra" in hydra_help.stdout, hydra_help.stderr
+    cfg = subprocess.run([PYTHON, "-m", "experiments.run", "--cfg", "job", "scenario=d3_labour_guidance"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert cfg.returncode == 0, cfg.stderr
+    assert "scenario: d3_labour_guidance" in cfg.stdout and "job_coaching: 2.0" in cfg.stdout
+
+
+# ---- what can be chosen ------------------------------------------------------------------------
+def _listed(monkeypatch, capsys, what: str) -> str:
+    from experiments import run
+
+    monkeypatch.setattr("sys.argv", ["run.py", f"list={what}"])
+    run.main()
+    return capsys.readouterr().out
+
+
+def test_the_scenarios_are_listed_with_their_descriptions(monkeypatch, capsys):
+    from model.config import scenario_file, scenario_names
+
+    text = _listed(monkeypatch, capsys, "scenarios")
+    words = " ".join(text.split())
+    for name in scenario_names():
+        info = scenario_file(name)[0]["scenario_info"]
+        assert re.search(rf"^  {re.escape(name)}(\s|$)", text, re.M), name
+        assert " ".join(str(info["summary"]).split()) in words, name
+    assert "sets policy.job_coaching=2.0 policy.job_matching=0.5" in words  # d3's own settings
+
+
+def test_the_levers_are_listed_with_what_they_mean(monkeypatch, capsys):
+    from experiments.presentation.command_line import value_range
+    from model.policy import LEVERS
+
+    text = _listed(monkeypatch, capsys, "levers")
+    words = " ".join(text.split())
+    for p in LEVERS:
+        assert f"policy.{p.name}=" in text, p.name
+        for part in (p.doc, p.unit, value_range(p), p.source):
+            assert " ".join(part.split()) in words, (p.name, part)
+    assert "\nD1:\n" in text and text.index("\nD1:") < text.index("\nD2:") < text.index("\nD10:")
+
+
+def test_an_unknown_list_is_refused_in_one_line(monkeypatch, capsys, tmp_path):
+    from experiments import run
+
+    monkeypatch.setattr("sys.argv", ["run.py", "list=parameters", f"out={tmp_path / 'run'}"])
+    with pytest.raises(SystemExit) as info:
+        run.main()
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    _check_line(err.strip(), ["list", "'parameters'", "scenarios or levers"])
+    assert list(tmp_path.iterdir()) == []

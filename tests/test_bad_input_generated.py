@@ -132,8 +132,7 @@ def test_refused_overrides_exit_2_on_the_command_line(text):
     """As a user runs it: exit code 2, one line, nothing left behind."""
     assume(_load_or_error([text]) is not None)
     with tempfile.TemporaryDirectory() as tmp:
-        proc = _cli("experiments.run", *BRIEF, text, f"hydra.run.dir={tmp}/run",
-                    f"hydra.sweep.dir={tmp}/sweep")
+        proc = _cli("experiments.run", *BRIEF, text, f"out={tmp}/run")
         _refused_in_one_line(proc)
         assert os.listdir(tmp) == []
 
@@ -274,8 +273,8 @@ def broken_runs(broken_dir, tmp_path_factory):
     def one(item):
         name, args = item
         base = tmp_path_factory.mktemp("out")
-        proc = _cli("experiments.run", *args, *BRIEF, f"hydra.run.dir={base / 'run'}",
-                    f"hydra.sweep.dir={base / 'sweep'}", env={SCENARIO_ENV: str(broken_dir)})
+        proc = _cli("experiments.run", *args, *BRIEF, f"out={base / 'run'}",
+                    env={SCENARIO_ENV: str(broken_dir)})
         return name, (proc, base)
 
     with ThreadPoolExecutor(2) as pool:

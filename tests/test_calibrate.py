@@ -23,8 +23,8 @@ TINY = ["population.size=1500", "seeds=1", "max_evals=4", "polish_evals=0", "ens
 
 def _calibrate(tmp, name):
     out, ens, rep = tmp / f"{name}.yaml", tmp / f"{name}_ens.yaml", tmp / f"{name}_report"
-    proc = subprocess.run([sys.executable, "-m", "experiments.calibrate", *TINY, f"out={out}",
-                           f"ensemble_out={ens}", f"report={rep}"], cwd=ROOT, capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "experiments.calibrate", *TINY, f"fitted_out={out}",
+                           f"ensemble_out={ens}", f"out={rep}"], cwd=ROOT, capture_output=True,
                           text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return yaml.safe_load(out.read_text()), rep
@@ -65,6 +65,10 @@ def test_fitted_values_lie_in_their_declared_ranges(two_fits):
         assert p.low <= value <= p.high, (key, value, p.low, p.high)
     for f in ("fit.csv", "rmse.csv", "calibration.json"):
         assert (rep / f).exists(), f
+    from experiments.calibrate import WRITES
+    from experiments.runs.outputs import foreign_entries
+
+    assert foreign_entries(rep, WRITES) == []  # the fit report holds only what it declares
 
 
 def test_range_transform_round_trips_and_stays_inside():
@@ -80,7 +84,7 @@ def test_range_transform_round_trips_and_stays_inside():
                                       ("params.work.base_rat=1", "params.work.base_rat")])
 def test_bad_settings_stop_with_one_line(arg, key, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "experiments.calibrate", arg,
-                           f"out={tmp_path / 'x.yaml'}", f"report={tmp_path / 'rep'}"],
+                           f"fitted_out={tmp_path / 'x.yaml'}", f"out={tmp_path / 'rep'}"],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2, proc.stderr[-1000:]
     lines = proc.stderr.strip().splitlines()

@@ -44,30 +44,37 @@ def run(args: list[str], timeout: int = 600, env: dict | None = None) -> subproc
 @pytest.mark.parametrize("bad, key", [
     (["scenarios=[baseline,no_such_scenario]"], "scenarios"),
     (["replications=0"], "replications"),
-    (["output_dir=/proc/compare-here"], "output_dir"),
-    (["output_dir={file}/sub"], "output_dir"),
+    (["out=/proc/compare-here"], "out"),
+    (["out={file}/sub"], "out"),
+    (["out={file}"], "out"),
+    (["out={tmp}", "scenarios=[baseline,d3_labour_guidance]"], "out"),  # holds a file it did not write
+    (["out={tmp}/" + "x" * 250], "out"),  # a name too long for the file system
+    (["output_dir={tmp}/new"], "output_dir"),  # the old name of out
+    (["hydra.run.dir={tmp}/new"], "hydra.run.dir"),
 ])
 def test_bad_input_gives_one_line_and_no_folder(tmp_path, bad, key):
     a_file = tmp_path / "a_file.txt"
     a_file.write_text("x")
     target = tmp_path / "out"
-    args = [b.format(file=a_file) for b in bad]
-    if not any(a.startswith("output_dir") for a in args):
-        args.append(f"output_dir={target}")
+    args = [b.format(file=a_file, tmp=tmp_path) for b in bad]
+    if not any(a.startswith(("out=", "output_dir=", "hydra.run.dir=")) for a in args):
+        args.append(f"out={target}")
     before = sorted(p.name for p in tmp_path.iterdir())
     r = run(["-m", "experiments.compare", *args], timeout=120)
     assert r.returncode == 2, r.stderr
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1, r.stderr
     assert lines[0].startswith(f"error: {key}=") and "is not allowed: expected" in lines[0], lines[0]
-    assert "comparison:" not in r.stdout  # nothing started
+    assert "comparison:" not in r.stdout and "Traceback" not in r.stderr  # nothing started
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no folder left behind
     assert a_file.read_text() == "x"
     assert not Path("/proc/compare-here").exists()
 
 
 @pytest.mark.parametrize("bad, key", [
-    (["output_dir={file}"], "output_dir"),
+    (["out={file}"], "out"),
+    (["output_dir=x"], "output_dir"),
+    (["overwrite=maybe"], "overwrite"),
     (["scenarios=baseline,vwn_position"], "scenarios"),
     (["scenarios=[]"], "scenarios"),
     (["seed=3"], "seed"),
@@ -101,16 +108,25 @@ def test_good_arguments_pass():
 @pytest.fixture(scope="module")
 def comparison(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("compare") / "small"
-    r = run(["-m", "experiments.compare", *SMALL, f"output_dir={out}"])
+    r = run(["-m", "experiments.compare", *SMALL, f"out={out}"])
     assert r.returncode == 0, r.stderr[-3000:]
     assert "0 reused, 4 to run" in r.stdout
     return out
 
 
+def test_a_comparison_writes_only_what_it_declares(comparison):
+    """Every name in the folder is one a comparison writes, so that running it again resumes there
+    (a folder holding anything else is refused without overwrite=true)."""
+    from experiments.compare import WRITES
+    from experiments.runs.outputs import foreign_entries
+
+    assert foreign_entries(comparison, WRITES) == []
+
+
 def test_comparison_writes_a_self_describing_folder(comparison):
     out = comparison
     for f in ("summary.csv", "costs_summary.csv", "times_summary.csv", "outcomes_all.csv.gz",
-              "comparison.json", "report.html", "stories/stories.json"):
+              "comparison.json", "report.en.html", "stories/stories.json"):
         assert (out / f).is_file(), f
     for chart in ("a1_participation", "a2_employment", "b_effects", "b2_effects_by_year", "b3_all_outcomes",
                   "c_stages", "d_groups_all", "e_costs", "f_first_job"):
@@ -164,7 +180,7 @@ def test_summary_comes_from_the_runs_in_the_folder(comparison):
 
 
 def test_report_is_self_contained_and_states_the_numbers(comparison):
-    html = (comparison / "report.html").read_text(encoding="utf-8")
+    html = (comparison / "report.en.html").read_text(encoding="utf-8")
     assert not re.search(r"(src|href)=\"(?!data:|#)", html), "the report must not load anything"
     assert "http://" not in html and "https://" not in html
     assert html.count("data:image/png;base64,") >= 6 + 4  # charts and stories
@@ -184,7 +200,8 @@ def test_rerun_reuses_finished_runs_and_recomputes_a_missing_one(comparison):
     import shutil
 
     shutil.rmtree(victim)
-    r = run(["-m", "experiments.compare", *SMALL, f"output_dir={out}", "report.language=nl"])
+    english = (out / "report.en.html").read_bytes()
+    r = run(["-m", "experiments.compare", *SMALL, f"out={out}", "report.language=nl"])
     assert r.returncode == 0, r.stderr[-3000:]
     assert "3 reused, 1 to run" in r.stdout
     for p, mtime in before.items():
@@ -192,9 +209,12 @@ def test_rerun_reuses_finished_runs_and_recomputes_a_missing_one(comparison):
             assert p.stat().st_mtime_ns == mtime, f"{p} was recomputed"
     assert (victim / "run.json").is_file()
     assert (out / "summary.csv").read_bytes() == summary_before
-    html = (out / "report.html").read_text(encoding="utf-8")
+    html = (out / "report.nl.html").read_text(encoding="utf-8")
     assert "Samenvatting" in html and "procentpunt" in html and '<html lang="nl">' in html
     assert "Summary</h2>" not in html
+    # the English report of the same settings is still there, beside the Dutch one
+    assert (out / "report.en.html").read_bytes() == english
+    assert '<html lang="en">' in english.decode("utf-8")
 
 
 # ---- participation leads the report ------------------------------------------------------------
@@ -217,7 +237,7 @@ def reports(comparison, tmp_path_factory) -> dict[str, Path]:
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_participation_comes_first_in_charts_and_summary(reports, lang):
-    html = (reports[lang] / "report.html").read_text(encoding="utf-8")
+    html = (reports[lang] / f"report.{lang}.html").read_text(encoding="utf-8")
     # the first chart is participation
     figures = re.findall(r"<figure id='([^']+)'>.*?<figcaption>(.*?)</figcaption>", html, flags=re.S)
     assert figures[0][0] == "a1_participation"
@@ -268,7 +288,7 @@ def test_report_sets_effects_beside_the_evidence_and_splits_the_uncertainty(repo
     assert {"share_chance", "share_parameter", "share_lever"} <= set(s.columns)
     # no ensemble and no lever draws here: nothing to split
     assert s[["share_chance", "share_parameter", "share_lever"]].isna().all().all()
-    html = (out / "report.html").read_text(encoding="utf-8")
+    html = (out / f"report.{lang}.html").read_text(encoding="utf-8")
     for section in ("acts", "evidence", "whole", "uncertainty"):
         assert f'<h2 id="{section}">' in html, section
     evidence = html.split('<h2 id="evidence">', 1)[1].split("<h2", 1)[0]
@@ -296,13 +316,17 @@ def test_report_sets_effects_beside_the_evidence_and_splits_the_uncertainty(repo
 def test_sweep_and_aggregate_give_the_same_summary(comparison, tmp_path):
     sweep = tmp_path / "sweep"
     r = run(["-m", "experiments.run", "-m", *SWEEP, "hydra/callbacks=aggregate",
-             "hydra.callbacks.aggregate.stories=false", f"hydra.sweep.dir={sweep}"])
+             "hydra.callbacks.aggregate.stories=false", f"out={sweep}"])
     assert r.returncode == 0, r.stderr[-3000:]
     for f in ("summary.csv", "costs_summary.csv", "times_summary.csv"):
         assert (sweep / f).read_bytes() == (comparison / f).read_bytes(), f
+    from experiments.run import SWEEP_WRITES
+    from experiments.runs.outputs import foreign_entries
+
+    assert foreign_entries(sweep, SWEEP_WRITES) == []  # a sweep writes only what it declares
     # aggregation on its own, from the job folders
     again = tmp_path / "again"
-    r = run(["-m", "experiments.aggregate", str(sweep), "--out", str(again), "--no-stories"])
+    r = run(["-m", "experiments.aggregate", str(sweep), f"out={again}", "stories=false"])
     assert r.returncode == 0, r.stderr[-3000:]
     assert (again / "summary.csv").read_bytes() == (comparison / "summary.csv").read_bytes()
 
@@ -334,7 +358,7 @@ def test_a_failed_job_is_recorded_and_the_sweep_still_aggregates(tmp_path):
     s = pd.read_csv(sweep / "summary.csv")
     d3 = s[(s.scenario == "d3_labour_guidance") & (s.outcome == "employed") & (s.group == "all")]
     assert (d3["n_runs"] == 1).all() and (d3["n_pairs"] == 1).all()
-    assert "failed" in (sweep / "report.html").read_text(encoding="utf-8")
+    assert "failed" in (sweep / "report.en.html").read_text(encoding="utf-8")
 
 
 # ---- in-process checks -------------------------------------------------------------------------

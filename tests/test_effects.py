@@ -178,6 +178,9 @@ def test_end_to_end_on_the_shipped_file(tmp_path, capsys):
     assert ((table.within == "yes") == inside).all()
     k = int((table.within == "yes").sum())
     assert f"{k} of {len(table)} published effects within their published interval" in printed
+    from experiments.runs.outputs import foreign_entries
+
+    assert foreign_entries(out, validate.WRITES) == []  # it writes only what it declares
     by_seed = pd.read_csv(out / "effects_by_seed.csv")
     assert np.allclose(by_seed.effect_pp, by_seed.treatment_value - by_seed.control_value)
     mean = by_seed.groupby("id", sort=False).effect_pp.mean()

@@ -60,7 +60,7 @@ def ensemble_run(tmp_path_factory, scenario_dir) -> Path:
                         "scenarios=[baseline,d3_labour_guidance,own_rate]", "replications=4",
                         "seeds_per_set=2", f"ensemble_file={file}", "population.size=1000",
                         "params.housing.single_priority=0.5", "n_jobs=2", "progress=false",
-                        "report.stories=false", f"output_dir={out}"],
+                        "report.stories=false", f"out={out}"],
                        cwd=ROOT, capture_output=True, text=True, timeout=600,
                        env={**os.environ, model.config.SCENARIO_ENV: str(scenario_dir)})
     assert r.returncode == 0, r.stderr[-3000:]
@@ -127,7 +127,7 @@ def test_summary_has_share_parameter_and_the_report_says_it(ensemble_run):
     param = max(np.var([g0.mean(), g1.mean()], ddof=1) - chance / 2, 0.0)
     if chance + param > 0:
         assert r["share_parameter"] == pytest.approx(param / (chance + param), abs=1e-3)
-    html = (out / "report.html").read_text(encoding="utf-8")
+    html = (out / "report.en.html").read_text(encoding="utf-8")
     assert "ensemble.yaml, made 2 January 2026: 2 parameter sets" in html  # file, date, sets in words
     assert "of the spread comes from uncertainty in the fitted parameters" in html \
         or "cannot be told apart from chance" in html
@@ -261,7 +261,7 @@ def test_calibration_none_with_the_ensemble_asked_for_is_refused(ask):
 def test_calibration_none_with_ensemble_true_exits_2_without_a_folder(tmp_path):
     out = tmp_path / "out"
     r = subprocess.run([sys.executable, "-m", "experiments.compare", "scenarios=[baseline]",
-                        "replications=2", "calibration=none", "ensemble=true", f"output_dir={out}"],
+                        "replications=2", "calibration=none", "ensemble=true", f"out={out}"],
                        cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 2, r.stderr
     assert r.stderr.count("\n") == 1 and r.stderr.startswith("error: calibration='none'")

@@ -141,7 +141,7 @@ def test_one_lever_in_the_browser_matches_the_comparison(app, tmp_path):
         assert name == "explorer_baseline_support_level1p5"
         # the command the page shows, into a temporary folder
         out = tmp_path / "compare"
-        args = command.split()[3:] + [f"output_dir={out}", "progress=false", "report.stories=false"]
+        args = command.split()[3:] + [f"out={out}", "progress=false", "report.stories=false"]
         r = subprocess.run([sys.executable, "-m", "experiments.compare", *args], cwd=ROOT, capture_output=True,
                            text=True, timeout=1800)
         assert r.returncode == 0, r.stderr[-3000:]

@@ -28,6 +28,9 @@ def test_patterns_run_at_tiny_size(tmp_path):
     meta = json.loads((out / "patterns.json").read_text())
     assert meta["seeds"] == [0, 1] and meta["cohort"] == 2014
     assert "Hainmueller" in (out / "summary.md").read_text()
+    from experiments.runs.outputs import foreign_entries
+
+    assert foreign_entries(out, patterns.WRITES) == []  # it writes only what it declares
 
 
 @pytest.mark.parametrize("arg,words", [("supply_factor=1.5", "supply_factor"),

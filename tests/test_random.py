@@ -236,7 +236,7 @@ def _cli_run(out: Path, hashseed: str):
     return subprocess.run(
         [sys.executable, "-m", "experiments.run",
          "scenario=d3_labour_guidance", "seed=4", "population.size=1500",
-         "population.horizon_months=24", f"hydra.run.dir={out}"],
+         "population.horizon_months=24", f"out={out}"],
         cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, env=env, timeout=600)
 
 

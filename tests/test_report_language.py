@@ -104,12 +104,12 @@ def reports(tmp_path_factory) -> dict[str, str]:
     """A small comparison's report in Dutch (with stories) and, from the same runs, in English."""
     out = tmp_path_factory.mktemp("language") / "small"
     common = ["-m", "experiments.compare", f"scenarios={SCENARIOS}", "replications=2",
-              "population.size=300", "n_jobs=2", "progress=false", f"output_dir={out}"]
+              "population.size=300", "n_jobs=2", "progress=false", f"out={out}"]
     html = {}
     for lang in ("nl", "en"):
         r = run([*common, f"report.language={lang}"])
         assert r.returncode == 0, r.stderr[-3000:]
-        html[lang] = (out / "report.html").read_text(encoding="utf-8")
+        html[lang] = (out / f"report.{lang}.html").read_text(encoding="utf-8")
     return html
 
 

@@ -180,7 +180,7 @@ def test_a_small_analysis_end_to_end(tmp_path):
     assert (tmp_path / "prim_boxes.csv").is_file() and (tmp_path / "stability.csv").is_file()
     for name in ("drivers_vwn_position", "over_time_vwn_position", "range_vwn_position", "screening"):
         assert (tmp_path / "charts" / f"{name}.png").is_file() and (tmp_path / "charts" / f"{name}.svg").is_file()
-    page = (tmp_path / "sensitivity.html").read_text()
+    page = (tmp_path / "sensitivity.en.html").read_text()
     assert "What drives these effects" in page and "<!-- sensitivity-section:start -->" in page
     assert "http" not in page.replace("http-equiv", "")  # self-contained
     meta = json.loads((tmp_path / "sensitivity.json").read_text())
@@ -189,7 +189,13 @@ def test_a_small_analysis_end_to_end(tmp_path):
     plan = sa_plan(*TINY, f"out={tmp_path}", "language=nl")
     again = execute(plan, "test", present=present)
     assert all(v["computed"] == 0 for k, v in again["timing"].items() if isinstance(v, dict))
-    assert "Wat deze effecten bepaalt" in (tmp_path / "sensitivity.html").read_text()
+    assert "Wat deze effecten bepaalt" in (tmp_path / "sensitivity.nl.html").read_text()
+    assert "What drives these effects" in (tmp_path / "sensitivity.en.html").read_text()  # kept
+    # every file is one the analysis writes: the folder is its own, where it resumes
+    from experiments.runs.outputs import foreign_entries
+    from experiments.sensitivity import WRITES
+
+    assert foreign_entries(tmp_path, WRITES) == []
 
 
 def test_the_slurm_launcher_example_composes():

@@ -37,7 +37,7 @@ def comparison(tmp_path_factory):
     out = tmp_path_factory.mktemp("stories") / "small"
     r = subprocess.run([sys.executable, "-m", "experiments.compare", "scenarios=[baseline,vwn_position]",
                         "replications=2", "population.size=1500", "n_jobs=2", "progress=false",
-                        f"report.language={LANG}", f"output_dir={out}"],
+                        f"report.language={LANG}", f"out={out}"],
                        cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stderr[-3000:]
     return out
@@ -130,7 +130,7 @@ def test_every_sentence_holds_in_the_trace_the_chart_draws(comparison):
 
 
 def test_the_report_says_how_the_persons_are_chosen(comparison):
-    html = (comparison / "report.html").read_text()
+    html = (comparison / f"report.{LANG}.html").read_text()
     assert S.intro(LANG) in html
     assert S.method(LANG).split("</b>")[0] in html
 

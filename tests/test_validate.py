@@ -55,6 +55,9 @@ def test_end_to_end_on_an_unseen_file(tmp_path):
               "config_2016.yaml", "targets_researcher (v2).csv"):
         assert (out / f).is_file(), f
     assert not list(tmp_path.glob(".out.partial*"))
+    from experiments.runs.outputs import foreign_entries
+
+    assert foreign_entries(out, validate.WRITES) == []  # it writes only what it declares
 
 
 BAD_RUNS = [

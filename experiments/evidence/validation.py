@@ -59,20 +59,10 @@ def run_all(targets: list[Target], configs: dict, seeds: list[int], log=print):
 
 
 
-def _unique(folder: Path) -> Path:
-    if not folder.exists():
-        return folder
-    i = 2
-    while Path(f"{folder}-{i}").exists():
-        i += 1
-    return Path(f"{folder}-{i}")
-
-
-
-def output_folder(out: str | None, suffix: str = "") -> Path:
-    """``out``, else a new ``results/validate/<date_time><suffix>``."""
-    return Path(out) if out else _unique(
-        Path("results/validate") / (time.strftime("%Y-%m-%d_%H-%M-%S") + suffix))
+def default_folder(suffix: str = "") -> Path:
+    """Where a validation goes without ``out=``: ``results/validate/<date_time><suffix>`` (made new
+    when it is written: :func:`experiments.runs.outputs.written_folder`)."""
+    return Path("results/validate") / (time.strftime("%Y-%m-%d_%H-%M-%S") + suffix)
 
 
 # ---- targets=FILE ----------------------------------------------------------------------------

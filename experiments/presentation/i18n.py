@@ -22,6 +22,12 @@ from experiments.runs.compose import display_name, display_summary
 
 LANGUAGES = ("en", "nl")
 
+
+def page_name(stem: str, lang: str) -> str:
+    """A page's file name with its language in it (``report.en.html``, ``report.nl.html``), so that
+    the same results written in another language sit beside it instead of over it."""
+    return f"{stem}.{lang}.html"
+
 #: the translation files, one per language (shipped as package data)
 FOLDER = Path(__file__).resolve().parent / "translations"
 

@@ -9,6 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from experiments.presentation import charts as C
+from experiments.presentation.i18n import page_name
+from experiments.runs import aggregate
+
+#: every name an aggregation and its presentation write into the folder: the tables, charts,
+#: stories and the report in each language (``report.html``: the report of earlier versions)
+WRITES = (*aggregate.WRITES, "charts", "stories", page_name("report", "*"), "report.html")
 
 
 def cbs_points(permit_year: int) -> dict:
@@ -38,7 +44,7 @@ def chart_data(agg) -> C.ChartData:
 
 
 def publish(agg) -> dict:
-    """Write ``charts/``, ``stories/`` and ``report.html`` into the aggregation's folder.
+    """Write ``charts/``, ``stories/`` and ``report.<language>.html`` into the aggregation's folder.
 
     Returns:
         ``{"out", "report", "charts", "failures", "warnings", "summary", "stories"}``.
@@ -54,7 +60,7 @@ def publish(agg) -> dict:
         alt = agg.position if agg.position and agg.position in agg.configs else None
         story_list = write_stories(agg.followed, agg.baseline, alt, agg.story_seed, out / "stories",
                                    agg.language, data.source, agg.reproduced)
-    report_path = R.write_report(out / "report.html", R.ReportInput(
+    report_path = R.write_report(out / page_name("report", agg.language), R.ReportInput(
         lang=agg.language, summary=agg.summary, costs_summary=agg.costs_summary,
         times_summary=agg.times_summary, charts=charts, stories=story_list, scenarios=agg.scenarios,
         baseline=agg.baseline, position=agg.position, configs=agg.configs, meta=agg.meta,

@@ -10,8 +10,8 @@ same however the runs were made):
   ``hydra/callbacks=aggregate``). Hydra calls ``on_multirun_end`` in the main process after every
   job has ended, with any launcher (with joblib or submitit, ``on_job_end`` runs in the workers,
   which is why nothing is collected there);
-- on its own: ``python -m experiments.aggregate DIR [--language nl] [--baseline NAME]
-  [--position NAME] [--out OUT]``, for a sweep whose aggregation was skipped or failed.
+- on its own: ``python -m experiments.aggregate FOLDER [language=nl] [baseline=NAME]
+  [position=NAME] [out=PATH]``, for a sweep whose aggregation was skipped or failed.
 
 A failed run (``failed.json``) is reported and left out; the paired statistics use the seeds that
 both the scenario and the baseline have. What is written (into the sweep or comparison folder):
@@ -22,7 +22,9 @@ both the scenario and the baseline have. What is written (into the sweep or comp
 - ``times_all.csv.gz``, ``costs_all.csv``, ``stages_all.csv.gz``: the same for times to a home and
   a first job, yearly costs, and stages;
 - ``summary.csv``, ``costs_summary.csv``, ``times_summary.csv``: see :mod:`experiments.runs.summary`;
-- ``comparison.json``: settings, scenarios, seeds, runs (and failures), versions, git SHA.
+- ``comparison.json``: settings, scenarios, seeds, runs (and failures), versions, git SHA;
+- ``model_and_evidence.csv``, ``full_vs_sum.csv``: each demand's effect against its evidence, and
+  the full position against the sum of its parts (when the runs allow them).
 
 Reading the run folders is :mod:`experiments.runs.reading`, the demands and their evidence
 :mod:`experiments.runs.demands`. The persons for the stories are followed here too (:mod:`experiments.runs.persons`: it runs the
@@ -50,6 +52,11 @@ from experiments.runs.reading import (Runs, choose_baseline, choose_position, fi
                                       load, run_configs, seed_levers, seed_sets, seeds_text)
 
 log = logging.getLogger(__name__)
+
+#: every name the aggregation writes into its folder (see above)
+WRITES = ("outcomes_all.csv.gz", "times_all.csv.gz", "costs_all.csv", "stages_all.csv.gz",
+          "summary.csv", "costs_summary.csv", "times_summary.csv", "model_and_evidence.csv",
+          "full_vs_sum.csv", "comparison.json")
 
 
 def stored_share(runs: Runs, scenario: str, seed: int, outcome: str = "employed") -> np.ndarray:

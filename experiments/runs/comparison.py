@@ -184,7 +184,7 @@ class Plan:
     def settings(self) -> dict:
         return {"scenarios": self.scenarios, "baseline": self.baseline, "position": self.position,
                 "replications": len(self.seeds), "seed_start": self.seeds[0],
-                "model_overrides": self.overrides, "output_dir": str(self.out),
+                "model_overrides": self.overrides, "out": str(self.out),
                 "n_jobs": self.n_jobs, "language": self.language,
                 "ensemble": bool(self.ensemble), "seeds_per_set": self.seeds_per_set,
                 "ensemble_file": self.ensemble["file"] if self.ensemble else None,
@@ -290,7 +290,7 @@ def make_plan(cfg: DictConfig, task_overrides: list[str]) -> Plan:
         extra.append("levers=false")
     elif spd != 2:
         extra.append(f"sets_per_draw={spd}")
-    out = Path(c["output_dir"]) if c.get("output_dir") else \
+    out = Path(c["out"]).expanduser() if c.get("out") else \
         Path("results") / "compare" / folder_name(scenarios, c["seed_start"], overrides, extra)
     plan = Plan(scenarios=scenarios, baseline=baseline, position=position, seeds=seeds,
                 overrides=overrides, out=out.absolute(), n_jobs=c.get("n_jobs") or os.cpu_count() or 1,

@@ -37,6 +37,8 @@ RUN_FILES = ("config.yaml", "run.json", "times.csv", "costs.csv")
 OUTCOME_FILES = ("outcomes.csv", "outcomes.csv.gz")
 STAGE_FILE = "stages.csv"
 FAILED_FILE = "failed.json"
+#: every name a run writes into its folder (``outcomes.png``: a single run's chart)
+RUN_WRITES = (*RUN_FILES, *OUTCOME_FILES, STAGE_FILE, FAILED_FILE, "outcomes.png")
 
 
 def config_hash(config: RunConfig | dict) -> str:

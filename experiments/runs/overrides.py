@@ -8,19 +8,17 @@ expected <what>``, with exit code 2, before any folder is made.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from model.config import (OUTSIDE_KEY, ScenarioError, all_params, calibration_names,
                           outside_entry, scenario_names, scenario_problem, scenario_settings)
+from experiments.runs.outputs import OUT, RENAMED, renamed
 from model.errors import ConfigError
 
 #: Hydra flags that take the next argument as their value
 _VALUE_FLAGS = {"--config-dir", "-cd", "--config-path", "-cp", "--config-name", "-cn",
-                "--experimental-rerun", "--package", "-p", "--info", "-i"}
+                "--experimental-rerun", "--package", "-p", "--info", "-i", "--cfg", "-c"}
 
 #: keys a user may set that are not model parameters
 _FREE = {"seed", "scenario", "calibration", OUTSIDE_KEY}
@@ -31,16 +29,18 @@ _AGGREGATE_KEYS = {"language": ("en", "nl"), "stories": (True, False), "baseline
                    "position": None, "_target_": None}
 
 
-def wants_help(argv: list[str], doc: str | None) -> bool:
+def wants_help(argv: list[str], doc: str | Callable[[], str] | None) -> bool:
     """Whether ``argv`` asks for help (``--help`` or ``-h``); if so, print the command's
-    description (its module docstring: what it does, its keys and examples)."""
+    description (its module docstring, or a function writing it: what it does, its keys and
+    examples)."""
     if any(a in ("--help", "-h") for a in argv):
-        print((doc or "").strip())
+        print(((doc() if callable(doc) else doc) or "").strip())
         return True
     return False
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
+    """``text`` as a quoted value Hydra reads back as it is."""
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
@@ -59,9 +59,9 @@ def quote_scenarios(args: list[str]) -> list[str]:
             except HydraException:
                 names = scenario_names()
                 if value in names:
-                    a = f"scenario={_quoted(value)}"
+                    a = f"scenario={quoted(value)}"
                 elif all(v in names for v in value.split(",")):
-                    a = "scenario=" + ",".join(_quoted(v) for v in value.split(","))
+                    a = "scenario=" + ",".join(quoted(v) for v in value.split(","))
         out.append(a)
     return out
 
@@ -81,13 +81,16 @@ def _param_index() -> dict:
     return {f"{g}.{p.name}": p for g, p in all_params()}
 
 
-def check_overrides(args: Iterable[str], extra: dict | None = None) -> None:
+def check_overrides(args: Iterable[str], extra: dict | None = None, hydra: bool = True) -> None:
     """Raise ConfigError for the first override that names an unknown key or a bad value.
 
     Args:
         args: command-line arguments (flags such as ``-m`` are skipped).
         extra: further allowed keys of the calling command, mapped to a checker
             ``f(key, value) -> None`` that raises ConfigError.
+        hydra: whether the command runs through Hydra, so that Hydra's own settings (``hydra.*``,
+            ``hydra/launcher=...``) are Hydra's to check; else they are refused. The old names of
+            the output folder's key (``output_dir``, ``hydra.run.dir``) are refused either way.
     """
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.errors import HydraException
@@ -117,6 +120,12 @@ def check_overrides(args: Iterable[str], extra: dict | None = None) -> None:
             key = text.split("=", 1)[0]
             raise ConfigError(key, text.split("=", 1)[-1], f"key=value ({str(e).splitlines()[0]})") from None
         key = o.key_or_group
+        if key in RENAMED:
+            raise renamed(key, text.split("=", 1)[-1])
+        if key.startswith("hydra") and not hydra:
+            raise ConfigError(key, text.split("=", 1)[-1], f"this command's keys or model keys: it "
+                                                           f"does not use Hydra ({OUT}=PATH is its "
+                                                           "output folder)")
         if key.startswith(_AGGREGATE):
             for v in (list(o.sweep_iterator()) if o.is_sweep_override() else [o.value()]):
                 _check_aggregate(key, v)
@@ -168,31 +177,6 @@ def fail(error: Exception, code: int = 2) -> None:
     raise SystemExit(code)
 
 
-def check_writable(key: str, v) -> None:
-    """Raise ConfigError unless ``v`` is (or can become) a folder this process can write in.
-
-    Nothing is left behind: the probe is a temporary folder in the nearest existing ancestor.
-    """
-    if v is None:
-        return
-    if not isinstance(v, str) or not v.strip():
-        raise ConfigError(key, v, "a folder path, or null for results/compare/<name>")
-    p = Path(v).expanduser().absolute()
-    if p.exists() and not p.is_dir():
-        raise ConfigError(key, v, "a folder (this path is a file)")
-    anc = p
-    while not anc.exists():
-        anc = anc.parent
-    if not anc.is_dir():
-        raise ConfigError(key, v, f"a folder that can be created ({anc} is a file)")
-    try:
-        probe = tempfile.mkdtemp(prefix=".write-test-", dir=anc)
-        os.rmdir(probe)
-    except OSError as e:
-        raise ConfigError(key, v, f"a folder this user can write in ({anc} does not accept a new folder: "
-                                  f"{e.strerror})") from None
-
-
 # ---- a command's own keys (key=value, checked before the model keys) ------------------------------
 def positive_int(key: str, text: str) -> int:
     try:
@@ -223,7 +207,8 @@ def path(key: str, text: str) -> str:
 def split_args(argv: list[str], own: dict) -> tuple[dict, dict]:
     """Separate a command's own ``key=value`` settings (``own``: key -> converter raising
     ConfigError) from model overrides, which are checked like ``experiments.run``'s. The command's
-    own values are read as plain text (a path may hold characters Hydra would parse).
+    own values are read as plain text (a path may hold characters Hydra would parse). Such a
+    command does not run through Hydra: ``hydra.*`` keys are refused.
 
     Returns:
         (own settings given, model overrides as key -> text).
@@ -237,5 +222,44 @@ def split_args(argv: list[str], own: dict) -> tuple[dict, dict]:
             mine[k.strip()] = own[k.strip()](k.strip(), v)
         else:
             rest.append(a)
-    check_overrides(rest)
+    check_overrides(rest, hydra=False)
     return mine, dict(a.split("=", 1) for a in rest)
+
+
+def refuse_old_flags(argv: list[str], old: dict[str, tuple[str, bool]]) -> None:
+    """Refuse, with one line naming its ``key=value``, an option of an earlier version
+    (``old``: ``--flag`` -> (what replaced it, whether the flag took a value))."""
+    for i, a in enumerate(argv):
+        name, eq, value = a.partition("=")
+        if name in old:
+            new, takes_value = old[name]
+            if not eq and takes_value and i + 1 < len(argv):
+                value = argv[i + 1]
+            raise ConfigError(name, value, f"{new} (every command takes key=value)")
+
+
+def own_settings(argv: list[str], own: dict) -> dict:
+    """A command's own ``key=value`` settings, and nothing else (``own``: key -> converter raising
+    ConfigError), for a command without model overrides.
+
+    Raises:
+        ConfigError: for an argument that is not ``key=value`` with one of the keys.
+    """
+    out = {}
+    for a in argv:
+        key, eq, value = a.partition("=")
+        key = key.strip()
+        if not eq or key not in own:
+            raise ConfigError(key if eq else a, value if eq else None,
+                              "one of " + ", ".join(f"{k}=" for k in own) + " (see --help)")
+        out[key] = own[key](key, value)
+    return out
+
+
+def whole(key: str, text: str) -> int:
+    """A whole number (its range is checked where it is used)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise ConfigError(key, text, "a whole number") from None
+

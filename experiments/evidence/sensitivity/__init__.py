@@ -83,7 +83,7 @@ run>``): ``screening.csv`` (every parameter's Morris score, rank and whether kep
 half the trajectories), ``morris.csv``, ``sobol.csv`` (S1, ST with intervals, at N and N/2),
 ``stability.csv``, ``chance.csv``, ``prim_boxes.csv``, ``prim_trajectories.csv``,
 ``points_morris.csv.gz`` and ``points_sobol.csv.gz`` (every point's values and outcomes),
-``charts/*.png|svg`` (:mod:`.charts`), ``sensitivity.html`` ("What drives these effects" /
+``charts/*.png|svg`` (:mod:`.charts`), ``sensitivity.<language>.html`` ("What drives these effects" /
 "Wat deze effecten bepaalt", ``language=en|nl``: :mod:`.section`) and ``sensitivity.json``
 (settings, seeds, kept parameters, timings, versions).
 """

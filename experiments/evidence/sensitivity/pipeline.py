@@ -18,6 +18,12 @@ import pandas as pd
 from experiments.evidence.sensitivity import runs
 from experiments.evidence.sensitivity.plan import Plan
 
+#: every name the analysis writes into its folder besides its presentation: the points
+#: (``runs/<stage>/p<index>/``), the tables and ``sensitivity.json``
+WRITES = ("runs", "morris.csv", "screening.csv", "points_morris.csv.gz", "chance.csv", "sobol.csv",
+          "stability.csv", "points_sobol.csv.gz", "prim_boxes.csv", "prim_trajectories.csv",
+          "sensitivity.json")
+
 
 class Missing(Exception):
     """Points of a stage are missing (failed, or another part's)."""
@@ -70,7 +76,7 @@ def load_points(tasks: list[dict], stage: str) -> list[dict]:
 
 def execute(plan: Plan, command: str, present=None) -> dict:
     """Run what is missing and, unless the work is split into parts, analyse it; ``present`` (from
-    :mod:`experiments.presentation.sensitivity`) draws the charts and ``sensitivity.html``."""
+    :mod:`experiments.presentation.sensitivity`) draws the charts and ``sensitivity.<language>.html``."""
     from experiments.evidence.sensitivity import analysis as A
 
     s = plan.settings

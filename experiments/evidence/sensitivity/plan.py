@@ -35,7 +35,7 @@ from model.errors import ConfigError
 
 #: settings of the analysis (conf/sensitivity.yaml); all other keys are the model's
 KEYS = ("scenarios", "baseline", "runs", "n_morris", "n_sobol", "top", "replicates", "chance_seeds", "stage",
-        "part", "parts", "n_jobs", "out", "language", "progress", "resamples", "parameters",
+        "part", "parts", "n_jobs", "out", "overwrite", "language", "progress", "resamples", "parameters",
         "exclude", "screen", "prim.margin_pp", "prim.year", "prim.scenario", "prim.density",
         "prim.boxes", "prim.peel_alpha", "prim.mass_min")
 STAGES = ("all", "morris", "sobol")
@@ -127,9 +127,9 @@ def _screen(key, v):
 
 
 def _out(key, v):
-    from experiments.runs.overrides import check_writable
+    from experiments.runs.outputs import check_output
 
-    check_writable(key, v)
+    check_output(key, v, default="results/sensitivity/<name from the settings>")
 
 
 CHECKS = {
@@ -139,7 +139,7 @@ CHECKS = {
     "replicates": _count(1, "a whole number >= 1 (seeds per point)"),
     "chance_seeds": _count(2, "a whole number >= 2 (seeds at the nominal values)"),
     "stage": _choice(STAGES), "part": _count(0, "a whole number >= 0, below parts"),
-    "parts": _count(1, "a whole number >= 1"), "n_jobs": _n_jobs, "out": _out,
+    "parts": _count(1, "a whole number >= 1"), "n_jobs": _n_jobs, "out": _out, "overwrite": _bool,
     "language": _choice(("en", "nl")), "progress": _bool,
     "resamples": _count(10, "a whole number >= 10 (bootstrap resamples)"),
     "parameters": _keys, "exclude": _keys, "screen": _screen,

@@ -1,4 +1,4 @@
-"""``sensitivity.html``: "What drives these effects" / "Wat deze effecten bepaalt".
+"""``sensitivity.<language>.html``: "What drives these effects" / "Wat deze effecten bepaalt".
 
 One self-contained file (styles inline, charts as base64 PNG, no scripts, no external addresses)
 whose body is a single ``<section id="what-drives">`` between the comments
