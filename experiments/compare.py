@@ -78,7 +78,7 @@ register()
 
 #: the default scenario list (kept in conf/compare.yaml; used to name the output folder)
 COMPARE_KEYS = ("scenarios", "baseline", "position", "replications", "seed_start", "n_jobs",
-                OUT, OVERWRITE, "report.language", "report.stories", "progress", "ensemble",
+                OUT, OVERWRITE, "report.language", "report.stories", "report.sensitivity", "progress", "ensemble",
                 "seeds_per_set", "ensemble_file", "levers", "sets_per_draw")
 #: what a comparison's folder holds: its runs and the aggregation (a folder holding only these is
 #: a comparison's own, where the same command resumes)
@@ -137,6 +137,17 @@ def _check_ensemble(key: str, v) -> None:
         raise ConfigError(key, v, "true, false, or null (true when conf/ensemble.yaml exists)")
 
 
+def _check_sensitivity(key: str, v) -> None:
+    if v in ("auto", "none", None):
+        return
+    from experiments.presentation.report.drivers import ANALYSES
+
+    if not isinstance(v, str) or not (Path(v).expanduser() / "sensitivity.json").is_file():
+        raise ConfigError(key, v, "auto (the newest analysis under " + str(ANALYSES) + "), none, or the folder "
+                                  "of an analysis made by python -m experiments.sensitivity (it holds "
+                                  "sensitivity.json)")
+
+
 def _check_ensemble_file(key: str, v) -> None:
     if v is None:
         return
@@ -151,7 +162,8 @@ CHECKS = {
     "seed_start": _check_count(0, "a whole number >= 0 (the first seed)"),
     "n_jobs": _check_n_jobs, OUT: lambda k, v: check_output(k, v, default=DEFAULT_OUT),
     OVERWRITE: _check_bool, "report.language": _check_language,
-    "report.stories": _check_bool, "progress": _check_bool, "ensemble": _check_ensemble,
+    "report.stories": _check_bool, "report.sensitivity": _check_sensitivity, "progress": _check_bool,
+    "ensemble": _check_ensemble,
     "seeds_per_set": _check_count(1, "a whole number >= 1 (replications per parameter set)"),
     "ensemble_file": _check_ensemble_file, "levers": _check_bool,
     "sets_per_draw": _check_count(1, "a whole number >= 1 (parameter sets per lever-strength draw)"),
@@ -174,6 +186,7 @@ def check_settings(c: dict) -> None:
     rep = c.get("report") or {}
     _check_language("report.language", rep.get("language"))
     _check_bool("report.stories", rep.get("stories", True))
+    _check_sensitivity("report.sensitivity", rep.get("sensitivity", "auto"))
     _check_bool("progress", c.get("progress", True))
     check_output(OUT, c.get(OUT), default=DEFAULT_OUT)
     _check_bool(OVERWRITE, c.get(OVERWRITE, False))
@@ -234,7 +247,8 @@ def compare(cfg: DictConfig) -> dict | None:
         raise SystemExit(130)
     print(f"runs done in {done['run_seconds']:.0f} s; aggregating, charts and report ...", flush=True)
     t0 = time.perf_counter()
-    res = publish(aggregate_plan(plan, done, command))
+    res = publish(aggregate_plan(plan, done, command),
+                  sensitivity=(cfg.get("report") or {}).get("sensitivity", "auto"))
     for w in res["warnings"]:
         print(f"warning: {w['en']}", file=sys.stderr)
     print(f"aggregated in {time.perf_counter() - t0:.0f} s", flush=True)

@@ -51,6 +51,7 @@ def run(args: list[str], timeout: int = 600, env: dict | None = None) -> subproc
     (["out={tmp}/" + "x" * 250], "out"),  # a name too long for the file system
     (["output_dir={tmp}/new"], "output_dir"),  # the old name of out
     (["hydra.run.dir={tmp}/new"], "hydra.run.dir"),
+    (["report.sensitivity={tmp}"], "report.sensitivity"),  # not the folder of an analysis
 ])
 def test_bad_input_gives_one_line_and_no_folder(tmp_path, bad, key):
     a_file = tmp_path / "a_file.txt"

@@ -43,13 +43,17 @@ def chart_data(agg) -> C.ChartData:
                        configs=agg.configs)
 
 
-def publish(agg) -> dict:
+def publish(agg, sensitivity: str | None = "auto") -> dict:
     """Write ``charts/``, ``stories/`` and ``report.<language>.html`` into the aggregation's folder.
+
+    ``sensitivity``: which sensitivity analysis the report's "What drives these effects" shows
+    (``auto``, ``none`` or a folder: :func:`experiments.presentation.report.drivers.find`).
 
     Returns:
         ``{"out", "report", "charts", "failures", "warnings", "summary", "stories"}``.
     """
     from experiments.presentation import report as R
+    from experiments.presentation.report.drivers import find
     from experiments.presentation.stories import write_stories
 
     out = Path(agg.out)
@@ -64,6 +68,7 @@ def publish(agg) -> dict:
         lang=agg.language, summary=agg.summary, costs_summary=agg.costs_summary,
         times_summary=agg.times_summary, charts=charts, stories=story_list, scenarios=agg.scenarios,
         baseline=agg.baseline, position=agg.position, configs=agg.configs, meta=agg.meta,
-        chart_data=data, folder=out, warnings=agg.warnings))
+        chart_data=data, folder=out, warnings=agg.warnings,
+        sensitivity=find(sensitivity, agg.language)))
     return {"out": out, "report": report_path, "charts": charts, "failures": agg.runs.failures,
             "warnings": agg.warnings, "summary": agg.summary, "stories": story_list}

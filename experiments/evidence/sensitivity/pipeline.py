@@ -189,12 +189,14 @@ def write_meta(plan: Plan, command: str, result: dict, t0: float) -> dict:
     """``sensitivity.json``: settings, seeds, parameters, kept, counts, timing, versions."""
     from experiments.runs.folders import atomic_write
     from experiments.runs.folders import provenance
+    from experiments.runs.jobs import model_hash
 
     meta = {"settings": {k: v for k, v in plan.settings.items()}, "scenarios": plan.scenarios,
             "seeds": plan.seeds, "model_overrides": plan.overrides, "uncertain_parameters": len(plan.params),
             "parameters": [k for k, _ in plan.params], "kept": result.get("kept"),
             "timing": result.get("timing"), "total_seconds": round(time.perf_counter() - t0, 1),
-            "command": command, "notes": plan.notes, "provenance": provenance()}
+            "command": command, "notes": plan.notes, "provenance": provenance(),
+            "model_hash": model_hash()}
     atomic_write(plan.out / "sensitivity.json",
                   lambda p: p.write_text(json.dumps(meta, indent=2, default=str)))
     return meta

@@ -29,6 +29,7 @@ class ReportInput:
     chart_data: Any
     folder: Path
     warnings: list = None  #: each {"en": ..., "nl": ...}
+    sensitivity: Any = None  #: the sensitivity analysis shown (report.drivers.Analysis) or None
 
 
 def plain_paths(text: str, folder: Path | None = None) -> str:

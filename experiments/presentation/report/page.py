@@ -6,6 +6,7 @@ from pathlib import Path
 
 from experiments.presentation import i18n
 from experiments.presentation.report.inputs import E, ReportInput
+from experiments.presentation.report.drivers import drivers_html
 from experiments.presentation.report.methods import methods_html
 from experiments.presentation.report.sections import (acting_html, charts_html, evidence_html,
                                                       measures_html, provenance_html, stories_html,
@@ -38,6 +39,7 @@ code{font-size:.92em} table.prov code{word-break:break-all}
 def write_report(path: Path, inp: ReportInput) -> Path:
     """Write the self-contained report to ``path`` (atomically)."""
     from experiments.runs.folders import atomic_write
+    from experiments.runs.jobs import model_hash
 
     L = inp.lang
     m = inp.meta
@@ -65,6 +67,7 @@ def write_report(path: Path, inp: ReportInput) -> Path:
 <h2 id="evidence">{i18n.say("model_and_evidence", L)}</h2>{evidence_html(inp)}
 <h2 id="whole">{i18n.say("the_whole_and_the", L)}</h2>{whole_html(inp)}
 <h2 id="uncertainty">{i18n.say("where_the_uncertainty_comes", L)}</h2>{uncertainty_html(inp)}
+<h2 id="drivers">{i18n.say("what_drives_these_effects", L)}</h2>{drivers_html(inp.sensitivity, L, model_hash(), inp.folder)}
 <h2>{i18n.say("waiting_and_first_jobs", L)}</h2>{times_table(inp)}
 <h2>{i18n.say("costs_and_earnings", L)}</h2>{costs_table(inp)}
 <h2>{i18n.say("persons_stories", L)}</h2>{stories_html(inp)}
