@@ -86,10 +86,23 @@ def test_the_full_position_is_less_than_the_sum_of_its_parts(years):
     "earlier (D1, integration from reception, and D4, the plan within a month: about -0.3 pp each "
     "at 12 months). Their harms overlap (D1 and D4 together about -0.25, not -0.57; see "
     "test_early_lock_in_of_d1_and_d4_overlaps), so the full position is about 0.4 pp above the sum "
-    "of single effects of a few tenths of a point: sub-additive in size, but not below the sum"))
+    "of single effects of a few tenths of a point (+0.38, se 0.11 over 16 seeds): sub-additive in "
+    "size, but not below the sum"))
 def test_the_full_position_is_less_than_the_sum_of_its_parts_in_year_1():
-    mean, se = _gap(1)
-    assert mean <= 3 * se + 0.05, f"year 1: full - sum = {mean:+.2f} pp (se {se:.2f})"
+    # the first-year effects are a few tenths of a point, so the gap is decided on 16 seeds of
+    # two-year runs (cheap) rather than four, and without the later years' 0.05 pp of slack (a
+    # third of a first-year effect); measured: +0.38 pp, se 0.11
+    seeds = range(16)
+
+    def emp(scenario):
+        return np.array([simulate(load(scenario, [f"population.size={SIZE}", f"seed={k}",
+                                                  "population.horizon_months=24"])).share("employed")
+                         for k in seeds])
+
+    base = emp("baseline")
+    gap = (emp("vwn_position") - base) - sum(emp(s) - base for s in DEMANDS.values())
+    mean, se = at_year(gap, 1)
+    assert mean <= 3 * se, f"year 1: full - sum = {mean:+.2f} pp (se {se:.2f})"
 
 
 def test_early_lock_in_of_d1_and_d4_overlaps():
