@@ -68,7 +68,7 @@ def effects_forest(d: ChartData, out: Path, outcomes: Sequence[str] = FOREST_OUT
     if d.lang == "nl":
         title = ("Effect van elk scenario ten opzichte van de basis, na 3 en 5 jaar "
                  "(verschil in procentpunten, per seed gepaard)")
-        extra = ("Punt: mediaan van het verschil met de basis op dezelfde seeds (open: na 3 jaar, "
+        extra = ("Punt: mediaan van het verschil met de basis op dezelfde toevalstrekkingen (open: na 3 jaar, "
                  "dicht: na 5 jaar); streep: 90%-interval van dat verschil. Aandelen van 18-64-jarigen; "
                  "inburgering: van wie een plicht heeft.")
     else:
@@ -128,7 +128,7 @@ def effects_by_year(d: ChartData, out: Path, outcomes: Sequence[str] = ("partici
     legend_top(fig, handles, len(handles))
     if d.lang == "nl":
         title = "Effect op participatie en werk, jaar voor jaar (verschil met de basis, per seed gepaard)"
-        extra = ("Lijn: mediaan van het verschil met de basis op dezelfde seeds, in elk jaar 1-10 na de "
+        extra = ("Lijn: mediaan van het verschil met de basis op dezelfde toevalstrekkingen, in elk jaar 1-10 na de "
                  "vergunning; band: 90%-interval van dat verschil. Zo blijft een effect zichtbaar dat pas na "
                  "vijf jaar begint of na een paar jaar verdwijnt. Voorbij vijf jaar is het model niet gekalibreerd.")
     else:

@@ -125,7 +125,7 @@ def scenario_label(d: ChartData, s: str) -> str:
 
 def source_line(d: ChartData, extra: str) -> str:
     if d.lang == "nl":
-        head = (f"Bron: {d.source}; {d.n_runs} herhalingen (seeds {d.seeds}) met elk "
+        head = (f"Bron: {d.source}; {d.n_runs} herhalingen (toevalsreeksen {d.seeds}) met elk "
                 f"{i18n.number(d.population_size, 'nl', 0)} gesimuleerde personen, vergunningcohort "
                 f"{d.permit_year}. ")
         unc = {"chance": "toeval in de simulatie",

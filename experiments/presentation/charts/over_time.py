@@ -207,12 +207,14 @@ def stages_over_time(d: ChartData, out: Path) -> list[Path] | None:
         title = "Waar staat het cohort? 18-64-jarigen per fase, naar maanden sinds de vergunning"
         extra = ("Vlakken: gemiddeld aandeel over herhalingen. Ieder telt in precies één fase, de "
                  "eerste die geldt: vertrokken, werkt, onderwijs, leert Nederlands, opvang, bijstand, "
-                 "gehuisvest. Bijstand telt per huishouden.")
+                 "gehuisvest. Bijstand telt per persoon, zoals het CBS telt: beide partners van een "
+                 "paar in de bijstand, geen studenten met studiefinanciering.")
     else:
         title = "Where is the cohort? 18-64 year olds by stage, by months since the permit"
         extra = ("Areas: mean share over replications. Everyone is in exactly one stage, the first "
                  "that applies: left, work, education, learning Dutch, reception, bijstand, housed. "
-                 "Bijstand is a household benefit.")
+                 "Bijstand is counted per person, as CBS counts it: both partners of a couple on "
+                 "bijstand, no students on student finance.")
     if z_lines:
         extra += t("stages_z_route", d.lang).format(
             months="/".join(i18n.number(z, d.lang, 0) for z in sorted(z_lines)))
