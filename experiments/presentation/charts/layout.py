@@ -130,9 +130,9 @@ def source_line(d: ChartData, extra: str) -> str:
                 f"{d.permit_year}. ")
         unc = {"chance": "toeval in de simulatie",
                "chance+parameters": "toeval en de onzekerheid in de geschatte parameters",
-               "chance+levers": "toeval en hoe sterk de beleidsknoppen werken",
+               "chance+levers": "toeval en hoe sterk de maatregelen werken",
                "chance+parameters+levers": "toeval, de geschatte parameters en hoe sterk de "
-                                           "beleidsknoppen werken"}.get(d.uncertainty, "toeval")
+                                           "maatregelen werken"}.get(d.uncertainty, "toeval")
         unc = (f"Banden en strepen: 90%-interval over herhalingen ({unc}; niet de overige aannames "
                "van het model). ")
     else:
