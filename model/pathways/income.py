@@ -89,26 +89,31 @@ class Income(Pathway):
         earned = np.zeros(len(employed))  # each person's pay this month
         earned[pos] = pay
         student = (ppl.study[s] == Study.ENROLLED.value) & (age < p.student_finance_max_age)
-        eligible = housed & (age >= 18) & ~student
-        core = self.core[s]
-        young = eligible & ~core & (age < YOUNG_NORM_UNTIL_AGE)
+        el = np.flatnonzero(housed & (age >= 18) & ~student)  # on bijstand terms
         hh = self.household[s]
+        hh_e, core_e = hh[el], self.core[s][el]
+        young_e = ~core_e & (age[el] < YOUNG_NORM_UNTIL_AGE)
         # cost-sharers in each home, and each person's own norm
-        sharers = np.bincount(hh, weights=eligible & ~young, minlength=self.n_hh).astype(np.intp)
-        own_norm = np.where(young, p.young_norm_factor * p.norm_single,
-                            self.sharer_norm[np.minimum(sharers[hh], len(self.sharer_norm) - 1)])
-        # couples' units (the household's primary and partner) are summed; other units are one person
-        in_couple = eligible & core
-        earn_c = np.bincount(hh, weights=earned * core, minlength=self.n_hh)  # a partner's pay counts
-        members_c = np.bincount(hh, weights=in_couple, minlength=self.n_hh)
-        norm_c = np.bincount(hh, weights=own_norm * in_couple, minlength=self.n_hh)
+        sharers = np.bincount(hh_e[~young_e], minlength=self.n_hh)
+        own_e = np.where(young_e, p.young_norm_factor * p.norm_single,
+                         self.sharer_norm[np.minimum(sharers[hh_e], len(self.sharer_norm) - 1)])
+        earned_e = earned[el]
+        # couples' units (the household's primary and partner) are summed, a partner's pay counts
+        # whatever the partner's own terms; other units are one person
+        cw = pos[self.core[s][pos]]
+        earn_c = np.bincount(hh[cw], weights=earned[cw], minlength=self.n_hh)
+        hh_c = hh_e[core_e]
+        members_c = np.bincount(hh_c, minlength=self.n_hh)
+        norm_c = np.bincount(hh_c, weights=own_e[core_e], minlength=self.n_hh)
         on_c = (members_c > 0) & (earn_c < norm_c)
-        alone_on = earned < own_norm
-        ppl.on_benefit[s] = eligible & np.where(core, on_c[hh], alone_on)
+        on_e = np.where(core_e, on_c[hh_e], earned_e < own_e)
+        on = ppl.on_benefit[s]  # a view
+        on[:] = False
+        on[el] = on_e
         # the benefit tops earnings up to the norm: paid as a share of a standard benefit (a
         # single adult's or a couple's), the unit the cost of a benefit is counted in (model/costs.py)
         standard_c = p.norm_single * np.where(members_c >= 2, p.norm_couple_factor, 1.0)
-        alone = eligible & ~core & alone_on
+        alone = on_e & ~core_e
         paid = (np.sum(on_c * (norm_c - earn_c) / standard_c)
-                + np.sum((own_norm - earned)[alone]) / p.norm_single)
+                + np.sum((own_e - earned_e)[alone]) / p.norm_single)
         self.model.costs.month(now, ppl, pay, np.array([paid]))
