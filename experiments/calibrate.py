@@ -7,7 +7,7 @@ Keys (``key=value``; any other ``key=value`` is a model override, checked like `
 
 - ``targets``: the targets file to fit (default ``model/data/calibration_targets.csv``; the
   schema is ``docs/targets_schema.md``);
-- ``population.size``: persons per run (default 20,000); ``seeds``: runs per evaluation (2);
+- ``population.size``: persons per run (default 20,000); ``seeds``: runs per evaluation (4: with 2 the fit follows their draws);
 - ``max_evals``: evaluations per stage (120); ``polish_evals``: of the joint polish (80);
 - ``ensemble``: parameter sets to keep (20) out of ``ensemble_candidates`` drawn (60);
 - ``out``: the fit report's folder (the output folder's key of every command; default a new
@@ -51,7 +51,7 @@ FITTED = ROOT / "conf" / "calibration" / "fitted.yaml"
 ENSEMBLE = ROOT / "conf" / "ensemble.yaml"
 
 #: command-line keys of this tool (besides model overrides) and their defaults
-SETTINGS = {"targets": str(DEFAULT_TARGETS), "seeds": 2, "max_evals": 120, "polish_evals": 80,
+SETTINGS = {"targets": str(DEFAULT_TARGETS), "seeds": 4, "max_evals": 120, "polish_evals": 80,
             "ensemble": 20, "ensemble_candidates": 60, OUT: None, OVERWRITE: False,
             "fitted_out": str(FITTED), "ensemble_out": str(ENSEMBLE), "scenario": "baseline"}
 DEFAULT_SIZE = 20_000
