@@ -68,7 +68,7 @@ class IntegrationModel(mesa.Model):
     """
 
     def __init__(self, config: RunConfig, trace: list[int] | None = None,
-                 shadow: bool = False) -> None:
+                 shadow: bool = False, reference: "IntegrationModel | None" = None) -> None:
         super().__init__(rng=config.seed)
         self.config = config
         self.params = config.params
@@ -97,8 +97,15 @@ class IntegrationModel(mesa.Model):
         #: alongside, so the work pathway can tell how much harder the policy makes newcomers
         #: search (its displacement); None for the baseline, a pilot, or a shadow itself
         self.shadow = None
+        #: whether this model steps its shadow (False: the shadow is a run of its own, a
+        #: ``reference`` that the caller steps first, see :func:`simulate_together`)
+        self.steps_shadow = False
         if not shadow and self.policy.scope == "national" and not default_policy(config):
-            self.shadow = IntegrationModel(without_policy(config), shadow=True)
+            if reference is not None and same_cohort(reference.config, without_policy(config)):
+                self.shadow = reference
+            else:
+                self.shadow = IntegrationModel(without_policy(config), shadow=True)
+                self.steps_shadow = True
         self.pathways = [cls(self) for _, cls in PATHWAYS]
         for pw in self.pathways:
             pw.initialise()
@@ -126,8 +133,10 @@ class IntegrationModel(mesa.Model):
         self.arrived = slice(0, int(self._arrived_end[t]))
         self.live = slice(int(self._live_start[t]), self.arrived.stop)
         self.now = Month(self.people, t, self.live)
-        if self.shadow is not None:
+        if self.steps_shadow:
             self.shadow.step()
+        elif self.shadow is not None and self.shadow.t != t + 1:
+            raise RuntimeError("a shared displacement reference must be stepped before the runs that read it")
         for pw in self.pathways:
             pw.step(t)
         if self.is_shadow:
@@ -154,6 +163,15 @@ def default_policy(config: RunConfig) -> bool:
 def without_policy(config: RunConfig) -> RunConfig:
     """The same run with every lever at today's policy (the displacement reference)."""
     return config.with_values({f"policy.{p.name}": p.default for p in LEVERS})
+
+
+def same_cohort(a: RunConfig, b: RunConfig) -> bool:
+    """Whether two configurations make the same run (seed and every model value; names and
+    descriptions aside)."""
+    from dataclasses import astuple  # by value: each build makes its own dataclass types
+
+    parts = ("population", "context", "costs", "params", "policy")
+    return a.seed == b.seed and all(astuple(getattr(a, p)) == astuple(getattr(b, p)) for p in parts)
 
 
 @dataclass
@@ -211,6 +229,50 @@ class RunResult:
         from model.outcomes import shares
 
         return shares(self.cube, self.columns, outcome, group)[0]
+
+
+def build_together(configs: list[RunConfig], factory=None, traces=None) -> list[IntegrationModel]:
+    """Models for ``configs`` that share their displacement reference: a national policy's run
+    reads the search of the same cohort under today's levers (its shadow); when that run is one
+    of ``configs`` it is the shadow, so it is computed once rather than once more per policy.
+
+    Args:
+        factory: the model class (default :class:`IntegrationModel`; it must take ``reference``).
+        traces: per config, person indices to follow (or None).
+
+    Returns:
+        The models in the order of ``configs``; step them with :func:`step_together`.
+    """
+    factory = factory or IntegrationModel
+    traces = traces or [None] * len(configs)
+    models: list[IntegrationModel | None] = [None] * len(configs)
+    for i, c in enumerate(configs):  # today's policy first: they are the others' references
+        if default_policy(c):
+            models[i] = factory(c, traces[i])
+    refs = [m for m in models if m is not None]
+    for i, c in enumerate(configs):
+        if models[i] is None:
+            ref = next((r for r in refs if same_cohort(r.config, without_policy(c))), None)
+            models[i] = factory(c, traces[i], reference=ref)
+    return models
+
+
+def step_together(models: list[IntegrationModel]) -> None:
+    """Run models built by :func:`build_together` to their end, month by month, references
+    first (a reference's month must be done before the runs that read it)."""
+    order = sorted(models, key=lambda m: m.shadow is not None and not m.steps_shadow)
+    while any(m.t < m.months for m in order):
+        for m in order:
+            if m.t < m.months:
+                m.step()
+
+
+def simulate_together(configs: list[RunConfig]) -> list[RunResult]:
+    """Run several configurations of one cohort, sharing the displacement reference (see
+    :func:`build_together`); each result is identical to :func:`simulate` of its config."""
+    models = build_together(configs)
+    step_together(models)
+    return [RunResult.from_model(m) for m in models]
 
 
 def simulate(config: RunConfig, trace: list[int] | None = None) -> RunResult:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.model import IntegrationModel, simulate
+from model.model import IntegrationModel, build_together, simulate, simulate_together
 from model.people import STATES
 from model.rng import CommonRandom
 
@@ -217,6 +217,26 @@ def test_same_config_same_result_bytes(compose, scenario, extra):
     r2 = simulate(cfg)
     _assert_same_result(r1, r2)
     assert r1.cube.sum() > 0
+
+
+def test_runs_together_share_the_reference_and_give_the_same_results(compose):
+    """A comparison runs a seed's scenarios together, the baseline being the national policies'
+    displacement reference (computed once); each result is the one the run gives alone."""
+    names = ["vwn_position", "baseline", "d3_labour_guidance", "d3_labour_guidance"]
+    configs = [compose(s, *SIZE, "seed=4") for s in names[:3]]
+    configs.append(compose(names[3], *SIZE, "seed=4", "policy.scope=pilot"))
+    models = build_together(configs)
+    base = models[1]
+    assert models[0].shadow is base and models[2].shadow is base  # shared, not rebuilt
+    assert not models[0].steps_shadow and base.shadow is None
+    assert models[3].shadow is None  # a pilot has no displacement reference
+    together = simulate_together(configs)
+    for name, config, result in zip(names, configs, together):
+        _assert_same_result(simulate(config), result)
+        assert result.config.scenario == name
+    # a reference of another cohort (another seed) is not used: the run makes its own
+    other = build_together([compose("baseline", *SIZE, "seed=5"), configs[0]])
+    assert other[1].shadow is not other[0] and other[1].steps_shadow
 
 
 def test_tracing_does_not_change_results(compose):

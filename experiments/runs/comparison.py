@@ -20,7 +20,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from experiments.runs.compose import PRECEDENCE, chosen_calibration, flatten, given_keys, value_sources
 from experiments.runs.folders import orphaned_partial
-from experiments.runs.jobs import config_hash, is_complete, run_task
+from experiments.runs.jobs import config_hash, is_complete, run_group
 from model.config import all_params
 from model.errors import ConfigError
 
@@ -355,6 +355,32 @@ def pending(plan: Plan) -> tuple[list[tuple[str, int, dict]], int, int]:
     return todo, reused, stale
 
 
+def run_groups(plan: Plan, todo: list[tuple[str, int, dict]]) -> list[list[tuple[dict, str, bool]]]:
+    """The runs to do, grouped by seed for :func:`experiments.runs.jobs.run_group`: every group
+    holds the baseline of its seed (written if it is to do, otherwise only the others'
+    displacement reference), so that each national policy's reference is computed once per seed
+    rather than once per scenario. With fewer seeds to do than processes, a seed's runs are split
+    over several groups (each with its own baseline) so that every process has work."""
+    by_seed: dict[int, list[tuple[str, dict]]] = {}
+    for s, k, d in todo:
+        by_seed.setdefault(k, []).append((s, d))
+    parts = max(1, -(-plan.n_jobs // max(len(by_seed), 1)))
+    groups = []
+    for k, runs in by_seed.items():
+        base = next((d for s, d in runs if s == plan.baseline), None)
+        others = [(s, d) for s, d in runs if s != plan.baseline]
+        n = max(1, min(parts, len(others)))
+        for i in range(n):
+            chunk = [(d, str(plan.run_dir(s, k)), True) for s, d in others[i::n]]
+            if base is not None and i == 0:
+                chunk.insert(0, (base, str(plan.run_dir(plan.baseline, k)), True))
+            elif chunk:
+                chunk.insert(0, (plan.config(plan.baseline, k), str(plan.run_dir(plan.baseline, k)), False))
+            if chunk:
+                groups.append(chunk)
+    return groups
+
+
 def run_missing(plan: Plan, command: str) -> dict:
     """Run what is missing (in parallel) and record each run's set and draw.
 
@@ -390,21 +416,17 @@ def run_missing(plan: Plan, command: str) -> dict:
     if todo:
         bar = tqdm(total=len(todo), unit="run", desc="runs", delay=2.0, disable=not plan.progress,
                    file=sys.stderr, dynamic_ncols=True)
-        args = [(d, str(plan.run_dir(s, k)), command) for s, k, d in todo]
+        groups = run_groups(plan, todo)
         try:
-            if plan.n_jobs > 1 and len(todo) > 1:
+            if plan.n_jobs > 1 and len(groups) > 1:
                 from joblib import Parallel, delayed
 
-                gen = Parallel(n_jobs=min(plan.n_jobs, len(todo)), return_as="generator_unordered",
-                               batch_size=1)(delayed(run_task)(*a) for a in args)
-                for r in gen:
-                    results.append(r)
-                    bar.update(1)
-                    if not r["ok"]:
-                        bar.write(f"warning: {r['scenario']} seed {r['seed']} failed: {r['error']}")
+                gen = Parallel(n_jobs=min(plan.n_jobs, len(groups)), return_as="generator_unordered",
+                               batch_size=1)(delayed(run_group)(g, command) for g in groups)
             else:
-                for a in args:
-                    r = run_task(*a)
+                gen = (run_group(g, command) for g in groups)
+            for answers in gen:
+                for r in answers:
                     results.append(r)
                     bar.update(1)
                     if not r["ok"]:

@@ -69,8 +69,8 @@ class StageModel(IntegrationModel):
     """The integration model, also counting persons by stage every month
     (:class:`model.outcomes.StageCounter`); results are identical to :func:`model.model.simulate`."""
 
-    def __init__(self, config: RunConfig, trace: list[int] | None = None) -> None:
-        super().__init__(config, trace)
+    def __init__(self, config: RunConfig, trace: list[int] | None = None, reference=None) -> None:
+        super().__init__(config, trace, reference=reference)
         self.stages = StageCounter(config.population.horizon_months)
 
     def step(self) -> None:
@@ -88,7 +88,7 @@ def simulate_with_stages(config: RunConfig, trace: list[int] | None = None
 
 
 def write_job(config: RunConfig, target: Path, command: str | None = None,
-              draw=None, compress: bool = False) -> RunResult:
+              draw=None, compress: bool = False, done=None) -> RunResult:
     """Simulate ``config`` and write its complete run folder at ``target`` (atomically).
 
     Args:
@@ -96,6 +96,8 @@ def write_job(config: RunConfig, target: Path, command: str | None = None,
             this process's own).
         draw: ``draw(result, path)`` draws the single-run chart (``outcomes.png``); None: no chart.
         compress: store ``outcomes.csv`` gzipped, as ``outcomes.csv.gz`` (same bytes inside).
+        done: ``(result, stages, wall seconds)`` of a run already simulated (with others, see
+            :func:`run_group`); None: simulate here.
 
     Returns:
         The run's result.
@@ -103,9 +105,12 @@ def write_job(config: RunConfig, target: Path, command: str | None = None,
     from experiments.runs.folders import staged_folder, write_run
 
     target = Path(target)
-    start = time.perf_counter()
-    result, stages = simulate_with_stages(config)
-    wall = time.perf_counter() - start
+    if done is None:
+        start = time.perf_counter()
+        result, stages = simulate_with_stages(config)
+        wall = time.perf_counter() - start
+    else:
+        result, stages, wall = done
     with staged_folder(target) as tmp:
         inner = tmp / "run"
         write_run(result, inner, wall, draw=draw)
@@ -165,6 +170,52 @@ def is_complete(folder: Path, expected_config_hash: str | None = None) -> bool:
         return False
     return (meta.get("config_hash") == expected_config_hash
             and meta.get("model_hash") == model_hash())
+
+
+def run_group(items: list[tuple[dict, str, bool]], command: str | None = None) -> list[dict]:
+    """Runs of one cohort (one seed) together, as a comparison's unit of work: a national
+    policy's displacement reference is the cohort under today's levers, so when that run is among
+    ``items`` it is computed once for all of them (:func:`model.model.build_together`); results are
+    identical to running each alone (:func:`run_task`).
+
+    Args:
+        items: ``(config dict, target folder, write)``: a run with ``write`` False is only the
+            others' reference (its folder is finished already) and is not written.
+
+    Returns:
+        One :func:`run_task` answer per written run. Never raises: if the runs cannot be done
+        together, each is run alone, so that a failure is recorded for the run that failed.
+    """
+    import logging
+    import shutil
+
+    logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
+    from model.config import build
+    from model.model import build_together, step_together
+
+    start = time.perf_counter()
+    try:
+        configs = [build(d) for d, _, _ in items]
+        models = build_together(configs, factory=StageModel)
+        step_together(models)
+        results = [(m.run(), stages_table(m.stages.counts)) for m in models]
+    except Exception:  # find out which run fails, and record it there
+        return [run_task(d, t, command) for d, t, w in items if w]
+    share = (time.perf_counter() - start) / len(items)  # each run's share of the group's time
+    answers = []
+    for (d, target, write), config, (result, stages) in zip(items, configs, results):
+        if not write:
+            continue
+        scenario, seed = d.get("scenario"), d.get("seed")
+        shutil.rmtree(target, ignore_errors=True)
+        try:
+            write_job(config, Path(target), command, compress=True, done=(result, stages, share))
+            answers.append({"scenario": scenario, "seed": seed, "ok": True, "seconds": share})
+        except Exception as e:  # recorded as data; the comparison reports it
+            record_failure(Path(target), scenario, seed, e)
+            answers.append({"scenario": scenario, "seed": seed, "ok": False,
+                            "error": f"{type(e).__name__}: {e}", "seconds": share})
+    return answers
 
 
 def run_task(config_dict: dict, target: str, command: str | None = None) -> dict:
