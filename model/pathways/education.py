@@ -7,8 +7,9 @@ Mechanism: children aged 4-17 who are present go to school. Adults who are house
 education and speak at least ``enrol_level`` enrol at a monthly rate that falls with age (the
 education route of the law of 2021 enrols its people once their obligation is met, at a high
 rate). Students complete at ``1 / study_months`` a month (faster with ability) or drop out at
-``dropout`` (less with social guidance, D2). School children who turn 18 stay in education (MBO)
-with chance ``stay_on``.
+``dropout`` (less with social guidance, D2); a student under ``continue_max_age`` who completes
+goes on to the next level with chance ``continue_share`` (a Dutch diploma counts once the last
+level is done). School children who turn 18 stay in education (MBO) with chance ``stay_on``.
 """
 
 from __future__ import annotations
@@ -32,13 +33,22 @@ PARAMS: tuple[Param, ...] = (
           "Dutch level needed to enrol", kind="level", low=1.0, high=3.0),
     Param("study_months", 36.0, "months", "MBO level 2-4 takes 1-4 years",
           "mean duration of a study", kind="months", low=18.0, high=60.0),
-    Param("dropout", 0.008, "per month", "assumption: MBO drop-out among newcomers is high",
+    Param("dropout", 0.004, "per month", "assumption: MBO drop-out among newcomers is high (about 5% a year); set by hand with continue_share to CBS 2024 (60-87% of 18-23 year olds in education at 5 years)",
           "monthly drop-out from a study (divided by social guidance)", kind="probability",
           low=0.0, high=0.04),
     Param("ability_effect", 0.2, "log-factor per standard deviation", "assumption",
           "faster completion for abler students", kind="rate", low=0.0, high=0.5),
     Param("working_enrol_factor", 0.3, "factor", "assumption",
           "enrolment of people in work, relative to others", kind="share", low=0.1, high=1.0),
+    Param("continue_share", 0.7, "share of completions",
+          "assumption: most newcomers start at MBO level 1-2 after the international transition "
+          "class and go on to a next level (MBO 3-4, then HBO for some); CBS 2024 (60-87% of "
+          "18-23 year olds in education five years after the permit) needs several levels in a row",
+          "chance that a student under continue_max_age who completes a study starts the next "
+          "level", kind="share", low=0.2, high=0.8),
+    Param("continue_max_age", 25.0, "years", "assumption: the next level is mostly taken by the young; with 25, 12-14% of those over 23 in education (CBS 2024)",
+          "oldest age at which a completed study is followed by the next level", kind="years",
+          low=23.0, high=35.0),
     Param("stay_on", 0.85, "share", "assumption", "share of school children who continue in MBO at 18",
           kind="share", low=0.3, high=0.95),
 )
@@ -81,6 +91,11 @@ class Schooling(Pathway):
             p_done = self.p_done[students]
             done = students[u < p_done]
             drop = students[(u >= p_done) & (u > 1.0 - p.dropout / self.model.guidance)]
+            # the young go on to a next level (a new study, from this month)
+            young = done[age[done - o] < p.continue_max_age]
+            more = young[self.uniform("next_level", t, young) < p.continue_share]
+            ppl.ti_study[more] = t
+            done = np.setdiff1d(done, more, assume_unique=True)
             ppl.study[done] = Study.COMPLETED
             ppl.study[drop] = Study.NONE
             ppl.ti_study[done] = t

@@ -11,7 +11,7 @@ person gains ``gain_course`` levels a month, scaled by age, schooling, literacy,
 belonging, course quality (D6, and the municipality's implementation quality under the law of
 2021), time taken by work (less with a dual track, D2) and by extra conditions (D9), with
 diminishing returns (the gain falls linearly to zero at level 5). Outside a course, contact teaches a little (more at work and with
-more social contact, D11). Children learn at school. Courses start once the obligation has begun
+more social contact, D11); adults in regular education (MBO/HBO) learn ``gain_study`` instead. Children learn at school. Courses start once the obligation has begun
 (in reception too when integration starts there, D1, but seats there are scarce and learning is
 slower: ``reception_seats``, ``reception_learning``):
 at ``course_start_2021`` a month when the municipality provides them, at ``course_start_2013`` when
@@ -30,7 +30,7 @@ import numpy as np
 
 from model.parameters import Param
 from model.pathways.base import Pathway
-from model.people import NEVER, Education, Exam, Route
+from model.people import NEVER, Education, Exam, Route, Study
 
 PARAMS: tuple[Param, ...] = (
     Param("gain_course", 0.113, "CEFR levels per month",
@@ -42,6 +42,11 @@ PARAMS: tuple[Param, ...] = (
           low=0.0, high=0.04),
     Param("gain_school", 0.10, "CEFR levels per month", "assumption: children learn fast at school",
           "monthly gain of children at school", kind="rate", low=0.05, high=0.2),
+    Param("gain_study", 0.04, "CEFR levels per month",
+          "assumption: MBO and HBO are taught in Dutch and newcomers' programmes include Dutch as a "
+          "second language (NT2); about a level in two years of study",
+          "monthly gain of adults in regular education (MBO/HBO), instead of informal learning",
+          kind="rate", low=0.01, high=0.1),
     Param("prior_stay_gain", 0.015, "CEFR levels per month lived here before the permit",
           "assumption: people who lived years in the Netherlands before a permit speak some Dutch (A1 after about 5 years)",
           "Dutch learned during a long stay before the permit (up to B1)", kind="rate",
@@ -199,9 +204,11 @@ class Language(Pathway):
             l0 = lang[pos]
             lang[pos] = l0 + p.gain_course * speed * quality * burden * np.maximum(1 - l0 / 5.0, 0)
             self.months_tried[learners] += 1
-        informal = present & ~inc & adult
+        studying = present & ~inc & adult & (ppl.study[s] == Study.ENROLLED.value)
+        informal = present & ~inc & adult & ~studying
         g = np.float32(p.gain_informal * pol.social_contact ** p.contact_elasticity) * (
             informal.astype(np.float32) + (informal & ppl.employed[s]))  # doubled at work
+        g += studying * np.float32(p.gain_study)  # taught in Dutch
         lang += g * self.base_speed[s] * np.maximum(1 - lang / np.float32(5.0), 0)
         # 4. meeting the obligation
         cand = o + np.flatnonzero(pending & inc)
