@@ -40,7 +40,11 @@ Mechanism, for people aged 18-64 who are present and not in work:
    through caseloads: with support intensity
    ``x`` (municipal support x coaching, 1 = today's), job finding scales as ``(1 + H x / (x + 1))
    / (1 + H / 2)``, so it saturates at ``(1 + H) / (1 + H / 2)`` (D1, D3; ``H`` =
-   ``coaching_max_gain``). Employers' openness and wage subsidies (D5) and discrimination (D11) set
+   ``coaching_max_gain``). Support above today's also brings job offers through caseworkers'
+   matching with employers, which do not wait for the person's own search and so not for Dutch
+   (``caseworker_offer_rate x (r - 1) / (r + 1)`` a month for the attached in the programme,
+   ``r`` = support x coaching relative to today's; Dahlberg et al. 2024, Battisti et al. 2019).
+   Employers' openness and wage subsidies (D5) and discrimination (D11) set
    the jobs open to newcomers; the share of a setting's change that reaches hiring is the lever's
    strength (``employer_response``, ``discrimination_response``), and more open jobs raise job
    finding by the matching function's elasticity ``1 - alpha``. The product ``G`` of these policy
@@ -123,7 +127,7 @@ PARAMS: tuple[Param, ...] = (
           "(short reception stays help); size set so that a year more of waiting before the permit costs about the Swiss estimate (tested by the effect validation)",
           "lasting harm of time spent waiting in reception, before the permit or for a home "
           "(besides the harm to mental health)", kind="coefficient", low=-1.5, high=0.0),
-    Param("unattached_factor", 0.01, "factor", "assumption: the latent share rarely works under today's conditions",
+    Param("unattached_factor", 0.002, "factor", "assumption: the latent share rarely works under today's conditions (with 0.01 those not attached who speak B2 reached 13-19% employment after 8-10 years, and the 2014 cohort kept rising after 5 years where CBS levels off)",
           "job finding of people not attached to the labour market, relative to attached",
           kind="share", low=0.0, high=0.05),
     # ---- how fast: the job-finding hazard of the attached ----------------------------------------
@@ -177,6 +181,17 @@ PARAMS: tuple[Param, ...] = (
           "size fitted to the late, steep rise of the CBS 2014-cohort S-curve",
           "job finding while in a course or study, without a dual track (D2)", kind="share",
           low=0.15, high=1.0, calibrate=True),
+    Param("study_lock_in", 0.5, "factor",
+          "assumption: most Dutch students hold a side job (CBS: any hours count as work); fewer "
+          "newcomers do, but a study (unlike a language course in the first years) leaves evenings and weekends",
+          "job finding while enrolled in regular education (MBO/HBO), relative to not studying",
+          kind="share", low=0.15, high=1.0),
+    Param("after_term_lock_in", 0.3, "share of the lock-in (log scale)",
+          "assumption: once the term has passed, people who have not met the obligation are fined "
+          "and keep going, but the course they were given or the loan for it (law of 2013) has "
+          "run out, so most attend a few hours a week at most",
+          "share of a course's lock-in that remains after the civic integration term (log scale): "
+          "job finding is course_lock_in^share", kind="share", low=0.0, high=1.0),
     Param("dual_track_relief", 0.1, "share of the lock-in (log scale)",
           "Regioplan 2020/2021 (VOI pilots: positive, no effect size); Arendt & Bolvig 2023 (work-"
           "first gains gone 2-3 years after arrival); see model/data/lever_evidence.csv",
@@ -195,6 +210,16 @@ PARAMS: tuple[Param, ...] = (
           "model/data/lever_evidence.csv",
           "H: job finding scales with support intensity x as (1 + H x/(x+1)) / (1 + H/2)",
           kind="rate", low=0.3, high=2.1, strength_of="job_coaching,support_level"),
+    Param("caseworker_offer_rate", 0.02, "job offers per person-month at saturation",
+          "Dahlberg et al. 2024 (Gothenburg: caseworkers matching low-educated refugees with "
+          "employers, with work practice, about +15 pp at 2 years, of which only 7-8% through "
+          "Dutch); Battisti et al. 2019 (CVs sent to matching employers: +13 pp at 12 months, "
+          "larger for the low-educated): about 1-2 extra hires a month per 100 at the top of the "
+          "support range; zero at today's support; see model/data/lever_evidence.csv",
+          "caseworkers' matching with employers: job offers a month that do not depend on the "
+          "person's own search, for those who can work, during the programme, with support above "
+          "today's (D1 support x D3 coaching = r): caseworker_offer_rate x (r - 1)/(r + 1)",
+          kind="rate", low=0.0, high=0.04, strength_of="job_coaching,support_level"),
     Param("programme_months", 36.0, "months after housing",
           "Wet inburgering 2021: the personal plan (PIP) and the municipality's support run for the "
           "3-year term; social guidance by VluchtelingenWerk lasts 1-2 years",
@@ -235,6 +260,12 @@ PARAMS: tuple[Param, ...] = (
     Param("new_job_separation", 1.5, "factor", "assumption: most first jobs are temporary or agency work (CBS)",
           "job loss in the first 6 months of a job, relative to later", kind="multiplier",
           low=1.0, high=3.0),
+    Param("recognised_match", 0.6, "share of job starts",
+          "Brücker et al. 2021 (full recognition raises hourly wages by about 20%: work at one's "
+          "level, mostly in regulated occupations); size assumption; see model/data/lever_evidence.csv",
+          "share of the job starts of the higher-educated with a recognised foreign degree that fit "
+          "their education (at least policy.job_matching): such jobs last longer and are more "
+          "often full-time (D4)", kind="share", low=0.3, high=0.9, strength_of="competence_assessment"),
     Param("good_match_separation", 0.7, "factor", "assumption (domain brief D3); see lever_evidence.csv",
           "job loss of a job that fits the person's education, relative to another",
           kind="share", low=0.5, high=0.9, strength_of="job_matching"),
@@ -301,6 +332,10 @@ class Work(Pathway):
         #: after the programme: today's regular support in the same municipalities
         self.coaching_after = coaching_response(m.muni_support / max(pol.support_level, 1e-9),
                                                 p.coaching_max_gain)
+        #: caseworkers' job offers a month from support above today's (D1 support x D3 coaching,
+        #: as delivered): saturating in the intensity r, caseworker_offer_rate x (r - 1) / (r + 1)
+        r = pol.support_level * pol.job_coaching
+        self.offers = p.caseworker_offer_rate * max(r - 1.0, 0.0) / (r + 1.0)
         alpha = p.matching_elasticity
         openness = 1.0 + p.employer_response * (pol.employer_openness - 1.0)
         disc = _DISCRIMINATION_TODAY + p.discrimination_response * (pol.discrimination - _DISCRIMINATION_TODAY)
@@ -392,9 +427,14 @@ class Work(Pathway):
         # a course locks in the housed; in reception job finding is already held back by reception
         busy = ~in_rec & (ppl.in_course[seekers] | (ppl.study[seekers] == Study.ENROLLED.value))
         # a dual track (courses planned around work) is a municipal programme: not in reception
-        lock_in = np.where(pol.dual_track & ~in_rec, p.course_lock_in ** (1.0 - p.dual_track_relief),
-                           p.course_lock_in)
-        h *= np.where(busy, lock_in, 1.0)
+        log_lock = np.where(pol.dual_track & ~in_rec, 1.0 - p.dual_track_relief, 1.0)
+        # past the term (fined, carrying on) a course takes fewer hours: part of the lock-in remains
+        late = ppl.fined[seekers] & (ppl.study[seekers] != Study.ENROLLED.value)
+        log_lock = log_lock * np.where(late, p.after_term_lock_in, 1.0)
+        # students (MBO/HBO) hold side jobs more often than course-goers: a lock-in of their own
+        student = ~in_rec & ~ppl.in_course[seekers] & (ppl.study[seekers] == Study.ENROLLED.value)
+        held = np.where(student, p.study_lock_in, np.where(busy, p.course_lock_in ** log_lock, 1.0))
+        h *= held
         late_temporary = ((ppl.permit[seekers] == Permit.TEMPORARY.value)
                           & (t - ppl.permit_month[seekers] >= TEMPORARY_PERMIT_MONTHS))
         h *= np.where(late_temporary, p.temporary_permit_factor, 1.0)
@@ -410,6 +450,12 @@ class Work(Pathway):
         # measures that speed up job finding act on those who can work; they do not make work
         # possible for those who cannot (that is what the attachment terms are for)
         h *= np.where(attached, g, 1.0)
+        # caseworkers' matching with employers: job offers that do not wait for the person's own
+        # search (so not through Dutch), for those who can work, during the programme, held back by
+        # a course like any job and by local demand; crowded below like all hiring
+        if self.offers > 0:
+            offer = attached & in_programme
+            h = h + np.where(offer, self.offers, 0.0) * self.local[seekers] * held
         # crowding in each region: competitors' search (treated too under a national policy) and
         # this cohort's own, in expected hires a month of the real cohort
         own = np.bincount(muni, weights=h, minlength=self.n_regions) * self.scale
@@ -433,11 +479,13 @@ class Work(Pathway):
         first = found[ppl.ti_first_job[found] == NEVER]
         ppl.ti_first_job[first] = t
         u2 = self.uniform("hours", t, found)
-        match = u2 < pol.job_matching
+        # a recognised foreign degree opens jobs at one's own level (D4)
+        fit = np.where((ppl.education[found] == Education.HIGH.value) & ppl.diploma_recognised[found],
+                       max(pol.job_matching, p.recognised_match), pol.job_matching)
+        match = u2 < fit
         ppl.good_match[found] = match
         ft_p = p.full_time_share * np.where(ppl.sex[found] == Sex.FEMALE.value, p.female_full_time_factor, 1.0)
         ft_p = np.minimum(ft_p * np.where(match, p.good_match_full_time, 1.0), 1.0)
         # a second, independent use of the hours draw: its position within the match band
-        v = np.where(match, u2 / max(pol.job_matching, 1e-9),
-                     (u2 - pol.job_matching) / max(1 - pol.job_matching, 1e-9))
+        v = np.where(match, u2 / np.maximum(fit, 1e-9), (u2 - fit) / np.maximum(1 - fit, 1e-9))
         ppl.hours[found] = np.where(v < ft_p, Hours.FULL_TIME, Hours.PART_TIME)
