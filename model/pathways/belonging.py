@@ -64,12 +64,6 @@ class Belonging(Pathway):
         self.constant = (p.baseline - p.discrimination_weight * pol.discrimination
                          + p.contact_weight * (pol.social_contact - 1.0)
                          - p.condition_weight * pol.extra_conditions)
-        #: the constant plus the home and work terms, by housed + 2 x employed, and the permit
-        #: term by temporary + insecure (secure +1, temporary 0, temporary past its years -1),
-        #: each made with the operations (and the precision) of adding them term by term
-        self.home_work = (self.constant + p.home_weight * np.array([0.0, 1.0, 0.0, 1.0])
-                          + p.work_weight * np.array([0.0, 0.0, 1.0, 1.0]))
-        self.permit_term = p.permit_weight * np.array([1.0, 0.0, -1.0], dtype=np.float32)
 
     def step(self, t: int) -> None:
         ppl, p, pol = self.people, self.p, self.policy
@@ -80,10 +74,10 @@ class Belonging(Pathway):
         insecure = temporary & (since >= TEMPORARY_PERMIT_MONTHS)
         employed = ppl.employed[s]
         # the terms are added in place, in this order (each sum as in one expression)
-        u8 = np.uint8
-        target = self.home_work.take(housed.view(u8) + employed.view(u8) * u8(2))
+        target = self.constant + p.home_weight * housed
+        target += p.work_weight * employed
         target += p.language_weight * np.minimum(ppl.language[s], 4.0)
-        target += self.permit_term.take(temporary.view(u8) + insecure.view(u8))
+        target += p.permit_weight * (np.float32(1.0) * ~temporary - insecure)  # +1 / -1 / 0
         target -= p.waiting_weight * (in_rec & (since > 6))
         target -= p.condition_weight * ppl.fined[s]
         np.clip(target, 0.0, 1.0, out=target)
