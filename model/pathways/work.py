@@ -345,6 +345,8 @@ class Work(Pathway):
         o = s.start
         working_age = now.present & (age >= 18) & (age < 65)
         emp = ppl.employed[s]  # a view: writes through it change the state
+        # those who look for a job this month: nobody who loses one now looks before next month
+        seeking = working_age & ~emp
         # 1. job loss (and everyone leaving working age or the country stops working)
         stop = emp & ~working_age
         pos = np.flatnonzero(emp & working_age)
@@ -364,7 +366,7 @@ class Work(Pathway):
             ppl.good_match[s][stop] = False
             ppl.ti_employed[s][stop] = t
         # 2. job finding (the same stream: a person either keeps/loses a job or looks for one)
-        pos = np.flatnonzero(working_age & ~emp & ~stop)
+        pos = np.flatnonzero(seeking)
         if len(pos):
             self._find(t, pos, age[pos])
         else:
