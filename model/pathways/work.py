@@ -427,10 +427,10 @@ class Work(Pathway):
         # and only the housed are locked in
         h *= np.where(busy, self.lock_in, 1.0)
         # the few on a temporary permit past its 5 years (none in the first 5 years)
-        late = ((permit == Permit.TEMPORARY.value)
-                & (ppl.permit_month.take(seekers) <= t - TEMPORARY_PERMIT_MONTHS)).nonzero()[0]
-        if len(late):
-            h[late] *= p.temporary_permit_factor
+        late_temporary = ((permit == Permit.TEMPORARY.value)
+                          & (ppl.permit_month.take(seekers) <= t - TEMPORARY_PERMIT_MONTHS)).nonzero()[0]
+        if len(late_temporary):
+            h[late_temporary] *= p.temporary_permit_factor
         # policy factors, sharing one headroom (coaching reaches the housed only)
         muni = ppl.municipality.take(seekers).astype(np.intp)
         # in the programme: whole months since housing below programme_months
