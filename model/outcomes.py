@@ -176,27 +176,31 @@ class Recorder:
         wa = present & reached[self._working[0]] & ~reached[self._working[1]]
         u8 = np.uint8
         # code A: employed, studying, volunteering, full-time, on benefit, poor health (bits
-        # 0-5), only for the working-age present (0 for everyone else). Codes are compared as
-        # plain ints (numpy widens an array compared with an IntEnum member to 64 bits)
+        # 0-5), counted only for the working-age present: its columns and belonging are counted
+        # over those alone (everyone else would add 0 to every bin, which changes no sum).
+        # Codes are compared as plain ints (numpy widens an array compared with an IntEnum
+        # member to 64 bits)
         code_a = ppl.employed[s].view(u8) | (ppl.study[s] == Study.ENROLLED.value).view(u8) * u8(2)
         code_a |= ppl.volunteering[s].view(u8) * u8(4)
         code_a |= (ppl.hours[s] == Hours.FULL_TIME.value).view(u8) * u8(8)
         code_a |= ppl.on_benefit[s].view(u8) * u8(16)
         code_a |= ppl.poor_health[s].view(u8) * u8(32)
-        code_a *= wa
+        pos = wa.nonzero()[0]
+        key_a = key.take(pos)
         # code B: housed, in reception (bits 0-1); for the present: the obligation and the exam
         # (bits 2-4: obliged + 2 x Exam code) and the Permit code (bits 5-6)
         code_b = ppl.obliged[s].view(u8) * u8(4) | ppl.exam[s].view(u8) * u8(8)
         code_b |= ppl.permit[s].view(u8) * u8(32)
         code_b *= present
         code_b |= housed.view(u8) | in_rec.view(u8) * u8(2)
-        codes = (code_a.astype(np.intp), code_b.astype(np.intp))
+        codes = (code_a.take(pos).astype(np.intp), code_b.astype(np.intp))
         out = slice(r0 * self.n_class, r0 * self.n_class + span)
         self._belonging_sum[out] += np.bincount(
-            key, weights=np.multiply(ppl.belonging[s], wa, dtype=np.float64), minlength=span + 1)[:span]
+            key_a, weights=ppl.belonging[s].take(pos), minlength=span + 1)[:span]
         for g, table in enumerate(self._tables):
-            w = table.take(codes[g >= self._n_a])
-            self._packed[g, out] += np.bincount(key, weights=w, minlength=span + 1)[:span]
+            a = g < self._n_a
+            w = table.take(codes[0 if a else 1])
+            self._packed[g, out] += np.bincount(key_a if a else key, weights=w, minlength=span + 1)[:span]
 
     # ---- reading the counts -------------------------------------------------------------------
     def cube(self) -> np.ndarray:

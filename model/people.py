@@ -157,7 +157,7 @@ class People:
     def reorder(self, order: np.ndarray) -> None:
         """Put persons in the order ``order`` (a permutation of person indices)."""
         for s in STATES:
-            setattr(self, s.name, getattr(self, s.name)[order])
+            setattr(self, s.name, getattr(self, s.name).take(order))
 
     def nbytes(self) -> int:
         """Memory held by person-level arrays (bytes)."""

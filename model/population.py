@@ -267,15 +267,14 @@ def build(p, year: int, people_rng: np.random.Generator,
                                       pm - np.round(np.maximum(people.procedure, people.prior_stay)))
 
     # youngest child under 4 -> childcare need until the month it turns 4
+    # (members are together, from ``first``, and every household has one: a reduction by segment)
     child_age0 = np.where(is_child, people.age0, np.inf)
-    youngest = np.full(n_hh, np.inf)
-    np.minimum.at(youngest, hh, child_age0)
+    youngest = np.minimum.reduceat(child_age0, first).astype(np.float64)
     young_until = np.where(np.isfinite(youngest), np.round((4.0 - youngest) * 12.0), -1)
     # households in order of their last member's permit month, members together: the persons a
     # month concerns (households with a member followed) are then one contiguous range of indices
     # (``IntegrationModel.live``), which the pathways work on as array views
-    last_permit = np.zeros(n_hh, np.int64)
-    np.maximum.at(last_permit, hh, pm)
+    last_permit = np.maximum(np.maximum.reduceat(pm, first), 0)
     order = np.argsort(last_permit[hh], kind="stable")
     people.reorder(order)
     position = np.empty(n, np.int64)

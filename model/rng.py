@@ -40,11 +40,15 @@ def _splitmix(base: int, idx: np.ndarray | slice | None, mixed: np.ndarray) -> n
     (Steele, Lea & Flood 2014), so any subset of persons can be drawn without drawing the rest.
 
     ``mixed`` holds ``arange(n) * gamma`` precomputed, so a draw for ``idx`` (indices, a slice, or
-    ``None`` for everyone) starts from a copy of part of it. Unsigned array arithmetic wraps modulo 2**64 silently.
+    ``None`` for everyone) starts from part of it plus ``base``: for a slice in one pass that
+    makes the new array, for indices gathered with ``take`` (cheaper than indexing). Unsigned
+    array arithmetic wraps modulo 2**64 silently.
     """
-    sel = slice(None) if idx is None else idx
-    x = mixed[sel].copy() if isinstance(sel, slice) else mixed[sel]  # a slice is a view: copy it
-    x += np.uint64(base)
+    if idx is None or isinstance(idx, slice):
+        x = np.add(mixed if idx is None else mixed[idx], np.uint64(base))
+    else:
+        x = mixed.take(idx)
+        x += np.uint64(base)
     tmp = np.empty_like(x)
     x ^= np.right_shift(x, _S30, out=tmp)
     x *= _M1

@@ -92,9 +92,9 @@ class Belonging(Pathway):
         if len(pos):
             idx = s.start + pos
             u = self.uniform("volunteer", t, idx)
-            is_free, was = free[pos], vol[pos]
-            support = self.model.muni_support[ppl.municipality[idx]]
-            start = is_free & ~was & (u < p.volunteer_start * support * 2 * b[pos])
+            is_free, was = free.take(pos), vol.take(pos)
+            support = self.model.muni_support.take(ppl.municipality.take(idx))
+            start = is_free & ~was & (u < p.volunteer_start * support * 2 * b.take(pos))
             stop = was & (~is_free | (u < p.volunteer_stop))
             vol[pos[start]] = True
             vol[pos[stop]] = False

@@ -88,7 +88,7 @@ class Schooling(Pathway):
         students = o + np.flatnonzero(present & adult & (study == Study.ENROLLED.value))
         if len(students):
             u = self.uniform("progress", t, students)
-            p_done = self.p_done[students]
+            p_done = self.p_done.take(students)
             done = students[u < p_done]
             drop = students[(u >= p_done) & (u > 1.0 - p.dropout / self.model.guidance)]
             # the young go on to a next level (a new study, from this month)
@@ -105,10 +105,10 @@ class Schooling(Pathway):
                              & (ppl.language[s] >= p.enrol_level))
         if len(pos):
             cand = o + pos
-            rate = p.enrol_young * np.exp(p.enrol_age_slope * np.maximum(age[pos] - 23.0, 0.0))
-            edu_route = (ppl.route[cand] == Route.EDUCATION.value) & (ppl.exam[cand] == Exam.PASSED.value)
+            rate = p.enrol_young * np.exp(p.enrol_age_slope * np.maximum(age.take(pos) - 23.0, 0.0))
+            edu_route = (ppl.route.take(cand) == Route.EDUCATION.value) & (ppl.exam.take(cand) == Exam.PASSED.value)
             rate = np.where(edu_route, p.enrol_education_route, rate)
-            rate = rate * np.where(ppl.employed[cand], p.working_enrol_factor, 1.0)
+            rate = rate * np.where(ppl.employed.take(cand), p.working_enrol_factor, 1.0)
             go = cand[self.uniform("enrol", t, cand) < rate]
             ppl.study[go] = Study.ENROLLED
             ppl.ti_study[go] = t

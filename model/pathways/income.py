@@ -66,6 +66,10 @@ class Income(Pathway):
         self.n_hh = len(self.model.households.size)
         #: net monthly pay by Hours code (none, part-time, full-time)
         self.pay_by_hours = np.array([0.0, p.wage_full_time * p.part_time_share, p.wage_full_time])
+        #: pay by Hours code x 2 + good match (the premium on the pay of the hours)
+        self.pay_table = (self.pay_by_hours[:, None] * (1.0 + p.good_match_premium * np.array([0.0, 1.0]))).ravel()
+        #: a standard benefit by the members of a couple's unit on bijstand terms (0, 1, 2 or more)
+        self.standard = p.norm_single * np.array([1.0, 1.0, p.norm_couple_factor])
         #: benefit units are fixed: the primary and the partner share their household's; everyone
         #: else is a unit alone (so only the couples' units need summing)
         self.core = ppl.is_primary | ppl.is_partner
@@ -85,34 +89,34 @@ class Income(Pathway):
         ppl.months_worked[s] += employed
         pos = np.flatnonzero(employed)
         workers = s.start + pos
-        pay = self.pay_by_hours[ppl.hours[workers]] * (1.0 + p.good_match_premium * ppl.good_match[workers])
+        pay = self.pay_table.take(ppl.hours.take(workers) * 2 + ppl.good_match.take(workers))
         earned = np.zeros(len(employed))  # each person's pay this month
         earned[pos] = pay
         student = (ppl.study[s] == Study.ENROLLED.value) & (age < p.student_finance_max_age)
         el = np.flatnonzero(housed & (age >= 18) & ~student)  # on bijstand terms
         hh = self.household[s]
-        hh_e, core_e = hh[el], self.core[s][el]
-        young_e = ~core_e & (age[el] < YOUNG_NORM_UNTIL_AGE)
+        hh_e, core_e = hh.take(el), self.core[s].take(el)
+        young_e = ~core_e & (age.take(el) < YOUNG_NORM_UNTIL_AGE)
         # cost-sharers in each home, and each person's own norm
         sharers = np.bincount(hh_e[~young_e], minlength=self.n_hh)
         own_e = np.where(young_e, p.young_norm_factor * p.norm_single,
-                         self.sharer_norm[np.minimum(sharers[hh_e], len(self.sharer_norm) - 1)])
-        earned_e = earned[el]
+                         self.sharer_norm.take(sharers.take(hh_e), mode="clip"))
+        earned_e = earned.take(el)
         # couples' units (the household's primary and partner) are summed, a partner's pay counts
         # whatever the partner's own terms; other units are one person
-        cw = pos[self.core[s][pos]]
-        earn_c = np.bincount(hh[cw], weights=earned[cw], minlength=self.n_hh)
+        core_w = self.core.take(workers)
+        earn_c = np.bincount(hh.take(pos[core_w]), weights=pay[core_w], minlength=self.n_hh)
         hh_c = hh_e[core_e]
         members_c = np.bincount(hh_c, minlength=self.n_hh)
         norm_c = np.bincount(hh_c, weights=own_e[core_e], minlength=self.n_hh)
         on_c = (members_c > 0) & (earn_c < norm_c)
-        on_e = np.where(core_e, on_c[hh_e], earned_e < own_e)
+        on_e = np.where(core_e, on_c.take(hh_e), earned_e < own_e)
         on = ppl.on_benefit[s]  # a view
         on[:] = False
         on[el] = on_e
         # the benefit tops earnings up to the norm: paid as a share of a standard benefit (a
         # single adult's or a couple's), the unit the cost of a benefit is counted in (model/costs.py)
-        standard_c = p.norm_single * np.where(members_c >= 2, p.norm_couple_factor, 1.0)
+        standard_c = self.standard.take(members_c, mode="clip")
         alone = on_e & ~core_e
         paid = (np.sum(on_c * (norm_c - earn_c) / standard_c)
                 + np.sum((own_e - earned_e)[alone]) / p.norm_single)

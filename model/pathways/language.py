@@ -26,6 +26,8 @@ exempted at ``effort_exemption``; the rest are fined and keep going (an extensio
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from model.parameters import Param
@@ -191,17 +193,17 @@ class Language(Pathway):
         if len(pos):
             learners = o + pos
             a = age[pos]
-            speed = self.base_speed[learners] * np.exp(p.age_effect * np.maximum(a - 30.0, 0.0) / 10.0)
-            speed *= np.where(ppl.poor_health[learners], np.exp(p.poor_health_effect), 1.0)
-            speed *= 0.7 + 0.6 * ppl.belonging[learners]
+            speed = self.base_speed.take(learners) * np.exp(p.age_effect * np.maximum(a - 30.0, 0.0) / 10.0)
+            speed *= np.where(ppl.poor_health.take(learners), np.exp(p.poor_health_effect), 1.0)
+            speed *= 0.7 + 0.6 * ppl.belonging.take(learners)
             work_time = p.dual_track_course_time if pol.dual_track else p.work_course_time
-            speed *= np.where(ppl.employed[learners], work_time, 1.0)
+            speed *= np.where(ppl.employed.take(learners), work_time, 1.0)
             quality = pol.course_quality ** p.course_quality_elasticity * (
-                self.muni_course[ppl.municipality[learners]] if pol.law_2021 else 1.0)
+                self.muni_course.take(ppl.municipality.take(learners)) if pol.law_2021 else 1.0)
             if pol.start_in_reception:
                 quality = quality * np.where(now.in_reception[pos], p.reception_learning, 1.0)
             burden = max(1.0 - p.extra_condition_time * pol.extra_conditions, 0.0)
-            l0 = lang[pos]
+            l0 = lang.take(pos)
             lang[pos] = l0 + p.gain_course * speed * quality * burden * np.maximum(1 - l0 / 5.0, 0)
             self.months_tried[learners] += 1
         studying = present & ~inc & adult & (ppl.study[s] == Study.ENROLLED.value)
@@ -226,10 +228,10 @@ class Language(Pathway):
         ppl, p, pol = self.people, self.p, self.policy
         target = pol.exam_target
         if len(cand):
-            route = ppl.route[cand]
-            lang = ppl.language[cand]
-            since = t - self.term_start[cand]
-            near_end = (since >= p.term_months - 12) & (since < p.term_months)
+            route = ppl.route.take(cand)
+            lang = ppl.language.take(cand)
+            since = t - self.term_start.take(cand)  # whole months: compared with whole months
+            near_end = (since >= math.ceil(p.term_months - 12)) & (since < math.ceil(p.term_months))
             exam_route = (route == Route.B1.value) | (route == Route.SELF_ARRANGED.value)
             ready = exam_route & (lang >= target - 0.5)
             met = np.zeros(len(cand), bool)
@@ -242,7 +244,7 @@ class Language(Pathway):
                     p_pass = 1.0 / (1.0 + np.exp(-(lang[sit] - target) / p.pass_scale))
                     met[sit[self.uniform("pass", t, cand[sit]) < p_pass]] = True
             # Z route: obligation met after the route's hours; education route: on reaching the level
-            met |= (route == Route.Z.value) & (t - ppl.ti_course[cand] >= p.z_route_months)
+            met |= (route == Route.Z.value) & (t - ppl.ti_course.take(cand) >= math.ceil(p.z_route_months))
             met |= (route == Route.EDUCATION.value) & (lang >= target)
             done = cand[met]
             pending[done - self.model.live.start] = False
@@ -251,7 +253,9 @@ class Language(Pathway):
             ppl.in_course[done] = False
         # after the term: exemption for proven effort, else a fine (law of 2013) and carry on
         s = self.model.live
-        late = s.start + np.flatnonzero(pending & (t - self.term_start[s] >= p.term_months))
+        # past the term: began at most t - term months ago, in whole months (a pending person has
+        # a term start)
+        late = s.start + np.flatnonzero(pending & (self.term_start[s] <= t - math.ceil(p.term_months)))
         if len(late):
             tried = np.flatnonzero(self.months_tried[late] >= 12)  # positions in late
             exempt = tried[self.uniform("exemption", t, late[tried]) < p.effort_exemption]

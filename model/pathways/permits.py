@@ -16,6 +16,8 @@ after the permit, which is the same as a monthly draw at a constant chance).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from model.parameters import Param
@@ -54,12 +56,13 @@ class Permits(Pathway):
         s, present = now.live, now.present
         o = s.start
         if t >= 12 * min(pol.permanence_years, pol.naturalisation_years):
+            # months since the permit are whole: compared with the whole months of a term
             since = t - ppl.permit_month[s]
             exam, obliged = ppl.exam[s], ppl.obliged[s]
             permit = ppl.permit[s]  # a view: it sees this month's grants
             met = (exam != Exam.PENDING.value) | ~obliged
             # permanent residence
-            cand = present & (permit == Permit.TEMPORARY.value) & (since >= 12 * pol.permanence_years)
+            cand = present & (permit == Permit.TEMPORARY.value) & (since >= math.ceil(12 * pol.permanence_years))
             if pol.permanence_requires_exam:
                 cand &= met
             idx = o + np.flatnonzero(cand)
@@ -67,7 +70,7 @@ class Permits(Pathway):
             ppl.permit[grant] = Permit.PERMANENT
             ppl.ti_permit[grant] = t
             # naturalisation
-            cand = present & (permit != Permit.CITIZEN.value) & (since >= 12 * pol.naturalisation_years)
+            cand = present & (permit != Permit.CITIZEN.value) & (since >= math.ceil(12 * pol.naturalisation_years))
             if pol.naturalisation_requires_exam:
                 level_ok = (exam == Exam.EXEMPTED.value) | (
                     (exam == Exam.PASSED.value) & (ppl.language[s] >= pol.naturalisation_target - 0.5))

@@ -72,6 +72,8 @@ lower for women.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from model.municipality import local_demand
@@ -349,7 +351,17 @@ class Work(Pathway):
         g = base * self.open_jobs
         sub = np.stack([g, g * self.subsidy if pol.wage_subsidy != 1.0 else g], axis=-1)
         sub[0, :, 1] = g[0]  # no wage subsidy in reception
-        self.policy_factor = headroom(sub, p.max_speed_gain)
+        #: by municipality, phase and subsidy (index municipality x 6 + phase x 2 + subsidy)
+        self.policy_factor = np.ascontiguousarray(headroom(sub, p.max_speed_gain).transpose(1, 0, 2)).ravel()
+        # terms that take few values, made once: the limbo term by whole months waited in
+        # reception (3 years at most) and duration dependence by whole months without work (8
+        # years at most); the factors of a good match and a new job on job loss; whole months of
+        # the programme
+        self.limbo_table = p.limbo_effect * np.clip(np.arange(37) / 12.0, 0.0, 3.0)
+        self.inactivity_table = p.inactivity_effect * np.minimum(np.arange(97) / 12.0, 8.0)
+        self.good_match_factor = np.array([1.0, p.good_match_separation])
+        self.new_job_factor = np.array([1.0, p.new_job_separation])
+        self.programme_months = math.ceil(p.programme_months)  # t - housed < this, in whole months
         # crowding: competitors' search by region, and how the sample scales to the real cohort
         shares = np.array([mu.quota_share for mu in m.municipalities])
         self.competitors = p.competing_hires * shares / shares.sum()
@@ -360,22 +372,6 @@ class Work(Pathway):
         shadow = m.shadow  #: the same cohort under today's levers (national policy), or None
         self.shadow_work = None if shadow is None else next(pw for pw in shadow.pathways if pw.name == "work")
 
-    def attached(self, idx: np.ndarray, age: np.ndarray, t: int) -> np.ndarray:
-        """Whether persons ``idx`` (aged ``age``) can work under today's conditions this month."""
-        ppl, p = self.people, self.p
-        theta = (self.attach_fixed[idx]
-                 + p.language_effect * (np.minimum(ppl.language[idx], 4.0) - 2.0)
-                 + p.age_effect * np.maximum(age - 45.0, 0.0)
-                 + p.poor_health_effect * ppl.poor_health[idx]
-                 + p.childcare_effect * (self.mother[idx] & (t < self.young_child_until[idx])))
-        entered, housed = ppl.ti_reception[idx], ppl.ti_housed[idx]
-        waited = np.where(entered == NEVER, 0.0,
-                          (np.where(housed == NEVER, t, housed) - entered.astype(np.int64)) / 12.0)
-        theta += p.limbo_effect * np.clip(waited, 0.0, 3.0)
-        theta += p.recognition_effect * ((ppl.education[idx] == Education.HIGH.value) & ppl.diploma_recognised[idx])
-        theta += p.dutch_diploma_effect * (ppl.study[idx] == Study.COMPLETED.value)
-        return self.resistance[idx] < theta
-
     def step(self, t: int) -> None:
         ppl, p, pol = self.people, self.p, self.policy
         now = self.model.now
@@ -383,16 +379,20 @@ class Work(Pathway):
         o = s.start
         working_age = now.present & (age >= 18) & (age < 65)
         emp = ppl.employed[s]  # a view: writes through it change the state
+        # those who look for a job this month: nobody who loses one now looks before next month
+        seeking = working_age & ~emp
         # 1. job loss (and everyone leaving working age or the country stops working)
         stop = emp & ~working_age
         pos = np.flatnonzero(emp & working_age)
         if len(pos):
             workers = o + pos
-            sep = p.separation_rate * np.exp(p.separation_language_effect * (ppl.language[workers] - 2.0))
-            sep = sep * np.where(ppl.good_match[workers], p.good_match_separation, 1.0)
-            tenure = t - ppl.ti_employed[workers]
-            sep = sep * np.where(tenure < 6, p.new_job_separation, 1.0)
-            sep = sep + self.model.context.layoffs[t] * (tenure < 12)
+            sep = p.separation_rate * np.exp(p.separation_language_effect * (ppl.language.take(workers) - 2.0))
+            sep = sep * self.good_match_factor.take(ppl.good_match.take(workers).view(np.uint8))
+            tenure = t - ppl.ti_employed.take(workers)
+            sep = sep * self.new_job_factor.take((tenure < 6).view(np.uint8))
+            layoffs = self.model.context.layoffs[t]
+            if layoffs:  # adding 0 changes no chance
+                sep = sep + layoffs * (tenure < 12)
             stop[pos[self.uniform("job", t, workers) < sep]] = True
         if stop.any():
             emp[stop] = False
@@ -400,53 +400,92 @@ class Work(Pathway):
             ppl.good_match[s][stop] = False
             ppl.ti_employed[s][stop] = t
         # 2. job finding (the same stream: a person either keeps/loses a job or looks for one)
-        pos = np.flatnonzero(working_age & ~emp & ~stop)
-        if len(pos) == 0:
+        pos = np.flatnonzero(seeking)
+        if len(pos):
+            self._find(t, pos, age[pos])
+        else:
             self.own_search = np.zeros(self.n_regions)
-            return
-        seekers = o + pos
-        a = age[pos]
-        lang = ppl.language[seekers]
-        edu = ppl.education[seekers]
-        exam = ppl.exam[seekers]
-        done = (exam == Exam.PASSED.value) | ((exam == Exam.EXEMPTED.value) & ~ppl.medical_exempt[seekers])
-        eta = (self.speed_fixed[seekers]
-               + p.language_speed_effect * (np.minimum(lang, 4.0) - 2.0)
-               + p.belonging_effect * (ppl.belonging[seekers] - 0.5)
-               + p.integration_done_effect * done
-               + p.citizenship_effect * (ppl.permit[seekers] == Permit.CITIZEN.value)
-               + p.recognition_speed_effect * ((edu == Education.HIGH.value) & ppl.diploma_recognised[seekers]))
-        # duration dependence: months since housing, or since the last job ended
-        last = np.maximum(ppl.ti_housed[seekers], ppl.ti_employed[seekers])
-        eta += p.inactivity_effect * np.where(last == NEVER, 0.0, np.minimum((t - last) / 12.0, 8.0))
-        h = p.base_rate * np.exp(eta) * self.model.context.labour_demand[t]
-        attached = self.attached(seekers, a, t)
-        h *= np.where(attached, 1.0, p.unattached_factor)
+
+    def _find(self, t: int, pos: np.ndarray, a: np.ndarray) -> None:
+        """Job finding for the seekers at positions ``pos`` of the live range (aged ``a``).
+
+        Each person attribute is gathered once (``take``: cheaper than indexing) and shared by
+        the attachment and the speed; terms that take few values (time waited, time without
+        work, the policy factor) are looked up in tables made once. Every term is computed and
+        added in the order and the precision of the formulas in the module docstring, so the
+        results are the same to the bit as computing them term by term."""
+        ppl, p, pol = self.people, self.p, self.policy
+        now = self.model.now
+        seekers = now.live.start + pos
+        lang = ppl.language.take(seekers)
+        edu = ppl.education.take(seekers)
+        exam = ppl.exam.take(seekers)
+        permit = ppl.permit.take(seekers)
+        study = ppl.study.take(seekers)
+        housed_at = ppl.ti_housed.take(seekers)
         in_rec = now.in_reception[pos]
-        h *= np.where(in_rec, p.reception_factor, self.local[seekers])
+        lang_c = np.minimum(lang, 4.0) - 2.0  # Dutch around A2, as both terms take it
+        recognised = (edu == Education.HIGH.value) & ppl.diploma_recognised.take(seekers)
+        # who can work (the level): theta against the fixed latent resistance
+        theta = (self.attach_fixed.take(seekers)
+                 + p.language_effect * lang_c
+                 + p.age_effect * np.maximum(a - 45.0, 0.0)
+                 + p.poor_health_effect * ppl.poor_health.take(seekers)
+                 + p.childcare_effect * (self.mother.take(seekers) & (t < self.young_child_until.take(seekers))))
+        # years waited in reception, before the permit or for a home (until now if still there):
+        # months as int16, where a person who never entered reception (NEVER) wraps below 0 and
+        # reads the table's first entry (nothing), as does anyone with no months
+        end = np.where(housed_at == NEVER, t, housed_at)
+        theta += self.limbo_table.take(end - ppl.ti_reception.take(seekers), mode="clip")
+        theta += p.recognition_effect * recognised
+        theta += p.dutch_diploma_effect * (study == Study.COMPLETED.value)
+        attached = self.resistance.take(seekers) < theta
+        # how fast: the log-hazard
+        done = (exam == Exam.PASSED.value) | ((exam == Exam.EXEMPTED.value) & ~ppl.medical_exempt.take(seekers))
+        eta = (self.speed_fixed.take(seekers)
+               + p.language_speed_effect * lang_c
+               + p.belonging_effect * (ppl.belonging.take(seekers) - 0.5)
+               + p.integration_done_effect * done
+               + p.citizenship_effect * (permit == Permit.CITIZEN.value)
+               + p.recognition_speed_effect * recognised)
+        # duration dependence: months since housing, or since the last job ended (int16: NEVER,
+        # never housed and never employed, wraps below 0 and reads nothing, like no months)
+        last = np.maximum(housed_at, ppl.ti_employed.take(seekers))
+        eta += self.inactivity_table.take(t - last, mode="clip")
+        h = p.base_rate * np.exp(eta) * self.model.context.labour_demand[t]
+        h *= np.where(attached, 1.0, p.unattached_factor)
+        h *= np.where(in_rec, p.reception_factor, self.local.take(seekers))
         # a course locks in the housed; in reception job finding is already held back by reception
-        busy = ~in_rec & (ppl.in_course[seekers] | (ppl.study[seekers] == Study.ENROLLED.value))
+        in_course = ppl.in_course.take(seekers)
+        enrolled = study == Study.ENROLLED.value
+        busy = ~in_rec & (in_course | enrolled)
         # a dual track (courses planned around work) is a municipal programme: not in reception
         log_lock = np.where(pol.dual_track & ~in_rec, 1.0 - p.dual_track_relief, 1.0)
         # past the term (fined, carrying on) a course takes fewer hours: part of the lock-in remains
-        late = ppl.fined[seekers] & (ppl.study[seekers] != Study.ENROLLED.value)
+        late = ppl.fined.take(seekers) & ~enrolled
         log_lock = log_lock * np.where(late, p.after_term_lock_in, 1.0)
         # students (MBO/HBO) hold side jobs more often than course-goers: a lock-in of their own
-        student = ~in_rec & ~ppl.in_course[seekers] & (ppl.study[seekers] == Study.ENROLLED.value)
+        student = ~in_rec & ~in_course & enrolled
         held = np.where(student, p.study_lock_in, np.where(busy, p.course_lock_in ** log_lock, 1.0))
         h *= held
-        late_temporary = ((ppl.permit[seekers] == Permit.TEMPORARY.value)
-                          & (t - ppl.permit_month[seekers] >= TEMPORARY_PERMIT_MONTHS))
-        h *= np.where(late_temporary, p.temporary_permit_factor, 1.0)
+        # the few on a temporary permit past its 5 years (none in the first 5 years)
+        late_temporary = ((permit == Permit.TEMPORARY.value)
+                          & (ppl.permit_month.take(seekers) <= t - TEMPORARY_PERMIT_MONTHS)).nonzero()[0]
+        if len(late_temporary):
+            h[late_temporary] *= p.temporary_permit_factor
         # policy factors, sharing one headroom (coaching reaches the housed only)
-        muni = ppl.municipality[seekers]
-        housed_at = ppl.ti_housed[seekers]
-        in_programme = ~in_rec & (housed_at != NEVER) & (t - housed_at < p.programme_months)
-        # the combined factor takes few values (phase x municipality x subsidy), so the headroom
-        # is looked up in a table made once (self.policy_factor) rather than computed per person
-        phase = np.where(in_rec, 0, np.where(in_programme, 1, 2))
+        muni = ppl.municipality.take(seekers).astype(np.intp)
+        # in the programme: whole months since housing below programme_months
+        in_programme = ~in_rec & (housed_at != NEVER) & (t - housed_at < self.programme_months)
+        # the combined factor takes few values (municipality x phase x subsidy), so the headroom
+        # is looked up in a table made once (self.policy_factor) rather than computed per person;
+        # phase 0 in reception, 1 in the programme, 2 after it
         subsidised = in_programme & ((lang < 2.0) | (edu == Education.LOW.value))
-        g = self.policy_factor[phase, muni, subsidised.view(np.int8)]
+        code = muni * 6
+        code += 4
+        code -= in_programme.view(np.uint8) * np.uint8(2) + in_rec.view(np.uint8) * np.uint8(4)
+        code += subsidised
+        g = self.policy_factor.take(code)
         # measures that speed up job finding act on those who can work; they do not make work
         # possible for those who cannot (that is what the attachment terms are for)
         h *= np.where(attached, g, 1.0)
@@ -455,7 +494,7 @@ class Work(Pathway):
         # a course like any job and by local demand; crowded below like all hiring
         if self.offers > 0:
             offer = attached & in_programme
-            h = h + np.where(offer, self.offers, 0.0) * self.local[seekers] * held
+            h = h + np.where(offer, self.offers, 0.0) * self.local.take(seekers) * held
         # crowding in each region: competitors' search (treated too under a national policy) and
         # this cohort's own, in expected hires a month of the real cohort
         own = np.bincount(muni, weights=h, minlength=self.n_regions) * self.scale
@@ -470,8 +509,12 @@ class Work(Pathway):
             phi = p.newcomer_competition_share
             treated = self.competitors * (1.0 - phi + phi * m)
         crowd = (self.competitors / (treated + own)) ** (1.0 - p.matching_elasticity)
-        h *= crowd[muni]
-        found = seekers[self.uniform("job", t, seekers) < -np.expm1(-h)]
+        h *= crowd.take(muni)
+        # the chance 1 - exp(-h) is at most h, so only draws below h (with a margin for
+        # rounding) can find a job: the chance is computed for those alone
+        u = self.uniform("job", t, seekers)
+        near = np.flatnonzero(u < h * (1.0 + 1e-9))
+        found = seekers[near[u[near] < -np.expm1(-h[near])]]
         if len(found) == 0:
             return
         ppl.employed[found] = True
