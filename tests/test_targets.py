@@ -37,7 +37,7 @@ def write(tmp_path: Path, *rows: str, header: str = HEADER) -> Path:
 
 def test_shipped_file_reads():
     ts = read_targets(SHIPPED)
-    assert len(ts) == 38 and {t.cohort for t in ts} == {2014}
+    assert len(ts) == 41 and {t.cohort for t in ts} == {2014, 2015, 2016, 2020}
     rec = [t for t in ts if t.clock == RECEPTION]
     # the shipped housing rows count months since entering reception (their population says so)
     assert {t.id for t in rec} == {f"housed_2014_{o}_{m}" for o in ("syria", "eritrea")
