@@ -90,6 +90,23 @@ def test_emulator_recovers_a_quadratic_and_its_noise():
     assert 0.8 * noise ** 2 < emu.cv_mse[0] < 1.3 * noise ** 2
 
 
+def test_gaussian_process_emulator_follows_a_steep_curve_the_quadratic_cannot():
+    """A saturating response to one parameter of three (like housing to the homes' rate): the
+    Gaussian process follows it, and its leave-one-out error says how well."""
+    rng = np.random.default_rng(6)
+    U = P.sobol(96, 3)
+    truth = lambda u: 100 / (1 + np.exp(-(u[:, 0] - 0.3) / 0.05)) + 5 * u[:, 1]  # noqa: E731
+    Y = np.column_stack([truth(U) + 0.3 * rng.standard_normal(96), 2 + 3 * U[:, 2]])
+    emu = P.GPEmulator.fit(U, Y)
+    test = rng.random((300, 3))
+    err = np.sqrt(np.mean((emu(test)[:, 0] - truth(test)) ** 2))
+    assert emu.use_gp[0] and err < 3.0 < np.sqrt(emu.quadratic.cv_mse[0])
+    # the held-out error is honest: the error on fresh points plus the noise of the design's
+    # values (0.3^2), within a factor of two
+    assert 0.5 < emu.cv_mse[0] / (err ** 2 + 0.3 ** 2) < 2.0
+    assert np.allclose(emu(test)[:, 1], 2 + 3 * test[:, 2], atol=0.05)
+
+
 def test_the_data_variance_is_rounding_and_tolerance():
     assert P.rounding_var(42) == pytest.approx(1 / 12)
     assert P.rounding_var(10.5) == pytest.approx(0.01 / 12)

@@ -63,7 +63,8 @@ class Fit:
 
     def wave1_chains(self, U1, Y1) -> P.Chains:
         s = self.settings
-        return P.sample(self.wave1_posterior(U1, Y1), U1, s["chains"], s["steps"], P.DESIGN_SEED + 1)
+        return P.sample(self.wave1_posterior(U1, Y1), U1, s["chains"], P.WAVE1_STEPS,
+                        P.DESIGN_SEED + 1)
 
     def design(self, previous: Design | None = None) -> Design:
         s, d = self.settings, len(self.space.keys)
@@ -94,7 +95,8 @@ class Fit:
         self.d = design
         w2 = design.wave == 2
         t0 = time.time()
-        self.emulator = P.Emulator.fit(design.U, _mean(design.Y), check=w2)
+        self.emulator = P.GPEmulator.fit(design.U, _mean(design.Y), check=w2,
+                                         workers=self.settings["workers"])
         chance_run = np.nan_to_num(np.nanmean(np.nanvar(design.Y[w2], axis=1, ddof=1), axis=0))
         n = design.Y.shape[1]
         self.emu_var = np.maximum(self.emulator.cv_mse - chance_run / n, 0.1 * self.emulator.cv_mse)
@@ -136,7 +138,7 @@ class Fit:
 
     def emulator_table(self) -> pd.DataFrame:
         return pd.DataFrame({
-            "target": [t.id for t in self.targets], "alpha": self.emulator.alpha,
+            "target": [t.id for t in self.targets], "emulator": self.emulator.kind(),
             "emulator_sd_pp": np.sqrt(self.emu_var).round(3),
             "chance_sd_pp": np.sqrt(self.chance).round(3),
             "data_sd_pp": np.sqrt(self.datavar).round(3),
@@ -333,7 +335,7 @@ def info(fit: Fit, settings: dict, targets_path: str) -> dict:
         "date": time.strftime("%Y-%m-%d"),
         "targets": str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else targets_path,
         "targets_sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
-        "method": ("posterior: adaptive Metropolis on a quadratic ridge emulator of every target "
+        "method": ("posterior: adaptive Metropolis on a Gaussian-process emulator of every target "
                    "(two-wave design), uniform priors on the declared ranges; variance = "
                    "rounding + (tolerance/2)^2 + chance at the real cohort size + emulator error"),
         "design_points": int(len(fit.d.U)), "design_seeds": fit.d.seeds,
