@@ -171,7 +171,7 @@ def test_posterior_intervals_cover_known_values(tmp_path):
     import pandas as pd
     import yaml
 
-    n = 30
+    n = 20
     proc = subprocess.run(
         [sys.executable, "-m", "experiments.calibrate", "method=posterior", "population.size=2000",
          "design=64", "refine=96", "steps=6000", "check=coverage", f"coverage_sets={n}",

@@ -43,8 +43,10 @@ def test_shipped_file_reads():
     assert {t.id for t in rec} == {f"housed_2014_{o}_{m}" for o in ("syria", "eritrea")
                                    for m in (6, 12, 18)}
     assert all(t.quantity == "own_home" for t in rec)
-    # the long-run rows (6 and 8 years) carry their own, wider tolerance
-    assert {t.id for t in ts if t.tolerance is not None} == {"emp_2014_72", "emp_2014_96"}
+    # the long-run rows (6 and 8 years) and the later cohorts' rows (secondary, measured at a
+    # calendar date rather than a month since each permit) carry their own, wider tolerance
+    assert {t.id for t in ts if t.tolerance is not None} == {
+        "emp_2014_72", "emp_2014_96", "emp_2015_72", "emp_2016_60", "emp_2020_36"}
     assert all(t.tolerance_pp == DEFAULT_TOLERANCE_PP for t in ts if t.tolerance is None)
     assert cohort_overrides(ts, 2014) == ["population.permit_year=2014",
                                           "population.horizon_months=96"]
