@@ -16,10 +16,10 @@ Two methods (``method=``):
   (the point fit stays the single best set). Its keys: ``design`` (wave-1 points, 128),
   ``refine`` (wave-2 points, 192), ``seeds`` (runs per design point, 2), ``chains`` (8),
   ``steps`` (per chain, 8000), ``check=coverage`` (the simulated-data check, ``none`` by
-  default), ``coverage_sets`` (synthetic datasets, 40), ``check_draws`` (posterior draws run per
+  default), ``coverage_sets`` (synthetic datasets, 30), ``check_draws`` (posterior draws run per
   cross-validation fold, 10), ``workers`` (processes for the design, 1), ``design_file`` (the
   ``design.csv`` of an earlier fit report: reuse its runs); ``population.size`` 10,000 unless
-  given. About 25 minutes on 2 cores with ``workers=2``, 5 more with ``check=coverage``.
+  given. About 35 minutes on 2 shared cores with ``workers=2``, 57 with ``check=coverage``.
 
 Keys of both (``key=value``; any other ``key=value`` is a model override, checked like ``run``'s):
 
@@ -74,7 +74,7 @@ SETTINGS = {"targets": str(DEFAULT_TARGETS), "method": "point", "seeds": 4, "max
             "scenario": "baseline",
             # method=posterior
             "design": 128, "refine": 192, "chains": 8, "steps": 8000, "check": "none",
-            "coverage_sets": 40, "check_draws": 10, "workers": 1, "design_file": None}
+            "coverage_sets": 30, "check_draws": 10, "workers": 1, "design_file": None}
 DEFAULT_SIZE = 20_000
 #: the keys of one method only, and what the other method's defaults are
 METHOD_KEYS = {"point": ("max_evals", "polish_evals", "ensemble_candidates"),

@@ -61,12 +61,18 @@ Method, step by step (every number below is a setting of the command or a consta
 7. **Outputs.** ``ensemble`` draws, evenly spaced over the pooled post-burn-in chains, are the
    ensemble (``conf/ensemble.yaml``, the format the comparison reads); the posterior median and
    90% interval of every parameter are in ``posterior.csv``. The posterior median is not
-   written as the fitted set by default (``fitted=median``); the fitted set stays the point fit.
+   written as the fitted set: the fitted set stays the point fit, which matches the national
+   employment series more closely than the posterior's draws do (docs/ODD.md, section 12.1).
 8. **Simulated-data check** (``check=coverage``): ``coverage_sets`` parameter sets drawn from
    the wave-2 region (fresh draws, not design points), one fresh model run each at the size of
    the real cohort, plus noise of part (a) (rounding and discrepancy); each synthetic dataset is
    fitted with steps 5-6 on the same emulator, and the share of known values inside the 90%
-   posterior intervals is counted, per parameter and overall.
+   posterior intervals is counted, per parameter and overall. This is simulation-based
+   calibration with the known values drawn from the plausible region rather than from the
+   prior: for a parameter the data inform the prior hardly matters, and for one they do not
+   inform the region is about as wide as the prior, so the count approximates the exact check
+   while keeping the known values where the emulator was built. The emulator is the same one
+   (built from the design, which never saw the known values' runs).
 9. **Cross-validation across cohorts**: the sampler is run on the targets of some cohorts only
    (``2014``; the later cohorts), and fresh model runs at the fold's posterior draws give every
    target's value; the fit report marks which targets each fold was fitted to. The targets in
