@@ -1,0 +1,191 @@
+"""The posterior calibration (experiments/evidence/posterior.py): its sampler against a posterior
+known in closed form, its emulator against a known function, its variances, and the command's
+bad input. The whole method on the model, with the simulated-data check, is the slow test at
+the end.
+
+Tolerances of the sampler's moments: the draws kept (8 chains x 1,000) have an effective sample
+size of at least a few hundred on these targets (adaptive Metropolis mixes within tens of steps in
+three dimensions); with 400 effective draws the standard error of a mean is 0.05 standard
+deviations and of a standard deviation 0.035 of it: the tests allow three standard errors.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from experiments.evidence import posterior as P
+from model.config import ROOT
+
+
+class Linear:
+    """y = A x on positions u of the range [-50, 50] (wide: the prior hardly matters)."""
+
+    def __init__(self, A):
+        self.A = A
+
+    def __call__(self, u):
+        return (-50.0 + 100.0 * np.atleast_2d(u)) @ self.A.T
+
+
+def _linear_problem(seed=1):
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((6, 3))
+    x_true = np.array([1.0, -2.0, 0.5])
+    var = np.full(6, 0.5)
+    y = A @ x_true + rng.standard_normal(6) * np.sqrt(var)
+    cov = np.linalg.inv(A.T @ np.diag(1 / var) @ A)
+    mean = cov @ A.T @ np.diag(1 / var) @ y
+    post = P.Posterior(Linear(A), y, var, np.ones(6, bool))
+    return post, mean, cov
+
+
+def test_sampler_recovers_a_linear_gaussian_posterior():
+    post, mean, cov = _linear_problem()
+    z0 = P.logit((mean + 50.0) / 100.0)[None, :] + 0.01 * np.random.default_rng(0).standard_normal((8, 3))
+    chains = P.adaptive_metropolis(post, z0, 10_000, seed=3)
+    x = -50.0 + 100.0 * P.expit(chains.pooled())
+    sd = np.sqrt(np.diag(cov))
+    assert np.all(np.abs(x.mean(0) - mean) < 0.15 * sd), (x.mean(0), mean, sd)
+    assert np.all(np.abs(x.std(0) / sd - 1) < 0.11), (x.std(0), sd)
+    # the 90% interval of each parameter is the normal one
+    lo, hi = np.quantile(x, [0.05, 0.95], axis=0)
+    assert np.all(np.abs(lo - (mean - 1.645 * sd)) < 0.25 * sd)
+    assert np.all(np.abs(hi - (mean + 1.645 * sd)) < 0.25 * sd)
+    assert np.all(chains.rhat < 1.05) and 0.1 < chains.acceptance < 0.5
+
+
+def test_sampler_is_deterministic_for_a_seed():
+    post, mean, _ = _linear_problem()
+    z0 = np.tile(P.logit((mean + 50.0) / 100.0), (4, 1))
+    a = P.adaptive_metropolis(post, z0, 600, seed=5).draws
+    b = P.adaptive_metropolis(post, z0, 600, seed=5).draws
+    assert np.array_equal(a, b)
+
+
+def test_flat_likelihood_gives_the_uniform_prior():
+    """No information: the positions' draws are uniform on the range (prior Jacobian in z)."""
+    post = P.Posterior(lambda u: np.zeros((len(np.atleast_2d(u)), 1)), np.zeros(1), np.ones(1),
+                       np.ones(1, bool))
+    z0 = np.random.default_rng(0).standard_normal((8, 2))
+    u = P.expit(P.adaptive_metropolis(post, z0, 6_000, seed=2).pooled())
+    # 8 x 600 draws, effective size >= 400: se of a uniform's mean 0.29 / 20 = 0.014
+    assert np.all(np.abs(u.mean(0) - 0.5) < 0.045)
+    assert np.all(np.abs(u.std(0) - P.PRIOR_SD) < 0.03)
+
+
+def test_emulator_recovers_a_quadratic_and_its_noise():
+    rng = np.random.default_rng(4)
+    U = P.sobol(256, 4)
+    truth = lambda u: 10 + 5 * u[:, 0] - 3 * u[:, 1] ** 2 + 4 * u[:, 0] * u[:, 2]  # noqa: E731
+    noise = 0.5
+    Y = truth(U)[:, None] + noise * rng.standard_normal((256, 1))
+    emu = P.Emulator.fit(U, Y)
+    test = rng.random((200, 4))
+    assert np.sqrt(np.mean((emu(test)[:, 0] - truth(test)) ** 2)) < 0.2
+    # held-out error: the noise, plus a little of the fit's own error (256 points, 15 terms)
+    assert 0.8 * noise ** 2 < emu.cv_mse[0] < 1.3 * noise ** 2
+
+
+def test_gaussian_process_emulator_follows_a_steep_curve_the_quadratic_cannot():
+    """A saturating response to one parameter of three (like housing to the homes' rate): the
+    Gaussian process follows it, and its leave-one-out error says how well."""
+    rng = np.random.default_rng(6)
+    U = P.sobol(96, 3)
+    truth = lambda u: 100 / (1 + np.exp(-(u[:, 0] - 0.3) / 0.05)) + 5 * u[:, 1]  # noqa: E731
+    Y = np.column_stack([truth(U) + 0.3 * rng.standard_normal(96), 2 + 3 * U[:, 2]])
+    emu = P.GPEmulator.fit(U, Y)
+    test = rng.random((300, 3))
+    err = np.sqrt(np.mean((emu(test)[:, 0] - truth(test)) ** 2))
+    assert emu.use_gp[0] and err < 3.0 < np.sqrt(emu.quadratic.cv_mse[0])
+    # the held-out error is honest: the error on fresh points plus the noise of the design's
+    # values (0.3^2), within a factor of two
+    assert 0.5 < emu.cv_mse[0] / (err ** 2 + 0.3 ** 2) < 2.0
+    assert np.allclose(emu(test)[:, 1], 2 + 3 * test[:, 2], atol=0.05)
+
+
+def test_the_data_variance_is_rounding_and_tolerance():
+    assert P.rounding_var(42) == pytest.approx(1 / 12)
+    assert P.rounding_var(10.5) == pytest.approx(0.01 / 12)
+    from experiments.evidence.targets import read_targets, shipped_targets
+
+    ts = read_targets(shipped_targets())
+    v = P.data_var(ts)
+    by = {t.id: x for t, x in zip(ts, v)}
+    assert by["emp_2014_30"] == pytest.approx((2.5 / 4) ** 2 + 1 / 12)  # the anchor
+    assert by["emp_2014_96"] == pytest.approx((4 / 4) ** 2 + 1 / 12)
+    assert by["emp_2014_syria_30"] == pytest.approx((2.5 / 2) ** 2 + 0.01 / 12)
+    assert by["emp_2020_36"] == pytest.approx((4 / 2) ** 2 + 1 / 12)
+    assert set(P.CHECK_ONLY) <= {t.id for t in ts}
+
+
+def test_the_design_is_space_filling_and_reproducible():
+    a, b = P.sobol(100, 19), P.sobol(100, 19)
+    assert np.array_equal(a, b) and a.min() >= 0 and a.max() <= 1
+    # every dimension's tenths hold about a tenth of the points
+    counts = np.stack([np.histogram(a[:, j], bins=10, range=(0, 1))[0] for j in range(19)])
+    assert counts.min() >= 6 and counts.max() <= 14
+
+
+@pytest.mark.parametrize("args, key", [
+    (["method=grid"], "method"), (["method=posterior", "check=maybe"], "check"),
+    (["method=posterior", "design=3"], "design"), (["method=posterior", "steps=x"], "steps"),
+    (["method=posterior", "max_evals=10"], "max_evals"), (["design=64"], "design"),
+    (["method=posterior", "seeds=1"], "seeds"), (["method=posterior", "ensemble=0"], "ensemble"),
+    (["method=posterior", "design_file=/nonexistent/design.csv"], "design_file"),
+])
+def test_bad_posterior_settings_stop_with_one_line(args, key, tmp_path, capsys):
+    from experiments.calibrate import main
+
+    with pytest.raises(SystemExit) as stop:
+        main([*args, f"ensemble_out={tmp_path / 'e.yaml'}", f"out={tmp_path / 'rep'}"])
+    assert stop.value.code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and key in lines[0] and "expected" in lines[0], lines
+    assert not (tmp_path / "e.yaml").exists() and not (tmp_path / "rep").exists()
+
+
+def test_a_design_file_of_other_targets_is_refused(tmp_path, capsys):
+    from experiments.calibrate import main
+
+    bad = tmp_path / "design.csv"
+    bad.write_text("wave,point,seed,x\n1,0,1,0.5\n")
+    with pytest.raises(SystemExit) as stop:
+        main(["method=posterior", f"design_file={bad}", f"ensemble_out={tmp_path / 'e.yaml'}",
+              f"out={tmp_path / 'rep'}"])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert stop.value.code == 2 and len(lines) == 1 and "missing columns" in lines[0], lines
+    assert not (tmp_path / "e.yaml").exists() and not (tmp_path / "rep").exists()
+
+
+@pytest.mark.slow
+def test_posterior_intervals_cover_known_values(tmp_path):
+    """The simulated-data check on the model (a small design at 2,000 persons): known parameter
+    values lie inside the 90% posterior intervals about 90% of the time. With n synthetic
+    datasets the overall share has a binomial standard error of at most sqrt(0.09 / n) if the
+    19 parameters of a dataset counted as one observation (they are correlated): three of those
+    either side."""
+    import pandas as pd
+    import yaml
+
+    n = 20
+    proc = subprocess.run(
+        [sys.executable, "-m", "experiments.calibrate", "method=posterior", "population.size=2000",
+         "design=64", "refine=96", "steps=6000", "check=coverage", f"coverage_sets={n}",
+         "check_draws=3", "ensemble=5", "workers=2", f"ensemble_out={tmp_path / 'e.yaml'}",
+         f"out={tmp_path / 'rep'}"], cwd=ROOT, capture_output=True, text=True, timeout=3600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    summary = pd.read_csv(tmp_path / "rep" / "coverage_summary.csv")
+    overall = float(summary["coverage"].iloc[-1])
+    se = np.sqrt(0.09 / n)
+    assert 0.9 - 3 * se <= overall <= 0.9 + 3 * se, summary
+    ens = yaml.safe_load((tmp_path / "e.yaml").read_text())
+    assert len(ens["sets"]) == 5
+    for f in ("report.md", "crossval.csv", "posterior.csv", "design.csv", "fit.csv"):
+        assert (tmp_path / "rep" / f).is_file(), f
+    cv = pd.read_csv(tmp_path / "rep" / "crossval.csv")
+    assert {"all cohorts", "2014 only", "after 2014 only"} <= set(cv["fold"])
+    assert not cv.loc[cv["check_only"], "fitted"].any()  # the check targets are never fitted
