@@ -37,16 +37,18 @@ def write(tmp_path: Path, *rows: str, header: str = HEADER) -> Path:
 
 def test_shipped_file_reads():
     ts = read_targets(SHIPPED)
-    assert len(ts) == 41 and {t.cohort for t in ts} == {2014, 2015, 2016, 2020}
+    assert len(ts) == 43 and {t.cohort for t in ts} == {2014, 2015, 2016, 2020}
     rec = [t for t in ts if t.clock == RECEPTION]
     # the shipped housing rows count months since entering reception (their population says so)
     assert {t.id for t in rec} == {f"housed_2014_{o}_{m}" for o in ("syria", "eritrea")
                                    for m in (6, 12, 18)}
     assert all(t.quantity == "own_home" for t in rec)
-    # the long-run rows (6 and 8 years) and the later cohorts' rows (secondary, measured at a
-    # calendar date rather than a month since each permit) carry their own, wider tolerance
+    # the long-run rows (6 and 8 years), the later cohorts' rows (secondary, measured at a
+    # calendar date rather than a month since each permit) and education by age (a published
+    # range) carry their own tolerance
     assert {t.id for t in ts if t.tolerance is not None} == {
-        "emp_2014_72", "emp_2014_96", "emp_2015_72", "emp_2016_60", "emp_2020_36"}
+        "emp_2014_72", "emp_2014_96", "emp_2015_72", "emp_2016_60", "emp_2020_36",
+        "edu_2014_18_23_60", "edu_2014_24_64_60"}
     assert all(t.tolerance_pp == DEFAULT_TOLERANCE_PP for t in ts if t.tolerance is None)
     assert cohort_overrides(ts, 2014) == ["population.permit_year=2014",
                                           "population.horizon_months=96"]

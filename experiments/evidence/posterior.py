@@ -90,7 +90,8 @@ from scipy.stats import qmc
 
 #: targets never fitted by any fold: the check nobody tuned the model to (interpolations between
 #: fitted months by origin, and a figure by origin at the last month published)
-CHECK_ONLY = ("emp_2014_syria_24", "emp_2014_eritrea_24", "emp_2014_iran_30")
+CHECK_ONLY = ("emp_2014_syria_24", "emp_2014_eritrea_24", "emp_2014_iran_30",
+              "edu_2014_18_23_60", "edu_2014_24_64_60")
 #: seed of the Sobol design and of the sampler's streams (fixed: the same command gives the same
 #: posterior)
 DESIGN_SEED = 20140
