@@ -361,6 +361,11 @@ class Work(Pathway):
         self.inactivity_table = p.inactivity_effect * np.minimum(np.arange(97) / 12.0, 8.0)
         self.good_match_factor = np.array([1.0, p.good_match_separation])
         self.new_job_factor = np.array([1.0, p.new_job_separation])
+        # the lock-in of a course for the housed (a dual track, a municipal programme, relieves
+        # part of it; in reception it does not apply): in the term, and once the term has passed
+        log_lock = 1.0 - p.dual_track_relief if pol.dual_track else 1.0
+        self.lock_in = p.course_lock_in ** log_lock
+        self.lock_in_late = p.course_lock_in ** (log_lock * p.after_term_lock_in)
         self.programme_months = math.ceil(p.programme_months)  # t - housed < this, in whole months
         # crowding: competitors' search by region, and how the sample scales to the real cohort
         shares = np.array([mu.quota_share for mu in m.municipalities])
@@ -459,14 +464,12 @@ class Work(Pathway):
         in_course = ppl.in_course.take(seekers)
         enrolled = study == Study.ENROLLED.value
         busy = ~in_rec & (in_course | enrolled)
-        # a dual track (courses planned around work) is a municipal programme: not in reception
-        log_lock = np.where(pol.dual_track & ~in_rec, 1.0 - p.dual_track_relief, 1.0)
-        # past the term (fined, carrying on) a course takes fewer hours: part of the lock-in remains
+        # past the term (fined, carrying on) a course takes fewer hours: part of the lock-in
+        # remains; students (MBO/HBO) hold side jobs more often: a lock-in of their own
         late = ppl.fined.take(seekers) & ~enrolled
-        log_lock = log_lock * np.where(late, p.after_term_lock_in, 1.0)
-        # students (MBO/HBO) hold side jobs more often than course-goers: a lock-in of their own
         student = ~in_rec & ~in_course & enrolled
-        held = np.where(student, p.study_lock_in, np.where(busy, p.course_lock_in ** log_lock, 1.0))
+        held = np.where(student, p.study_lock_in,
+                        np.where(busy, np.where(late, self.lock_in_late, self.lock_in), 1.0))
         h *= held
         # the few on a temporary permit past its 5 years (none in the first 5 years)
         late_temporary = ((permit == Permit.TEMPORARY.value)
