@@ -12,6 +12,7 @@ the branches the baseline does not.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -90,6 +91,7 @@ def run_checked(cfg) -> Report:
     rep = Report(n=n, law=m.policy.law)
     pol = m.policy
     term = cfg.params.language.term_months
+    course_max = cfg.params.language.course_max_months
     horizon = int(cfg.population.horizon_months)
     last_permit = m.households.last_permit[ppl.household].astype(np.int64)
     min_secure = 12 * min(pol.permanence_years, pol.naturalisation_years)
@@ -274,6 +276,8 @@ def run_checked(cfg) -> Report:
         term_start = pm if pol.law == "2013" else g["ti_intake"].astype(np.int64)
         check("fined only after the term (from the permit under 2013, the intake under 2021)",
               g["fined"] & (~intake | (t - term_start < term)), g["fined"])
+        check("in a course only until course_max_months after the term began (no course is paid after)",
+              inc & followed & (t - term_start >= math.ceil(course_max)), inc & followed)
         check("recognised diplomas only for higher education, at intake",
               g["diploma_recognised"] & ((g["education"] != Education.HIGH) | ~intake), g["diploma_recognised"])
         # ---- study, permits, health, belonging, language -----------------------------------------
@@ -352,6 +356,7 @@ INVARIANTS = [
     "exam attempts never decrease",
     "in a course: obliged, pending, after intake, ti_course in [ti_intake, t], may learn",
     "fined only after the term (from the permit under 2013, the intake under 2021)",
+    "in a course only until course_max_months after the term began (no course is paid after)",
     "recognised diplomas only for higher education, at intake",
     "enrolled in education only while present",
     "study status has ti_study <= t",

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from experiments.runs.compose import load
 from model.model import IntegrationModel, simulate
+from model.people import NEVER
 from model.pathways.work import coaching_response, headroom
 
 SEEDS = (0, 1, 2, 3)
@@ -173,3 +174,21 @@ def test_students_hold_side_jobs_more_than_course_goers():
                outcome="employed")
     mid, mid_se = mean_se(d, range(48, 72))
     assert mid > 3 * mid_se and 0.2 < mid < 6.0, (mid, mid_se)
+
+
+# ---- time out of work leaves a record ---------------------------------------------------------
+@given(t=st.integers(0, 400), housed=st.integers(0, 400), worked=st.integers(0, 400))
+@settings(max_examples=200, deadline=None)
+def test_a_job_loss_does_not_wipe_the_record_of_time_out_of_work(t, housed, worked):
+    """Duration dependence reads the months out of work since housing over all spells together
+    (scarring): a person who worked ``worked`` of the ``t - housed`` months since housing has been
+    out of work for the rest, however recently a job ended; someone never housed reads nothing."""
+    from model.pathways.work import months_out_of_work
+
+    worked = min(worked, max(t - housed, 0))
+    out = months_out_of_work(t, np.array([housed], np.int16), np.array([worked], np.int16))
+    assert int(out[0]) == (t - housed) - worked
+    never = months_out_of_work(t, np.array([NEVER], np.int16), np.array([0], np.int16))
+    table = np.arange(97)
+    assert table.take(never, mode="clip")[0] == 0
+

@@ -21,7 +21,12 @@ with the level. The B1 and self-arranged routes end with the exam, the Z route a
 ``z_route_months`` in the course, the education route on reaching the exam level. The 3-year
 term runs from the permit under the law of 2013 and from the intake (registration in the
 municipality) under the law of 2021; once it has passed, people who tried for at least a year are
-exempted at ``effort_exemption``; the rest are fined and keep going (an extension, in effect).
+exempted at ``effort_exemption``; the rest are fined and keep going (an extension, in effect)
+until ``course_max_months`` after the term began: no course is paid after the term and its
+extension, so whoever has not met the obligation by then stops with the Dutch they have (slow
+learners no longer catch up in a course that never ends, so a better course, D6, leaves a little
+more lasting difference: course quality 1.5 instead of 1.0 gives +0.9 pp employment at 10 years
+against +0.8 without the limit, 2024 cohort, 6 seeds of 10,000).
 """
 
 from __future__ import annotations
@@ -128,6 +133,13 @@ PARAMS: tuple[Param, ...] = (
     Param("z_route_months", 24.0, "months", "Wet inburgering 2021: Z route about 1,600 hours",
           "months in the Z route's course until the obligation is met", kind="months", low=12.0,
           high=36.0),
+    Param("course_max_months", 60.0, "months since the term began",
+          "Wet inburgering 2021: the municipality offers the course within the 3-year term, which "
+          "it may extend by up to 2 years; Wet inburgering 2013: the DUO loan (up to EUR 10,000) "
+          "pays for the course within the term and its extension; after that no course is paid",
+          "a course (funded, with a class) is available until this many months after the term "
+          "began; whoever has not met the obligation by then stops, with the Dutch they have",
+          kind="months", low=48.0, high=96.0),
     Param("effort_exemption", 0.0235, "per month",
           "fitted to the 19% exempted at about 4 years (CBS, 2014 cohort)",
           "monthly chance of exemption for proven effort after the term, for those who tried",
@@ -171,7 +183,10 @@ class Language(Pathway):
         can_learn = present if pol.start_in_reception else housed
         pending = ppl.obliged[s] & (ppl.exam[s] == Exam.PENDING.value) & (ppl.ti_intake[s] != NEVER)
         inc = ppl.in_course[s]  # a view
-        pos = np.flatnonzero((pending & can_learn) | inc)
+        # no course is paid after the term and its extension: those past it stop
+        funded = self.term_start[s] > t - math.ceil(p.course_max_months)
+        inc &= funded
+        pos = np.flatnonzero((pending & can_learn & funded) | inc)
         if len(pos):
             idx = o + pos
             u = self.uniform("course", t, idx)

@@ -32,7 +32,8 @@ Mechanism, for people aged 18-64 who are present and not in work:
    a long prior stay, belonging,
    the civic integration obligation met (by exam or route; a medical exemption does not count), a
    recognised foreign degree (D4: employers can judge and use it),
-   years without work (duration dependence), citizenship (D8), and lower chances in reception and
+   years out of work since housing, counted over every spell so that a short job does not wipe the
+   record (duration dependence and scarring), citizenship (D8), and lower chances in reception and
    while in a course (less with a dual track, D2) or on a temporary permit past its 5 years (D7).
 3. **Policy, with diminishing returns, for as long as the programme lasts.** Coaching and wage
    subsidies reach a person during the integration programme (``programme_months`` after housing;
@@ -164,8 +165,10 @@ PARAMS: tuple[Param, ...] = (
           "job search once the civic integration obligation is met by exam or route (courses "
           "over, the municipality's work obligations apply; not after a medical exemption)",
           kind="coefficient", low=0.0, high=0.5, calibrate=True),
-    Param("inactivity_effect", -0.1, "log-hazard per year without work since housing or the last job (max 8)",
-          "duration dependence of job finding (e.g. Machin & Manning 1999); size fitted to where "
+    Param("inactivity_effect", -0.1, "log-hazard per year out of work since housing, all spells together (max 8)",
+          "duration dependence of job finding (e.g. Machin & Manning 1999) and scarring: a past of "
+          "unemployment lowers later job chances beyond the current spell (Arulampalam, Gregg & "
+          "Gregory 2001, Economic Journal 111: F577-F584); size fitted to where "
           "the CBS 2014-cohort series levels off, within a range kept small because much measured "
           "duration dependence is sorting, which attachment and ability represent",
           "lower job finding the longer a housed person has been without work", kind="coefficient",
@@ -284,6 +287,14 @@ PARAMS: tuple[Param, ...] = (
 _DISCRIMINATION_TODAY = 0.3
 
 
+def months_out_of_work(t: int, housed_at: np.ndarray, months_worked: np.ndarray) -> np.ndarray:
+    """Months out of work since housing, all spells together: ``t - housed_at - months_worked``.
+    A job loss does not reset it (scarring: a past of unemployment keeps lowering job chances);
+    months in work are not counted. A person never housed (``housed_at`` = NEVER) gets a value
+    below 0, which the duration table reads as no months."""
+    return (t - housed_at) - months_worked
+
+
 def coaching_response(x, max_gain: float):
     """Job-finding factor of support intensity ``x`` (1 = today's), saturating: 1 at x = 1,
     ``(1 + H) / (1 + H/2)`` as x grows, ``1 / (1 + H/2)`` with no support."""
@@ -354,8 +365,8 @@ class Work(Pathway):
         #: by municipality, phase and subsidy (index municipality x 6 + phase x 2 + subsidy)
         self.policy_factor = np.ascontiguousarray(headroom(sub, p.max_speed_gain).transpose(1, 0, 2)).ravel()
         # terms that take few values, made once: the limbo term by whole months waited in
-        # reception (3 years at most) and duration dependence by whole months without work (8
-        # years at most); the factors of a good match and a new job on job loss; whole months of
+        # reception (3 years at most) and duration dependence by whole months out of work since
+        # housing (8 years at most); the factors of a good match and a new job on job loss; whole months of
         # the programme
         self.limbo_table = p.limbo_effect * np.clip(np.arange(37) / 12.0, 0.0, 3.0)
         self.inactivity_table = p.inactivity_effect * np.minimum(np.arange(97) / 12.0, 8.0)
@@ -453,10 +464,11 @@ class Work(Pathway):
                + p.integration_done_effect * done
                + p.citizenship_effect * (permit == Permit.CITIZEN.value)
                + p.recognition_speed_effect * recognised)
-        # duration dependence: months since housing, or since the last job ended (int16: NEVER,
-        # never housed and never employed, wraps below 0 and reads nothing, like no months)
-        last = np.maximum(housed_at, ppl.ti_employed.take(seekers))
-        eta += self.inactivity_table.take(t - last, mode="clip")
+        # duration dependence: months out of work since housing, all spells together (a job loss
+        # does not reset the record: scarring); int16: NEVER, never housed, wraps below 0 and
+        # reads nothing, like no months
+        eta += self.inactivity_table.take(months_out_of_work(t, housed_at, ppl.months_worked.take(seekers)),
+                                          mode="clip")
         h = p.base_rate * np.exp(eta) * self.model.context.labour_demand[t]
         h *= np.where(attached, 1.0, p.unattached_factor)
         h *= np.where(in_rec, p.reception_factor, self.local.take(seekers))
