@@ -41,7 +41,8 @@ Examples::
 Outputs: ``conf/calibration/fitted.yaml`` (``point`` only: the baseline's parameter set, with
 ``calibration_info``: date, targets file and checksum, settings, objective and error summary),
 ``conf/ensemble.yaml`` (accepted sets, or the posterior's draws), and a fit report folder
-(``results/calibrate/<time>/``: per-target table, RMSE per outcome, charts of trajectories
+(``results/calibrate/<time>/``: per-target table, RMSE per outcome, ``bounds.csv`` (fitted values
+near a bound of their range, with the reason when the bound is a real limit), charts of trajectories
 against the data, overall and per origin; with ``posterior`` also ``report.md``,
 ``posterior.csv``, ``crossval.csv``, ``emulator.csv``, ``design.csv`` and, with
 ``check=coverage``, ``coverage.csv`` and ``coverage_summary.csv``).
@@ -88,7 +89,7 @@ MINIMUM = {"seeds": 1, "design": 8, "refine": 8, "chains": 2, "steps": 200, "cov
 DEFAULT_OUT = "results/calibrate/<time>"
 #: what the fit report's folder holds (evidence/calibration.py write_tables, and the charts of
 #: presentation/calibration_charts.py)
-WRITES = ("fit.csv", "rmse.csv", "history.csv", "calibration.json", "fit_*.png",
+WRITES = ("fit.csv", "rmse.csv", "history.csv", "bounds.csv", "calibration.json", "fit_*.png",
           # method=posterior (evidence/posterior_fit.py write_tables, presentation/posterior_report.py)
           "posterior.csv", "emulator.csv", "design.csv", "crossval.csv", "coverage.csv",
           "coverage_summary.csv", "report.md")

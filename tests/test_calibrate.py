@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import yaml
 
-from experiments.evidence.calibration import STAGES, from_unit, to_unit
+from experiments.evidence.calibration import BOUND_REASONS, STAGES, from_unit, near_bounds, to_unit
 from model.config import ROOT, all_params
 
 TINY = ["population.size=1500", "seeds=1", "max_evals=4", "polish_evals=0", "ensemble=2",
@@ -63,12 +63,32 @@ def test_fitted_values_lie_in_their_declared_ranges(two_fits):
         p = declared[key]
         assert p.calibrate, key
         assert p.low <= value <= p.high, (key, value, p.low, p.high)
-    for f in ("fit.csv", "rmse.csv", "calibration.json"):
+    for f in ("fit.csv", "rmse.csv", "bounds.csv", "calibration.json"):
         assert (rep / f).exists(), f
     from experiments.calibrate import WRITES
     from experiments.runs.outputs import foreign_entries
 
     assert foreign_entries(rep, WRITES) == []  # the fit report holds only what it declares
+
+
+def test_values_near_a_bound_are_flagged_with_the_reason_when_it_is_a_real_limit():
+    """A fitted value within 2% of its range's bound is flagged; the fit report gives the reason
+    when the bound is a real limit and says "a misfit" otherwise; a value inside is not flagged."""
+    declared = {f"{g}.{p.name}": p for g, p in all_params()}
+    lang, sep = declared["params.work.language_effect"], declared["params.work.separation_rate"]
+    best = {"params.work.language_effect": lang.low + 0.01 * (lang.high - lang.low),
+            "params.work.separation_rate": sep.high - 0.001 * (sep.high - sep.low),
+            "params.work.base_rate": (declared["params.work.base_rate"].low
+                                      + declared["params.work.base_rate"].high) / 2}
+    t = near_bounds(best).set_index("parameter")
+    assert t.loc["params.work.language_effect", "near_bound"] == "low"
+    assert t.loc["params.work.language_effect", "reason"] == BOUND_REASONS[("params.work.language_effect", "low")]
+    assert t.loc["params.work.separation_rate", "near_bound"] == "high"
+    assert t.loc["params.work.separation_rate", "reason"] == ""
+    assert t.loc["params.work.base_rate", "near_bound"] == ""
+    assert t.loc["params.work.base_rate", "distance_share"] == pytest.approx(0.5, abs=1e-3)
+    for key, side in BOUND_REASONS:
+        assert key in declared and declared[key].calibrate and side in ("low", "high"), key
 
 
 def test_range_transform_round_trips_and_stays_inside():

@@ -58,6 +58,38 @@ STAGES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
 )
 
 
+#: share of a parameter's range within which a fitted value counts as "at a bound"
+NEAR_BOUND = 0.02
+
+#: why a bound is a real limit, for the fitted values that may end there (the fit report shows the
+#: reason beside every value within NEAR_BOUND of it; a value at a bound without a reason here is
+#: a misfit to look into, not a finding)
+BOUND_REASONS: dict[tuple[str, str], str] = {
+    ("params.work.language_effect", "low"):
+        "a real limit: Arendt et al. (2023) find that more language training raises employment "
+        "lastingly, so Dutch must raise who can work, not only how fast; the employment series "
+        "alone cannot tell the level from the speed and push this term towards zero",
+}
+
+
+def near_bounds(best: dict[str, float], declared: dict | None = None) -> pd.DataFrame:
+    """Every fitted value with its range, its distance to the nearer bound as a share of the
+    range, whether that is within :data:`NEAR_BOUND`, and the reason when the bound is a real
+    limit (:data:`BOUND_REASONS`)."""
+    declared = declared or _declared()
+    rows = []
+    for k, v in best.items():
+        p = declared[k]
+        lo, hi = float(p.low), float(p.high)
+        d_lo, d_hi = (v - lo) / (hi - lo), (hi - v) / (hi - lo)
+        side = "low" if d_lo <= d_hi else "high"
+        dist = min(d_lo, d_hi)
+        near = dist < NEAR_BOUND
+        rows.append({"parameter": k, "value": v, "low": lo, "high": hi,
+                     "distance_share": round(dist, 4), "near_bound": side if near else "",
+                     "reason": BOUND_REASONS.get((k, side), "") if near else ""})
+    return pd.DataFrame(rows)
+
 
 def _declared() -> dict:
     return {f"{g}.{p.name}": p for g, p in all_params()}
@@ -267,6 +299,8 @@ def calibrate(targets, configs: dict, settings: dict, log=print) -> Fitted:
         "evaluations": objective.calls, "objective": round(f_best, 3),
         "rmse_pp": rmse_by_outcome(table),
         "max_abs_error_pp": round(float(table["error_pp"].abs().max()), 3),
+        "near_bounds": {r.parameter: (r.reason or "no reason: a misfit to look into")
+                        for r in near_bounds(best, declared).itertuples() if r.near_bound},
         "code": provenance()["git_sha"],
     }
     return Fitted(objective, best, table, ensemble, f_best, threshold, info)
@@ -284,9 +318,10 @@ def write_ensemble(path: Path, fitted: Fitted) -> None:
 
 
 def write_tables(folder: Path, fitted: Fitted) -> None:
-    """The fit report's tables: fit.csv, rmse.csv, history.csv and calibration.json."""
+    """The fit report's tables: fit.csv, rmse.csv, history.csv, bounds.csv and calibration.json."""
     info, objective = fitted.info, fitted.objective
     fitted.table.to_csv(folder / "fit.csv", index=False)
+    near_bounds(fitted.best).to_csv(folder / "bounds.csv", index=False)
     pd.DataFrame([{"quantity": q, "rmse_pp": v} for q, v in info["rmse_pp"].items()]).to_csv(
         folder / "rmse.csv", index=False)
     pd.DataFrame([{**p, "objective": v} for p, v in objective.history]).to_csv(
