@@ -75,10 +75,18 @@ def fit_charts(targets, runs_by_cohort: dict, folder) -> None:
             fig.tight_layout(rect=(0, 0.03, 1, 0.96))
             fig.savefig(folder / f"fit_origins_{cohort}.png", dpi=110)
             plt.close(fig)
-        # housing (reception clock) and exams
-        fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.6))
+        # housing (reception clock) and exams: a panel only where the cohort has such targets
         colors = ["#117a65", "#884ea0", "#2e86c1", "#b9770e"]
         hgroups = sorted({t.group for t in mine if t.quantity == "own_home"})
+        exams = [q for q in ("exam_passed", "exam_exempted")
+                 if any(t.quantity == q and t.group == "all" for t in mine)]
+        if not hgroups and not exams:
+            continue
+        both = bool(hgroups) and bool(exams)
+        fig, axes = plt.subplots(1, 2 if both else 1, figsize=(12 if both else 6.5, 4.6), squeeze=False)
+        axes = list(axes[0])
+        a1 = axes.pop(0) if hgroups else None
+        a2 = axes.pop(0) if exams else None
         for c, g in zip(colors, hgroups):
             pts = [t for t in mine if t.quantity == "own_home" and t.group == g]
             clock = pts[0].clock
@@ -88,23 +96,27 @@ def fit_charts(targets, runs_by_cohort: dict, folder) -> None:
             a1.plot(mm, mean, color=c, label=f"{g.replace('origin=', '')} (model)")
             a1.scatter([t.month for t in pts], [t.value for t in pts], color=c, edgecolor="black",
                        zorder=5, label=f"{g.replace('origin=', '')} (CBS)")
-        a1.set(title="Own home, by months since entering reception",
-               xlabel="Months since entering reception" if hgroups and clock == RECEPTION
-               else "Months since permit", ylabel="Housed (%)", ylim=(0, 100))
-        a1.grid(alpha=0.3)
-        a1.legend(frameon=False, fontsize=8)
-        for c, q in zip(["#b9770e", "#a04000"], ("exam_passed", "exam_exempted")):
+        if a1 is not None:
+            a1.set(title="Own home, by months since entering reception",
+                   xlabel="Months since entering reception" if clock == RECEPTION
+                   else "Months since permit", ylabel="Housed (%)", ylim=(0, 100))
+            a1.grid(alpha=0.3)
+            a1.legend(frameon=False, fontsize=8)
+        colors_exam = {"exam_passed": "#b9770e", "exam_exempted": "#a04000"}
+        for q in exams:
+            c = colors_exam[q]
             pts = [t for t in mine if t.quantity == q and t.group == "all"]
             mean, lo, hi = _curve(runs, q, "all", months)
             a2.fill_between(months, lo, hi, color=c, alpha=0.2, linewidth=0)
             a2.plot(months, mean, color=c, label=f"{q.replace('_', ' ')} (model)")
             a2.scatter([t.month for t in pts], [t.value for t in pts], color=c, edgecolor="black",
                        zorder=5, label=f"{q.replace('_', ' ')} (CBS)")
-        a2.set(title="Civic integration obligation", xlabel="Months since permit",
-               ylabel="Share of those with an obligation (%)", ylim=(0, 100))
-        a2.set_xticks(np.arange(0, horizon + 1, 12))
-        a2.grid(alpha=0.3)
-        a2.legend(frameon=False, fontsize=8)
+        if a2 is not None:
+            a2.set(title="Civic integration obligation", xlabel="Months since permit",
+                   ylabel="Share of those with an obligation (%)", ylim=(0, 100))
+            a2.set_xticks(np.arange(0, horizon + 1, 12))
+            a2.grid(alpha=0.3)
+            a2.legend(frameon=False, fontsize=8)
         fig.text(0.01, 0.005, SOURCE, fontsize=6.5, color="#444444")
         fig.tight_layout(rect=(0, 0.04, 1, 1))
         fig.savefig(folder / f"fit_housing_exam_{cohort}.png", dpi=110)
