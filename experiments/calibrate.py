@@ -25,6 +25,9 @@ Keys of both (``key=value``; any other ``key=value`` is a model override, checke
 
 - ``targets``: the targets file to fit (default ``model/data/calibration_targets.csv``; the
   schema is ``docs/targets_schema.md``);
+- ``cohorts`` (``point`` only): the permit years whose rows are fitted, comma-separated (``all``,
+  the default, fits every row; ``cohorts=2014`` fits the 2014 cohort and leaves the later cohorts
+  as a check for ``experiments.validate``), recorded in ``calibration_info``;
 - ``ensemble``: parameter sets to keep (20);
 - ``out``: the fit report's folder (the output folder's key of every command; default a new
   ``results/calibrate/<time>``); an existing folder holding files the fit report does not hold
@@ -69,7 +72,7 @@ FITTED = ROOT / "conf" / "calibration" / "fitted.yaml"
 ENSEMBLE = ROOT / "conf" / "ensemble.yaml"
 
 #: command-line keys of this tool (besides model overrides) and their defaults
-SETTINGS = {"targets": str(DEFAULT_TARGETS), "method": "point", "seeds": 4, "max_evals": 120,
+SETTINGS = {"targets": str(DEFAULT_TARGETS), "cohorts": "all", "method": "point", "seeds": 4, "max_evals": 120,
             "polish_evals": 80, "ensemble": 20, "ensemble_candidates": 60, OUT: None,
             OVERWRITE: False, "fitted_out": str(FITTED), "ensemble_out": str(ENSEMBLE),
             "scenario": "baseline",
@@ -78,7 +81,7 @@ SETTINGS = {"targets": str(DEFAULT_TARGETS), "method": "point", "seeds": 4, "max
             "coverage_sets": 30, "check_draws": 10, "workers": 1, "design_file": None}
 DEFAULT_SIZE = 20_000
 #: the keys of one method only, and what the other method's defaults are
-METHOD_KEYS = {"point": ("max_evals", "polish_evals", "ensemble_candidates"),
+METHOD_KEYS = {"point": ("max_evals", "polish_evals", "ensemble_candidates", "cohorts"),
                "posterior": ("design", "refine", "chains", "steps", "check", "coverage_sets",
                              "check_draws", "workers", "design_file")}
 #: method=posterior: seeds per design point and persons per run unless given
@@ -183,7 +186,7 @@ def main(argv: list[str] | None = None) -> None:
         return None
     try:
         settings, overrides = _parse(argv)
-        targets = read_targets(settings["targets"])
+        targets = _chosen_cohorts(read_targets(settings["targets"]), settings["cohorts"])
         configs = prepare(targets, settings["scenario"], overrides + ["calibration=none"])
     except ConfigError as e:
         fail(e)
@@ -200,6 +203,24 @@ def main(argv: list[str] | None = None) -> None:
         fit_charts(targets, calibration.runs_by_cohort(fitted), tmp)
     print(f"wrote {settings['fitted_out']}, {ens_path} and {report} ({time.time() - t0:.0f} s)")
     print("RMSE (pp) by outcome: " + ", ".join(f"{k} {v}" for k, v in fitted.info["rmse_pp"].items()))
+
+
+def _chosen_cohorts(targets, text: str):
+    """The targets of the cohorts ``cohorts=`` names (permit years, comma-separated; ``all``: every
+    row). The other rows are left out of the fit; ``experiments.validate`` checks them."""
+    text = str(text).strip()
+    if text == "all":
+        return targets
+    present = sorted({t.cohort for t in targets})
+    allowed = (f"all, or permit years of the targets file separated by commas "
+               f"({', '.join(map(str, present))})")
+    try:
+        chosen = {int(x) for x in text.split(",") if x.strip()}
+    except ValueError:
+        raise ConfigError("cohorts", text, allowed) from None
+    if not chosen or not chosen <= set(present):
+        raise ConfigError("cohorts", text, allowed)
+    return [t for t in targets if t.cohort in chosen]
 
 
 def _read_design(settings: dict, targets):

@@ -99,9 +99,31 @@ def test_range_transform_round_trips_and_stays_inside():
     assert np.all(far >= lows) and np.all(far <= highs)
 
 
+def test_cohorts_chooses_the_rows_that_are_fitted():
+    """``cohorts=2014`` fits the 2014 rows only; ``all`` keeps every row; a year without rows or
+    a word stops with one line that lists the years there are."""
+    from experiments.calibrate import _chosen_cohorts
+    from experiments.evidence.targets import read_targets, shipped_targets
+    from model.errors import ConfigError
+
+    targets = read_targets(shipped_targets())
+    years = sorted({t.cohort for t in targets})
+    assert len(years) > 1  # the shipped file has later cohorts to leave out
+    only = _chosen_cohorts(targets, "2014")
+    assert only and {t.cohort for t in only} == {2014}
+    assert len(only) < len(targets)
+    assert _chosen_cohorts(targets, "all") == targets
+    assert {t.cohort for t in _chosen_cohorts(targets, f"{years[0]}, {years[-1]}")} == {years[0], years[-1]}
+    for bad in ("1999", "x", "", "2014,1999"):
+        with pytest.raises(ConfigError) as e:
+            _chosen_cohorts(targets, bad)
+        assert "cohorts" in str(e.value) and str(years[0]) in str(e.value)
+
+
 @pytest.mark.parametrize("arg, key", [("seeds=0", "seeds"), ("max_evals=x", "max_evals"),
                                       ("population.permit_year=2016", "population.permit_year"),
-                                      ("params.work.base_rat=1", "params.work.base_rat")])
+                                      ("params.work.base_rat=1", "params.work.base_rat"),
+                                      ("cohorts=1999", "cohorts")])
 def test_bad_settings_stop_with_one_line(arg, key, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "experiments.calibrate", arg,
                            f"fitted_out={tmp_path / 'x.yaml'}", f"out={tmp_path / 'rep'}"],

@@ -293,6 +293,7 @@ def calibrate(targets, configs: dict, settings: dict, log=print) -> Fitted:
         "targets": str(Path(settings["targets"]).resolve().relative_to(ROOT))
         if Path(settings["targets"]).resolve().is_relative_to(ROOT) else settings["targets"],
         "targets_sha256": digest,
+        "cohorts": sorted({int(t.cohort) for t in targets}),
         "method": ("staged Nelder-Mead within declared ranges on sum((model - data) / sigma)^2, "
                    "sigma = tolerance / 2 (national employment series: tolerance / 4)"),
         "seeds": seeds, "population_size": int(next(iter(configs.values())).population.size),
