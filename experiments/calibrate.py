@@ -58,7 +58,7 @@ import time
 from pathlib import Path
 
 from experiments.evidence import calibration
-from experiments.evidence.targets import read_targets, shipped_targets
+from experiments.evidence.targets import cohorts, read_targets, shipped_targets
 from experiments.evidence.target_values import prepare
 from experiments.presentation.calibration_charts import fit_charts
 from experiments.runs.outputs import (OUT, OVERWRITE, check_output, check_output_file,
@@ -211,7 +211,7 @@ def _chosen_cohorts(targets, text: str):
     text = str(text).strip()
     if text == "all":
         return targets
-    present = sorted({t.cohort for t in targets})
+    present = cohorts(targets)
     allowed = (f"all, or permit years of the targets file separated by commas "
                f"({', '.join(map(str, present))})")
     try:

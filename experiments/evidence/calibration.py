@@ -40,6 +40,7 @@ import yaml
 from scipy.optimize import minimize
 from scipy.stats import chi2
 
+from experiments.evidence.targets import cohorts
 from experiments.runs.folders import provenance
 from model.config import ROOT, all_params
 
@@ -293,7 +294,7 @@ def calibrate(targets, configs: dict, settings: dict, log=print) -> Fitted:
         "targets": str(Path(settings["targets"]).resolve().relative_to(ROOT))
         if Path(settings["targets"]).resolve().is_relative_to(ROOT) else settings["targets"],
         "targets_sha256": digest,
-        "cohorts": sorted({int(t.cohort) for t in targets}),
+        "cohorts": cohorts(targets),
         "method": ("staged Nelder-Mead within declared ranges on sum((model - data) / sigma)^2, "
                    "sigma = tolerance / 2 (national employment series: tolerance / 4)"),
         "seeds": seeds, "population_size": int(next(iter(configs.values())).population.size),

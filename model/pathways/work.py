@@ -366,8 +366,8 @@ class Work(Pathway):
         self.policy_factor = np.ascontiguousarray(headroom(sub, p.max_speed_gain).transpose(1, 0, 2)).ravel()
         # terms that take few values, made once: the limbo term by whole months waited in
         # reception (3 years at most) and duration dependence by whole months out of work since
-        # housing (8 years at most); the factors of a good match and a new job on job loss; whole months of
-        # the programme
+        # housing (8 years at most); the factors of a good match and a new job on job loss; whole
+        # months of the programme
         self.limbo_table = p.limbo_effect * np.clip(np.arange(37) / 12.0, 0.0, 3.0)
         self.inactivity_table = p.inactivity_effect * np.minimum(np.arange(97) / 12.0, 8.0)
         self.good_match_factor = np.array([1.0, p.good_match_separation])
