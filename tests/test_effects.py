@@ -131,7 +131,7 @@ def test_shipped_file_is_valid_and_covers_the_evidence():
     assert all(r.mapping and r.source for r in rows)
     text = SHIPPED.read_text(encoding="utf-8")
     for author in ("Hainmueller", "Battisti", "Andersson Joona", "Brücker", "Roelofs", "Kilström",
-                   "Arendt", "Aksoy", "Dahlberg"):
+                   "Arendt", "Aksoy", "Dahlberg", "van der Linden"):
         assert author in text, author
     # pilots and RCTs are mapped as pilots in both arms
     for r in rows:

@@ -9,7 +9,12 @@ Mechanism: belonging moves each month a share ``adjust_rate`` of the way towards
 the person's situation: a home, work, Dutch level, permit security, contact (D11) against waiting
 in reception, a fine, extra conditions (D9) and discrimination (D11). Housed adults who are neither
 in work nor in education take up other participation (volunteering, a participation job) at a rate
-that rises with municipal support (D1) and belonging, and stop at ``volunteer_stop``.
+that rises with belonging and, with diminishing returns, with municipal support (D1): the rate is
+``volunteer_start x support ** volunteer_support_elasticity x 2 x belonging``, and they stop at
+``volunteer_stop``. The elasticity is small and uncertain: the one Dutch evaluation of a far more
+intensive municipal programme (Rotterdam; van der Linden & Dagevos 2025) found no difference in paid
+or volunteer work over four years, so doubling support raises take-up by at most about half (at the
+top of the range), not twofold as a proportional rate would.
 All weights are assumptions: the sensitivity analysis should show how much they matter.
 """
 
@@ -49,6 +54,13 @@ PARAMS: tuple[Param, ...] = (
     Param("volunteer_start", 0.02, "per month", "assumption",
           "monthly take-up of other participation at support level 1 and belonging 0.5",
           kind="probability", low=0.0, high=0.08),
+    Param("volunteer_support_elasticity", 0.2, "elasticity",
+          "van der Linden & Dagevos 2025 (Rotterdam's intensive programme, with frequent professional "
+          "guidance: no difference in paid or volunteer work over 4 years against the regular one; "
+          "NL02 in model/data/lever_evidence.csv); assumption for the size, so the range includes no "
+          "response",
+          "how take-up of other participation follows municipal support (D1): rate x support ** e",
+          kind="share", low=0.0, high=0.6, strength_of="support_level"),
     Param("volunteer_stop", 0.03, "per month", "assumption",
           "monthly end of other participation", kind="probability", low=0.0, high=0.1),
 )
@@ -94,7 +106,8 @@ class Belonging(Pathway):
             u = self.uniform("volunteer", t, idx)
             is_free, was = free.take(pos), vol.take(pos)
             support = self.model.muni_support.take(ppl.municipality.take(idx))
-            start = is_free & ~was & (u < p.volunteer_start * support * 2 * b.take(pos))
+            rate = p.volunteer_start * 2 * support ** p.volunteer_support_elasticity
+            start = is_free & ~was & (u < rate * b.take(pos))
             stop = was & (~is_free | (u < p.volunteer_stop))
             vol[pos[start]] = True
             vol[pos[stop]] = False
