@@ -152,6 +152,16 @@ def test_the_dutch_report_writes_numbers_and_money_the_dutch_way(reports):
     assert not bad, "\n".join(bad[:40])
 
 
+@pytest.mark.parametrize("lang, title, misfit", [
+    ("en", "Known limits of the baseline.", "After six years the model's employment keeps rising"),
+    ("nl", "Bekende grenzen van het basisscenario.", "Na zes jaar blijft het aandeel met werk"),
+])
+def test_the_report_states_the_known_limits_of_the_baseline(reports, lang, title, misfit):
+    """A reader of levels and late effects is told where the baseline misses published figures."""
+    sentences = " ".join(visible_sentences(reports[lang]))
+    assert title in sentences and misfit in sentences
+
+
 # ---- money in words --------------------------------------------------------------------------
 @pytest.mark.parametrize("lang, saves, costs", [
     ("nl", "bespaart de overheid per persoon € 14.416", "kost de overheid per persoon € 1.291 meer"),

@@ -87,4 +87,4 @@ def methods_html(inp: ReportInput) -> str:
         intervals = i18n.say("method_intervals_chance", L)
     return ("<ul>" + methods_ensemble(inp) + methods_levers(inp) + i18n.say("method_replications_intervals",
                                                                             L)
-            + intervals + i18n.say("method_effects_definitions", L) + (stories_method(L, inp.stories) if inp.stories else ""))
+            + intervals + i18n.say("method_known_limits", L) + i18n.say("method_effects_definitions", L) + (stories_method(L, inp.stories) if inp.stories else ""))
