@@ -260,11 +260,14 @@ def build(p, year: int, people_rng: np.random.Generator,
     proc_hh = proc_hh * np.exp(p.procedure_spread * rng.standard_normal(n_hh)
                                - p.procedure_spread ** 2 / 2)  # mean kept
     proc = proc_hh[hh] + extra_procedure_months
-    people.procedure[:] = np.where(follower | (people.prior_stay > 0), 0.0, proc)
+    # reception (and with it the harm of waiting: work's limbo term, health's onset) begins with
+    # the procedure that ends in the permit; a long-stay household's last procedure (a repeat
+    # application, the long-stay regulation) is as long as the origin's, and the years before it
+    # are its prior stay, lived here with children at school (language, work's prior-stay term)
+    people.procedure[:] = np.where(follower, 0.0, proc)
     # everyone enters the cohort at their own permit month (housing pathway, step 1)
     people.residence[:] = Residence.NOT_ARRIVED
-    people.ti_reception[:] = np.where(follower, NEVER,
-                                      pm - np.round(np.maximum(people.procedure, people.prior_stay)))
+    people.ti_reception[:] = np.where(follower, NEVER, pm - np.round(people.procedure))
 
     # youngest child under 4 -> childcare need until the month it turns 4
     # (members are together, from ``first``, and every household has one: a reduction by segment)

@@ -52,6 +52,9 @@ def test_same_settings_give_the_same_parameter_set(two_fits):
     (a, _), (b, _) = two_fits
     assert _values(a) == _values(b)
     assert a["calibration_info"]["objective"] == b["calibration_info"]["objective"]
+    # the record says which code it ran on, and whether that code was all committed
+    assert isinstance(a["calibration_info"]["code_uncommitted_changes"], bool)
+    assert a["calibration_info"]["code"]
 
 
 def test_fitted_values_lie_in_their_declared_ranges(two_fits):

@@ -261,11 +261,10 @@ def test_reception_clock_by_hand(tiny, k):
     procedure's length (not from the ti_* arrays the targets code uses)."""
     cfg, run, panel = tiny
     p = run.persons
-    # persons with their own procedure entered reception procedure (or prior stay) months before
-    # their permit; family members who came later have neither
-    own = (panel["procedure"] > 0) | (panel["prior_stay"] > 0)
-    entry = p.permit_month.astype(np.int64) - np.round(
-        np.maximum(panel["procedure"], panel["prior_stay"])).astype(np.int64)
+    # persons with their own procedure (long-stay households: their last one) entered reception
+    # procedure months before their permit; family members who came later have none
+    own = panel["procedure"] > 0
+    entry = p.permit_month.astype(np.int64) - np.round(panel["procedure"]).astype(np.int64)
     sel = own & (entry >= 0) & (entry <= 11) & (p.origin == ORIGINS.index("Syria"))
     res, ok = _at(panel["residence"], entry + k)
     assert ok[sel].all() and sel.sum() > 50

@@ -70,6 +70,13 @@ BOUND_REASONS: dict[tuple[str, str], str] = {
         "a real limit: Arendt et al. (2023) find that more language training raises employment "
         "lastingly, so Dutch must raise who can work, not only how fast; the employment series "
         "alone cannot tell the level from the speed and push this term towards zero",
+    ("params.work.prior_stay_effect", "high"):
+        "a real limit: 0.8 a year over the 4 years it counts multiplies job finding about 25-fold; "
+        "what remains of the Afghans' early lead (CBS news 2018/16) lies in the origins' shares of "
+        "long-stay households, an assumption (model/data/origin_profiles.csv), not in this effect",
+    ("params.language.deadline_push", "low"):
+        "a real limit: 1 is no push at all (below 1 the deadline would slow people down); the "
+        "2014 exam figures leave no room for bunching at the fitted learning speed",
 }
 
 
@@ -304,6 +311,7 @@ def calibrate(targets, configs: dict, settings: dict, log=print) -> Fitted:
         "near_bounds": {r.parameter: (r.reason or "no reason: a misfit to look into")
                         for r in near_bounds(best, declared).itertuples() if r.near_bound},
         "code": provenance()["git_sha"],
+        "code_uncommitted_changes": provenance()["uncommitted_changes"],
     }
     return Fitted(objective, best, table, ensemble, f_best, threshold, info)
 
