@@ -130,12 +130,14 @@ def effects_by_year(d: ChartData, out: Path, outcomes: Sequence[str] = ("partici
         title = "Effect op participatie en werk, jaar voor jaar (verschil met de basis, per seed gepaard)"
         extra = ("Lijn: mediaan van het verschil met de basis op dezelfde toevalstrekkingen, in elk jaar 1-10 na de "
                  "vergunning; band: 90%-interval van dat verschil. Zo blijft een effect zichtbaar dat pas na "
-                 "vijf jaar begint of na een paar jaar verdwijnt. Voorbij vijf jaar is het model niet gekalibreerd.")
+                 "vijf jaar begint of na een paar jaar verdwijnt. Voorbij vijf jaar is het model op twee punten "
+                 "gekalibreerd (zes en acht jaar) en ligt het na acht jaar te hoog.")
     else:
         title = "Effect on participation and employment, year by year (difference from the baseline, paired by seed)"
         extra = ("Line: median of the difference from the baseline on the same seeds, in every year 1-10 after "
                  "the permit; band: its 90% interval. An effect that starts after five years, or fades after a "
-                 "few, shows here. Beyond five years the model is not calibrated.")
+                 "few, shows here. Beyond five years the model is calibrated at two points (six and eight years) "
+                 "and runs high at eight.")
     figure_title(fig, title)
     return finish(fig, out, "b2_effects_by_year", source_line(d, extra), top_in=0.62)
 
