@@ -76,6 +76,10 @@ class Belonging(Pathway):
         self.constant = (p.baseline - p.discrimination_weight * pol.discrimination
                          + p.contact_weight * (pol.social_contact - 1.0)
                          - p.condition_weight * pol.extra_conditions)
+        #: monthly take-up of other participation per municipality, per unit of belonging (support is
+        #: fixed for a run, so the power is taken once, not per person and month)
+        self.volunteer_rate = (p.volunteer_start * 2
+                               * self.model.muni_support ** p.volunteer_support_elasticity)
 
     def step(self, t: int) -> None:
         ppl, p, pol = self.people, self.p, self.policy
@@ -105,8 +109,7 @@ class Belonging(Pathway):
             idx = s.start + pos
             u = self.uniform("volunteer", t, idx)
             is_free, was = free.take(pos), vol.take(pos)
-            support = self.model.muni_support.take(ppl.municipality.take(idx))
-            rate = p.volunteer_start * 2 * support ** p.volunteer_support_elasticity
+            rate = self.volunteer_rate.take(ppl.municipality.take(idx))
             start = is_free & ~was & (u < rate * b.take(pos))
             stop = was & (~is_free | (u < p.volunteer_stop))
             vol[pos[start]] = True
