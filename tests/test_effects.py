@@ -85,6 +85,12 @@ BAD = [
                  "effect_low_pp='3'", id="low-above-high"),
     pytest.param((HEADER + "\n" + row(effect_low_pp=2) + "\n").encode(), [],
                  "effect_high_pp=''", id="one-bound-only"),
+    pytest.param((HEADER + ",interval_basis\n" + row(effect_low_pp=0, effect_high_pp=2)
+                  + ",estimated\n").encode(), [], "column interval_basis='estimated'",
+                 id="unknown-interval-basis"),
+    pytest.param((HEADER + ",interval_basis\n" + OK_ROW + ",computed\n").encode(), [],
+                 "empty when effect_low_pp and effect_high_pp are empty",
+                 id="interval-basis-without-interval"),
     pytest.param((HEADER + "\n" + OK_ROW + "\n" + OK_ROW + "\n").encode(), [],
                  "line 3 (x) column id='x'", id="duplicate-id"),
     pytest.param((HEADER + "\n" + row(mapping="") + "\n").encode(), [], "column mapping=''",
@@ -124,6 +130,36 @@ def test_cli_exit_code_2(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_interval_basis_is_optional_and_marks_computed_intervals(tmp_path):
+    """Without the column an interval is published; ``computed`` is read (any case) and shown as
+    such in the table, the report and the printed lines; rows without an interval are default."""
+    plain = tmp_path / "plain.csv"
+    plain.write_text(HEADER + "\n" + row(effect_low_pp=0, effect_high_pp=2) + "\n")
+    assert [e.basis for e in effects.read_effects(plain)] == ["published"]
+    f = tmp_path / "basis.csv"
+    f.write_text(HEADER + ",interval_basis\n"
+                 + row(id="c", effect_low_pp=-3, effect_high_pp=5) + ",Computed\n"
+                 + row(id="p", effect_low_pp=0, effect_high_pp=2) + ",\n"
+                 + row(id="d") + ",\n")
+    rows = effects.read_effects(f)
+    assert [(e.id, e.basis, e.interval) for e in rows] == [
+        ("c", "computed", (-3.0, 5.0)), ("p", "published", (0.0, 2.0)), ("d", "default", (-1.0, 3.0))]
+    by_seed = pd.DataFrame({"id": [e.id for e in rows], "seed": 0, "effect_pp": [1.0, 1.0, 9.0],
+                            "treatment_value": 1.0, "control_value": 0.0})
+    table = effects.summarise(rows, by_seed).set_index("id")
+    assert table.loc["c", "interval_source"].startswith("computed")
+    assert table.loc["p", "interval_source"] == "published"
+    assert table.loc["d", "interval_source"].startswith("default")
+    assert list(table.within) == ["yes", "yes", "no"]
+    from experiments.presentation.validation import effects_report
+    meta = {"effects": {"file": f.name, "sha256": "0" * 64}, "replications": 1, "seeds": [0],
+            "population_size": 1000, "runs": 3, "configurations": 1, "overrides": []}
+    text = effects_report(table.reset_index(), meta)
+    assert "-3.0 to +5.0, computed" in text and "-1.0 to +3.0, default" in text
+    assert "0.0 to +2.0)" in text
+    assert "1 row(s) report no interval, and their interval was computed" in text
+
+
 def test_shipped_file_is_valid_and_covers_the_evidence():
     rows = effects.read_effects(SHIPPED)
     assert len(rows) >= 8
@@ -133,6 +169,10 @@ def test_shipped_file_is_valid_and_covers_the_evidence():
     for author in ("Hainmueller", "Battisti", "Andersson Joona", "Brücker", "Roelofs", "Kilström",
                    "Arendt", "Aksoy", "Dahlberg", "van der Linden"):
         assert author in text, author
+    # an interval the file computed (the study gives none) says how, in the row's mapping
+    for r in rows:
+        if r.basis == "computed":
+            assert "standard error" in r.mapping and "assumption" in r.mapping, r.id
     # pilots and RCTs are mapped as pilots in both arms
     for r in rows:
         if r.design == "RCT":
@@ -166,7 +206,7 @@ def test_end_to_end_on_the_shipped_file(tmp_path, capsys):
     validate.main([f"effects={SHIPPED}", "replications=2", "population.size=1500", "n_jobs=1",
                   f"out={out}"])
     printed = capsys.readouterr().out
-    assert "published effects within their published interval" in printed
+    assert "published effects within their interval" in printed
     table = pd.read_csv(out / "effects_vs_model.csv", keep_default_na=False, na_values=[""])
     assert list(table.columns) == SUMMARY_COLUMNS
     rows = effects.read_effects(SHIPPED)
@@ -177,7 +217,7 @@ def test_end_to_end_on_the_shipped_file(tmp_path, capsys):
         table.model_effect_pp <= table.judged_high_pp + 1e-6)
     assert ((table.within == "yes") == inside).all()
     k = int((table.within == "yes").sum())
-    assert f"{k} of {len(table)} published effects within their published interval" in printed
+    assert f"{k} of {len(table)} published effects within their interval" in printed
     from experiments.runs.outputs import foreign_entries
 
     assert foreign_entries(out, validate.WRITES) == []  # it writes only what it declares
@@ -201,7 +241,7 @@ def test_an_unseen_file_runs_and_identical_arms_give_exactly_zero(tmp_path):
                            "replications=2", "population.size=1000", "seed=5", "n_jobs=2",
                            f"out={out}"], cwd=ROOT, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr
-    assert re.search(r"^\d of 3 published effects within their published interval$", proc.stdout,
+    assert re.search(r"^\d of 3 published effects within their interval$", proc.stdout,
                      re.M), proc.stdout
     table = pd.read_csv(out / "effects_vs_model.csv").set_index("id")
     assert list(table.index) == ["placebo_same_config", "guidance vs today", "old-law-dual"]

@@ -157,9 +157,16 @@ def print_targets(table: pd.DataFrame, meta: dict) -> None:
 
 # ---- effects=FILE ----------------------------------------------------------------------------
 
+def _basis(source: str) -> str:
+    """``published``, ``computed`` or ``default`` from a row's ``interval_source``."""
+    return "published" if source == "published" else (
+        "default" if source.startswith("default") else "computed")
+
+
 def effects_chart(table: pd.DataFrame, path: Path, title: str, footnote: str) -> None:
     """Dot-and-interval chart: one line per effect, the published range (grey bar, black dot at
-    the published effect; hatched where the range is the default band) and the model's mean
+    the published effect; dotted where the file's author computed the range from the study's group
+    sizes, hatched where it is the default band) and the model's mean
     paired effect with its 90% interval over seeds (green inside the range, red outside)."""
     import matplotlib
 
@@ -177,10 +184,11 @@ def effects_chart(table: pd.DataFrame, path: Path, title: str, footnote: str) ->
     labels = []
     for i, r in enumerate(table.itertuples()):
         y = n - 1 - i
-        published = r.interval_source == "published"
+        kind = _basis(r.interval_source)
         ax.barh(y + 0.13, r.judged_high_pp - r.judged_low_pp, left=r.judged_low_pp, height=0.26,
-                color="#c9c9c9" if published else "#ececec", edgecolor="#9a9a9a",
-                hatch=None if published else "////", linewidth=0.6, zorder=2)
+                color="#c9c9c9" if kind == "published" else "#ececec", edgecolor="#9a9a9a",
+                hatch={"published": None, "computed": "...", "default": "////"}[kind],
+                linewidth=0.6, zorder=2)
         ax.plot(r.effect_pp, y + 0.13, "o", color="#222222", ms=5, zorder=4)
         if np.isfinite(r.model_effect_pp):
             col = ok_c if r.within == "yes" else miss_c
@@ -195,6 +203,8 @@ def effects_chart(table: pd.DataFrame, path: Path, title: str, footnote: str) ->
     ax.set_yticklabels(labels[::-1], fontsize=8)
     ax.axvline(0, color="#555555", lw=0.8, zorder=1)
     ax.set_ylim(-0.6, n - 0.4)
+    lo, hi = ax.get_xlim()  # a bar's left end is a sticky edge: give both ends some room
+    ax.set_xlim(lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo))
     ax.set_xlabel("Effect: treatment minus control (percentage points)", fontsize=9)
     ax.grid(axis="x", alpha=0.3)
     ax.tick_params(axis="x", labelsize=8.5)
@@ -202,6 +212,8 @@ def effects_chart(table: pd.DataFrame, path: Path, title: str, footnote: str) ->
     handles = [
         Line2D([], [], marker="o", color="#222222", ls="none", ms=5, label="Published effect"),
         Patch(facecolor="#c9c9c9", edgecolor="#9a9a9a", label="Published interval"),
+        Patch(facecolor="#ececec", edgecolor="#9a9a9a", hatch="...",
+              label="No interval published: computed from the study's sizes"),
         Patch(facecolor="#ececec", edgecolor="#9a9a9a", hatch="////",
               label="No interval published: default band"),
         Line2D([], [], marker="D", color=ok_c, ms=5.5,
@@ -210,7 +222,7 @@ def effects_chart(table: pd.DataFrame, path: Path, title: str, footnote: str) ->
     ]
     fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1 - 0.72 / fig_h),
                ncol=3, fontsize=8, frameon=False)
-    fig.suptitle(title + f": {k} of {n} within their published interval", fontsize=11,
+    fig.suptitle(title + f": {k} of {n} within their interval", fontsize=11,
                  y=1 - 0.18 / fig_h, va="top")
     fig.text(0.01, 0.08 / fig_h, textwrap.fill(footnote, 190), fontsize=7, color="#444444",
              va="bottom")
@@ -221,7 +233,8 @@ def effects_chart(table: pd.DataFrame, path: Path, title: str, footnote: str) ->
 def effects_report(table: pd.DataFrame, meta: dict) -> str:
     """The markdown report."""
     n, k = len(table), int((table.within == "yes").sum())
-    default = table[table.interval_source != "published"]
+    default = table[table.interval_source.map(_basis) == "default"]
+    computed = table[table.interval_source.map(_basis) == "computed"]
     lines = [f"# Effect validation against {meta['effects']['file']}", "",
              f"{meta['replications']} seeds ({meta['seeds'][0]}-{meta['seeds'][-1]}) x "
              f"{meta['population_size']:,} persons per arm; treatment and control on the same "
@@ -230,12 +243,17 @@ def effects_report(table: pd.DataFrame, meta: dict) -> str:
              f"sha256 `{meta['effects']['sha256'][:16]}...`."
              + (f" Command-line overrides: `{' '.join(meta['overrides'])}`." if meta['overrides']
                 else ""), "",
-             f"**{k} of {n} published effects within their published interval.**", ""]
+             f"**{k} of {n} published effects within their interval.**", ""]
     if len(default):
         lines += [f"{len(default)} row(s) have no published interval and are judged against the "
                   f"default band effect_pp +- max({DEFAULT_HALF_PP:g} pp, "
                   f"{DEFAULT_HALF_SHARE:.0%} of |effect_pp|): "
                   + ", ".join(f"`{i}`" for i in default.id) + ".", ""]
+    if len(computed):
+        lines += [f"{len(computed)} row(s) report no interval, and their interval was computed "
+                  "from the study's group sizes and outcome levels (each row's mapping gives the "
+                  "numbers; marked *computed*): " + ", ".join(f"`{i}`" for i in computed.id)
+                  + ".", ""]
     miss = table[table.within != "yes"]
     if len(miss):
         lines += ["Outside: " + ", ".join(f"`{r.id}` (model {r.model_effect_pp:+.1f} pp vs "
@@ -246,7 +264,8 @@ def effects_report(table: pd.DataFrame, meta: dict) -> str:
               "|---|---|---|---|---|---|---|---|---|"]
     for r in table.itertuples():
         iv = (f"{r.judged_low_pp:+.1f} to {r.judged_high_pp:+.1f}"
-              + ("" if r.interval_source == "published" else ", default"))
+              + {"published": "", "computed": ", computed", "default": ", default"}[
+                  _basis(r.interval_source)])
         lines.append(f"| {r.id} | {r.design} | {r.outcome}, {r.group} | {r.cohort} | "
                      f"{r.horizon_months} | {r.effect_pp:+g} ({iv}) | {r.model_effect_pp:+.1f} "
                      f"({r.model_p5_pp:+.1f} to {r.model_p95_pp:+.1f}) | {r.model_control:.1f} -> "
@@ -266,7 +285,8 @@ def effects_report(table: pd.DataFrame, meta: dict) -> str:
               "cohort of this size only, not uncertainty in parameters, lever strengths or the "
               "model's structure.",
               "- Within: the model's mean effect lies inside the published interval (or, where "
-              "none is published, inside the default band, marked *default*). A miss says the "
+              "none is published, inside the interval computed from the study's sizes, marked "
+              "*computed*, or the default band, marked *default*). A miss says the "
               "model and the study disagree *as mapped*: read the mapping sentence before reading "
               "the miss as a fault of either.",
               "- Pilots and RCTs are mapped with `policy.scope=pilot` (only this cohort gets the "
@@ -284,7 +304,8 @@ def draw_effects(folder: Path, table: pd.DataFrame, meta: dict) -> None:
                 "per row, sources in the file. Model: integration-sim, treatment and control of each "
                 f"row on the same {meta['replications']} seeds x {meta['population_size']:,} persons (common random numbers), "
                 "nothing fitted; diamond = mean paired effect, bar = 5th-95th percentile over seeds "
-                "(chance only). Grey bar: published interval; hatched: none published, default band "
+                "(chance only). Grey bar: published interval; dotted: none published, computed from "
+                "the study's group sizes (see the row's mapping); hatched: none published, default band "
                 f"effect +- max({DEFAULT_HALF_PP:g} pp, {DEFAULT_HALF_SHARE:.0%}). Labels: id, "
                 "outcome, group, months since permit, cohort. Schema: " + SCHEMA_DOC + ".")
     (folder / "report.md").write_text(effects_report(table, meta))
@@ -295,11 +316,14 @@ def print_effects(table: pd.DataFrame, meta: dict) -> None:
     """The table on the terminal."""
     print(f"\n{'id':<24}{'published':>10}{'interval':>17}{'model':>8}  {'90% over seeds':<17}within")
     for r in table.itertuples():
-        iv = f"{r.judged_low_pp:+.1f}..{r.judged_high_pp:+.1f}" + (
-            "" if r.interval_source == "published" else "*")
+        iv = f"{r.judged_low_pp:+.1f}..{r.judged_high_pp:+.1f}" + {
+            "published": "", "computed": "+", "default": "*"}[_basis(r.interval_source)]
         print(f"{r.id:<24}{r.effect_pp:>+10.1f}{iv:>17}{r.model_effect_pp:>+8.1f}  "
               f"{f'{r.model_p5_pp:+.1f}..{r.model_p95_pp:+.1f}':<17}{r.within}")
+    if meta.get("computed_interval_rows"):
+        print("+ no published interval: computed from the study's group sizes and outcome levels "
+              "(see the row's mapping)")
     if meta["default_interval_rows"]:
         print(f"* no published interval: default band effect_pp +- max({DEFAULT_HALF_PP:g} pp, "
               f"{DEFAULT_HALF_SHARE:.0%} of |effect_pp|)")
-    print(f"\n{meta['within']} of {len(table)} published effects within their published interval")
+    print(f"\n{meta['within']} of {len(table)} published effects within their interval")

@@ -19,9 +19,10 @@ same for both arms) with the same parameters (the fitted parameter set, lever st
 declared defaults, and any ``key=value`` given on the command line). The simulated effect is the
 mean over seeds of the paired difference treatment - control at the horizon; its 90% interval is
 the 5th-95th percentile of the paired differences over seeds (chance variation only). A row is
-*within* when the simulated mean effect lies inside the published interval ``[effect_low_pp,
-effect_high_pp]``; a row without a published interval gets ``effect_pp +- max(2 pp, 50% of
-|effect_pp|)``, and the output says so. A configuration that several rows share is run once per
+*within* when the simulated mean effect lies inside the file's interval ``[effect_low_pp,
+effect_high_pp]`` (published, or computed from the study's group sizes when the optional column
+``interval_basis`` says ``computed``); a row without an interval gets ``effect_pp +- max(2 pp,
+50% of |effect_pp|)``, and the output says which rows rest on what. A configuration that several rows share is run once per
 seed.
 
 Bad input (a malformed file, an unknown scenario or key, a value out of range, ...) stops the
@@ -44,10 +45,11 @@ The package, by job:
 """
 
 from experiments.evidence.effects.file import (COLUMNS, DEFAULT_HALF_PP, DEFAULT_HALF_SHARE,
-                                               DESIGNS, SCHEMA_DOC, Arm, Effect, parse_arm,
-                                               read_effects)
+                                               DESIGNS, INTERVAL_BASES, OPTIONAL_COLUMNS,
+                                               SCHEMA_DOC, Arm, Effect, parse_arm, read_effects)
 from experiments.evidence.effects.pairs import Plan, per_seed, prepare, run_one, run_pairs
 from experiments.evidence.effects.summary import summarise
 
-__all__ = ["COLUMNS", "DEFAULT_HALF_PP", "DEFAULT_HALF_SHARE", "DESIGNS", "SCHEMA_DOC", "Arm", "Effect",
+__all__ = ["COLUMNS", "DEFAULT_HALF_PP", "DEFAULT_HALF_SHARE", "DESIGNS", "INTERVAL_BASES",
+           "OPTIONAL_COLUMNS", "SCHEMA_DOC", "Arm", "Effect",
            "Plan", "parse_arm", "per_seed", "prepare", "read_effects", "run_one", "run_pairs", "summarise"]

@@ -22,6 +22,18 @@ COLUMNS: tuple[str, ...] = ("id", "treatment", "control", "cohort", "outcome", "
                             "design", "mapping", "source")
 #: columns that may be left empty (then the default interval applies)
 OPTIONAL_VALUES = ("effect_low_pp", "effect_high_pp")
+#: columns a file may leave out altogether
+OPTIONAL_COLUMNS: tuple[str, ...] = ("interval_basis",)
+#: what an interval given in the file rests on (``interval_basis``; empty = published). Why a
+#: second kind: a study that reports only "no difference" still has an interval, set by its
+#: sample; computed from the study's published group sizes and outcome levels (the row's mapping
+#: gives the numbers), it says what the study can and cannot exclude, where the default band
+#: would claim a precision the study does not have
+INTERVAL_BASES: dict[str, str] = {
+    "published": "the study's own interval",
+    "computed": "computed by the file's author from the study's group sizes and outcome levels "
+                "(the mapping gives the numbers)",
+}
 
 #: study designs a row may name (matched without regard to case)
 DESIGNS: tuple[str, ...] = ("RCT", "difference-in-differences", "regression discontinuity",
@@ -150,8 +162,10 @@ class Effect:
         group: ``all`` or ``key=value;...`` (normalised).
         horizon: months since the permit.
         effect: published effect (treatment - control), percentage points.
-        low, high: the published interval, or None when none is published.
+        low, high: the interval given in the file, or None when none is given.
         design, mapping, source: as written.
+        basis: what the interval rests on: ``published``, ``computed`` (see
+            :data:`INTERVAL_BASES`), or ``default`` when the file gives none.
         line: line in the file (header = 1).
     """
 
@@ -169,14 +183,16 @@ class Effect:
     mapping: str
     source: str
     line: int = 0
+    basis: str = "published"
 
     @property
     def published_interval(self) -> bool:
+        """An interval is given in the file (published, or computed from the study's sizes)."""
         return self.low is not None and self.high is not None
 
     @property
     def interval(self) -> tuple[float, float]:
-        """The interval the row is judged against (published, else the default band)."""
+        """The interval the row is judged against (the file's, else the default band)."""
         if self.published_interval:
             return float(self.low), float(self.high)
         half = max(DEFAULT_HALF_PP, DEFAULT_HALF_SHARE * abs(self.effect))
@@ -252,10 +268,11 @@ def read_effects(path: str | Path) -> list[Effect]:
     if missing:
         raise _fail(f"{name} line {first + 1} column {missing[0]}", None,
                     "a header with the columns " + ", ".join(COLUMNS) + " (in any order)")
-    unknown = [h for h in header if h not in COLUMNS]
+    unknown = [h for h in header if h not in COLUMNS + OPTIONAL_COLUMNS]
     if unknown:
         raise _fail(f"{name} line {first + 1} column {unknown[0]!r}", unknown[0],
-                    "only the columns " + ", ".join(COLUMNS))
+                    "only the columns " + ", ".join(COLUMNS) + ", and optionally "
+                    + ", ".join(OPTIONAL_COLUMNS))
     reader.fieldnames = header
     lo_year, hi_year = cohort_bounds()
     top = max_horizon()
@@ -334,6 +351,19 @@ def read_effects(path: str | Path) -> list[Effect]:
                 raise bad("effect_pp", r["effect_pp"],
                           f"a value inside its interval [{r['effect_low_pp']}, "
                           f"{r['effect_high_pp']}]")
+        basis_text = r.get("interval_basis", "")
+        if low is None:
+            if basis_text:
+                raise bad("interval_basis", basis_text,
+                          "empty when effect_low_pp and effect_high_pp are empty (the default "
+                          "band then applies)")
+            basis = "default"
+        else:
+            basis = basis_text.lower() or "published"
+            if basis not in INTERVAL_BASES:
+                raise bad("interval_basis", basis_text,
+                          "empty or one of " + ", ".join(INTERVAL_BASES) + " (what the interval "
+                          "rests on; empty = published)")
         design = next((d for d in DESIGNS if d.lower() == r["design"].lower()), None)
         if design is None:
             raise bad("design", r["design"], "one of " + ", ".join(DESIGNS))
@@ -356,7 +386,7 @@ def read_effects(path: str | Path) -> list[Effect]:
         out.append(Effect(id=rid, treatment=arms["treatment"], control=arms["control"],
                           cohort=int(cohort), outcome=outcome, group=group, horizon=int(horizon),
                           effect=effect, low=low, high=high, design=design, mapping=r["mapping"],
-                          source=r["source"], line=line))
+                          source=r["source"], line=line, basis=basis))
     if not out:
         raise _fail(name, "no rows", "at least one row of a published effect under the header")
     return out

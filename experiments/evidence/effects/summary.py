@@ -8,6 +8,19 @@ import pandas as pd
 from experiments.evidence.effects.file import DEFAULT_HALF_PP, DEFAULT_HALF_SHARE, Effect
 
 
+#: ``interval_source`` of a row whose interval the file's author computed from the study's sizes
+COMPUTED = "computed from the study's group sizes and outcome levels (see mapping)"
+
+
+def interval_source(e: Effect) -> str:
+    """What the interval a row is judged against rests on: ``published``, :data:`COMPUTED`, or
+    ``default: ...`` (the band for rows without an interval)."""
+    if e.basis == "default":
+        return (f"default: effect_pp +- max({DEFAULT_HALF_PP:g} pp, "
+                f"{DEFAULT_HALF_SHARE:.0%} of |effect_pp|)")
+    return COMPUTED if e.basis == "computed" else "published"
+
+
 def summarise(effects: list[Effect], by_seed: pd.DataFrame) -> pd.DataFrame:
     """One row per effect: published effect and interval, the model's mean paired effect and its
     90% interval over seeds (5th-95th percentile), the arms' levels, and whether the model's mean
@@ -27,9 +40,7 @@ def summarise(effects: list[Effect], by_seed: pd.DataFrame) -> pd.DataFrame:
             "cohort": e.cohort, "horizon_months": e.horizon,
             "effect_pp": e.effect, "effect_low_pp": e.low, "effect_high_pp": e.high,
             "judged_low_pp": round(lo, 3), "judged_high_pp": round(hi, 3),
-            "interval_source": ("published" if e.published_interval else
-                                f"default: effect_pp +- max({DEFAULT_HALF_PP:g} pp, "
-                                f"{DEFAULT_HALF_SHARE:.0%} of |effect_pp|)"),
+            "interval_source": interval_source(e),
             "model_effect_pp": round(mean, 3),
             "model_p5_pp": round(float(p5), 3), "model_p95_pp": round(float(p95), 3),
             "model_treatment": round(float(np.nanmean(s["treatment_value"])), 3) if ok.any() else float("nan"),
