@@ -88,7 +88,7 @@ BAD = [
     pytest.param((HEADER + ",interval_basis\n" + row(effect_low_pp=0, effect_high_pp=2)
                   + ",estimated\n").encode(), [], "column interval_basis='estimated'",
                  id="unknown-interval-basis"),
-    pytest.param((HEADER + ",interval_basis\n" + OK_ROW + ",computed\n").encode(), [],
+    pytest.param((HEADER + ",interval_basis\n" + OK_ROW + ",derived\n").encode(), [],
                  "empty when effect_low_pp and effect_high_pp are empty",
                  id="interval-basis-without-interval"),
     pytest.param((HEADER + "\n" + OK_ROW + "\n" + OK_ROW + "\n").encode(), [],
@@ -130,24 +130,24 @@ def test_cli_exit_code_2(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_interval_basis_is_optional_and_marks_computed_intervals(tmp_path):
-    """Without the column an interval is published; ``computed`` is read (any case) and shown as
+def test_interval_basis_is_optional_and_marks_derived_intervals(tmp_path):
+    """Without the column an interval is published; ``derived`` is read (any case) and shown as
     such in the table, the report and the printed lines; rows without an interval are default."""
     plain = tmp_path / "plain.csv"
     plain.write_text(HEADER + "\n" + row(effect_low_pp=0, effect_high_pp=2) + "\n")
     assert [e.basis for e in effects.read_effects(plain)] == ["published"]
     f = tmp_path / "basis.csv"
     f.write_text(HEADER + ",interval_basis\n"
-                 + row(id="c", effect_low_pp=-3, effect_high_pp=5) + ",Computed\n"
+                 + row(id="c", effect_low_pp=-3, effect_high_pp=5) + ",Derived\n"
                  + row(id="p", effect_low_pp=0, effect_high_pp=2) + ",\n"
                  + row(id="d") + ",\n")
     rows = effects.read_effects(f)
     assert [(e.id, e.basis, e.interval) for e in rows] == [
-        ("c", "computed", (-3.0, 5.0)), ("p", "published", (0.0, 2.0)), ("d", "default", (-1.0, 3.0))]
+        ("c", "derived", (-3.0, 5.0)), ("p", "published", (0.0, 2.0)), ("d", "default", (-1.0, 3.0))]
     by_seed = pd.DataFrame({"id": [e.id for e in rows], "seed": 0, "effect_pp": [1.0, 1.0, 9.0],
                             "treatment_value": 1.0, "control_value": 0.0})
     table = effects.summarise(rows, by_seed).set_index("id")
-    assert table.loc["c", "interval_source"].startswith("computed")
+    assert table.loc["c", "interval_source"].startswith("derived")
     assert table.loc["p", "interval_source"] == "published"
     assert table.loc["d", "interval_source"].startswith("default")
     assert list(table.within) == ["yes", "yes", "no"]
@@ -155,9 +155,9 @@ def test_interval_basis_is_optional_and_marks_computed_intervals(tmp_path):
     meta = {"effects": {"file": f.name, "sha256": "0" * 64}, "replications": 1, "seeds": [0],
             "population_size": 1000, "runs": 3, "configurations": 1, "overrides": []}
     text = effects_report(table.reset_index(), meta)
-    assert "-3.0 to +5.0, computed" in text and "-1.0 to +3.0, default" in text
+    assert "-3.0 to +5.0, derived" in text and "-1.0 to +3.0, default" in text
     assert "0.0 to +2.0)" in text
-    assert "1 row(s) report no interval, and their interval was computed" in text
+    assert "1 row(s) have no published interval that we read; their interval was derived" in text
 
 
 def test_shipped_file_is_valid_and_covers_the_evidence():
@@ -169,10 +169,10 @@ def test_shipped_file_is_valid_and_covers_the_evidence():
     for author in ("Hainmueller", "Battisti", "Andersson Joona", "Brücker", "Roelofs", "Kilström",
                    "Arendt", "Aksoy", "Dahlberg", "van der Linden"):
         assert author in text, author
-    # an interval the file computed (the study gives none) says how, in the row's mapping
+    # an interval the file derived (none was read in the study) says how, in source or mapping
     for r in rows:
-        if r.basis == "computed":
-            assert "standard error" in r.mapping and "assumption" in r.mapping, r.id
+        if r.basis == "derived":
+            assert "interval" in (r.source + r.mapping).lower(), r.id
     # pilots and RCTs are mapped as pilots in both arms
     for r in rows:
         if r.design == "RCT":

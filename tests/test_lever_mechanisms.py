@@ -120,7 +120,7 @@ def test_support_raises_other_participation_only_a_little():
     """Take-up of other participation follows municipal support with an elasticity below one
     (model/pathways/belonging.py): doubling support raises volunteering after 2-5 years by a
     resolved amount below 2 pp, the size Rotterdam's null result makes plausible (van der Linden &
-    Dagevos 2025; the effect validation's interval for it, computed from the study's group sizes,
+    Dagevos 2025; the effect validation's interval for it, derived from the study's group sizes,
     is +-6 pp at four years); with no response (elasticity 0) support only shrinks
     the pool of people free to volunteer, and at the top of the range (0.6) it raises take-up more."""
     common = ["policy.scope=pilot"]

@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 
 from experiments.evidence.effects import DEFAULT_HALF_PP, DEFAULT_HALF_SHARE, SCHEMA_DOC
-from experiments.evidence.effects.summary import COMPUTED
+from experiments.evidence.effects.summary import DERIVED
 from experiments.evidence.targets import PERMIT, QUANTITIES, Target, cohorts
 from experiments.evidence.target_values import age_edges, model_value, run_cohort, target_value
 from experiments.runs.folders import provenance
@@ -129,12 +129,12 @@ def effects_meta(s: dict, effects: list, plan, seeds: list[int], table: pd.DataF
                           "used_by": plan.uses(key)}
                     for key, cfg in plan.configs.items()},
         "interval": "model: 5th-95th percentile over seeds of the paired difference (chance "
-                    "variation only); judged: the file's interval (published, or computed from "
-                    "the study's group sizes where interval_basis says so), else effect_pp +- "
+                    "variation only); judged: the file's interval (published, or derived by the "
+                    "file's author where interval_basis says so), else effect_pp +- "
                     f"max({DEFAULT_HALF_PP:g} pp, {DEFAULT_HALF_SHARE:.0%} of |effect_pp|)",
         "default_interval_rows": table.loc[table.interval_source.str.startswith("default"),
                                            "id"].tolist(),
-        "computed_interval_rows": table.loc[table.interval_source == COMPUTED, "id"].tolist(),
+        "derived_interval_rows": table.loc[table.interval_source == DERIVED, "id"].tolist(),
         "within": k, "effects_total": len(table),
         "outside": table.loc[table.within != "yes", "id"].tolist(),
         "schema": SCHEMA_DOC, "wall_seconds": round(wall, 2), **provenance()}

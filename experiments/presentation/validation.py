@@ -158,15 +158,15 @@ def print_targets(table: pd.DataFrame, meta: dict) -> None:
 # ---- effects=FILE ----------------------------------------------------------------------------
 
 def _basis(source: str) -> str:
-    """``published``, ``computed`` or ``default`` from a row's ``interval_source``."""
+    """``published``, ``derived`` or ``default`` from a row's ``interval_source``."""
     return "published" if source == "published" else (
-        "default" if source.startswith("default") else "computed")
+        "default" if source.startswith("default") else "derived")
 
 
 def effects_chart(table: pd.DataFrame, path: Path, title: str, footnote: str) -> None:
     """Dot-and-interval chart: one line per effect, the published range (grey bar, black dot at
-    the published effect; dotted where the file's author computed the range from the study's group
-    sizes, hatched where it is the default band) and the model's mean
+    the published effect; dotted where the file's author derived the range from what the study
+    reports, hatched where it is the default band) and the model's mean
     paired effect with its 90% interval over seeds (green inside the range, red outside)."""
     import matplotlib
 
@@ -187,7 +187,7 @@ def effects_chart(table: pd.DataFrame, path: Path, title: str, footnote: str) ->
         kind = _basis(r.interval_source)
         ax.barh(y + 0.13, r.judged_high_pp - r.judged_low_pp, left=r.judged_low_pp, height=0.26,
                 color="#c9c9c9" if kind == "published" else "#ececec", edgecolor="#9a9a9a",
-                hatch={"published": None, "computed": "...", "default": "////"}[kind],
+                hatch={"published": None, "derived": "...", "default": "////"}[kind],
                 linewidth=0.6, zorder=2)
         ax.plot(r.effect_pp, y + 0.13, "o", color="#222222", ms=5, zorder=4)
         if np.isfinite(r.model_effect_pp):
@@ -209,13 +209,16 @@ def effects_chart(table: pd.DataFrame, path: Path, title: str, footnote: str) ->
     ax.grid(axis="x", alpha=0.3)
     ax.tick_params(axis="x", labelsize=8.5)
     k = int((table.within == "yes").sum())
+    kinds = set(table.interval_source.map(_basis))  # the legend names only the kinds drawn
     handles = [
         Line2D([], [], marker="o", color="#222222", ls="none", ms=5, label="Published effect"),
-        Patch(facecolor="#c9c9c9", edgecolor="#9a9a9a", label="Published interval"),
-        Patch(facecolor="#ececec", edgecolor="#9a9a9a", hatch="...",
-              label="No interval published: computed from the study's sizes"),
-        Patch(facecolor="#ececec", edgecolor="#9a9a9a", hatch="////",
-              label="No interval published: default band"),
+        *([Patch(facecolor="#c9c9c9", edgecolor="#9a9a9a", label="Published interval")]
+          if "published" in kinds else []),
+        *([Patch(facecolor="#ececec", edgecolor="#9a9a9a", hatch="...",
+                 label="No interval published: derived from what the study reports")]
+          if "derived" in kinds else []),
+        *([Patch(facecolor="#ececec", edgecolor="#9a9a9a", hatch="////",
+                 label="No interval published: default band")] if "default" in kinds else []),
         Line2D([], [], marker="D", color=ok_c, ms=5.5,
                label="Model: mean paired effect, 90% over seeds, inside"),
         Line2D([], [], marker="D", color=miss_c, mfc="white", ms=5.5, label="Model: outside"),
@@ -234,7 +237,7 @@ def effects_report(table: pd.DataFrame, meta: dict) -> str:
     """The markdown report."""
     n, k = len(table), int((table.within == "yes").sum())
     default = table[table.interval_source.map(_basis) == "default"]
-    computed = table[table.interval_source.map(_basis) == "computed"]
+    derived = table[table.interval_source.map(_basis) == "derived"]
     lines = [f"# Effect validation against {meta['effects']['file']}", "",
              f"{meta['replications']} seeds ({meta['seeds'][0]}-{meta['seeds'][-1]}) x "
              f"{meta['population_size']:,} persons per arm; treatment and control on the same "
@@ -249,11 +252,10 @@ def effects_report(table: pd.DataFrame, meta: dict) -> str:
                   f"default band effect_pp +- max({DEFAULT_HALF_PP:g} pp, "
                   f"{DEFAULT_HALF_SHARE:.0%} of |effect_pp|): "
                   + ", ".join(f"`{i}`" for i in default.id) + ".", ""]
-    if len(computed):
-        lines += [f"{len(computed)} row(s) report no interval, and their interval was computed "
-                  "from the study's group sizes and outcome levels (each row's mapping gives the "
-                  "numbers; marked *computed*): " + ", ".join(f"`{i}`" for i in computed.id)
-                  + ".", ""]
+    if len(derived):
+        lines += [f"{len(derived)} row(s) have no published interval that we read; their interval "
+                  "was derived from what the study reports (each row's source or mapping says "
+                  "how; marked *derived*): " + ", ".join(f"`{i}`" for i in derived.id) + ".", ""]
     miss = table[table.within != "yes"]
     if len(miss):
         lines += ["Outside: " + ", ".join(f"`{r.id}` (model {r.model_effect_pp:+.1f} pp vs "
@@ -264,7 +266,7 @@ def effects_report(table: pd.DataFrame, meta: dict) -> str:
               "|---|---|---|---|---|---|---|---|---|"]
     for r in table.itertuples():
         iv = (f"{r.judged_low_pp:+.1f} to {r.judged_high_pp:+.1f}"
-              + {"published": "", "computed": ", computed", "default": ", default"}[
+              + {"published": "", "derived": ", derived", "default": ", default"}[
                   _basis(r.interval_source)])
         lines.append(f"| {r.id} | {r.design} | {r.outcome}, {r.group} | {r.cohort} | "
                      f"{r.horizon_months} | {r.effect_pp:+g} ({iv}) | {r.model_effect_pp:+.1f} "
@@ -285,8 +287,8 @@ def effects_report(table: pd.DataFrame, meta: dict) -> str:
               "cohort of this size only, not uncertainty in parameters, lever strengths or the "
               "model's structure.",
               "- Within: the model's mean effect lies inside the published interval (or, where "
-              "none is published, inside the interval computed from the study's sizes, marked "
-              "*computed*, or the default band, marked *default*). A miss says the "
+              "none is published, inside the interval derived from what the study reports, marked "
+              "*derived*, or the default band, marked *default*). A miss says the "
               "model and the study disagree *as mapped*: read the mapping sentence before reading "
               "the miss as a fault of either.",
               "- Pilots and RCTs are mapped with `policy.scope=pilot` (only this cohort gets the "
@@ -304,8 +306,8 @@ def draw_effects(folder: Path, table: pd.DataFrame, meta: dict) -> None:
                 "per row, sources in the file. Model: integration-sim, treatment and control of each "
                 f"row on the same {meta['replications']} seeds x {meta['population_size']:,} persons (common random numbers), "
                 "nothing fitted; diamond = mean paired effect, bar = 5th-95th percentile over seeds "
-                "(chance only). Grey bar: published interval; dotted: none published, computed from "
-                "the study's group sizes (see the row's mapping); hatched: none published, default band "
+                "(chance only). Bars: the interval a row is judged against; grey: published; dotted: none published, derived from "
+                "what the study reports (see the row's source); hatched: none published, default band "
                 f"effect +- max({DEFAULT_HALF_PP:g} pp, {DEFAULT_HALF_SHARE:.0%}). Labels: id, "
                 "outcome, group, months since permit, cohort. Schema: " + SCHEMA_DOC + ".")
     (folder / "report.md").write_text(effects_report(table, meta))
@@ -317,12 +319,12 @@ def print_effects(table: pd.DataFrame, meta: dict) -> None:
     print(f"\n{'id':<24}{'published':>10}{'interval':>17}{'model':>8}  {'90% over seeds':<17}within")
     for r in table.itertuples():
         iv = f"{r.judged_low_pp:+.1f}..{r.judged_high_pp:+.1f}" + {
-            "published": "", "computed": "+", "default": "*"}[_basis(r.interval_source)]
+            "published": "", "derived": "+", "default": "*"}[_basis(r.interval_source)]
         print(f"{r.id:<24}{r.effect_pp:>+10.1f}{iv:>17}{r.model_effect_pp:>+8.1f}  "
               f"{f'{r.model_p5_pp:+.1f}..{r.model_p95_pp:+.1f}':<17}{r.within}")
-    if meta.get("computed_interval_rows"):
-        print("+ no published interval: computed from the study's group sizes and outcome levels "
-              "(see the row's mapping)")
+    if meta.get("derived_interval_rows"):
+        print("+ no published interval: derived from what the study reports (see the row's "
+              "source and mapping)")
     if meta["default_interval_rows"]:
         print(f"* no published interval: default band effect_pp +- max({DEFAULT_HALF_PP:g} pp, "
               f"{DEFAULT_HALF_SHARE:.0%} of |effect_pp|)")

@@ -20,8 +20,8 @@ declared defaults, and any ``key=value`` given on the command line). The simulat
 mean over seeds of the paired difference treatment - control at the horizon; its 90% interval is
 the 5th-95th percentile of the paired differences over seeds (chance variation only). A row is
 *within* when the simulated mean effect lies inside the file's interval ``[effect_low_pp,
-effect_high_pp]`` (published, or computed from the study's group sizes when the optional column
-``interval_basis`` says ``computed``); a row without an interval gets ``effect_pp +- max(2 pp,
+effect_high_pp]`` (published, or derived by the file's author from what the study reports when
+the optional column ``interval_basis`` says ``derived``); a row without an interval gets ``effect_pp +- max(2 pp,
 50% of |effect_pp|)``, and the output says which rows rest on what. A configuration that several rows share is run once per
 seed.
 

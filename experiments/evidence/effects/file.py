@@ -25,14 +25,16 @@ OPTIONAL_VALUES = ("effect_low_pp", "effect_high_pp")
 #: columns a file may leave out altogether
 OPTIONAL_COLUMNS: tuple[str, ...] = ("interval_basis",)
 #: what an interval given in the file rests on (``interval_basis``; empty = published). Why a
-#: second kind: a study that reports only "no difference" still has an interval, set by its
-#: sample; computed from the study's published group sizes and outcome levels (the row's mapping
-#: gives the numbers), it says what the study can and cannot exclude, where the default band
-#: would claim a precision the study does not have
+#: second kind: many studies report no interval in what can be read (an abstract gives a range of
+#: point estimates, "marginally significant", a cumulative effect, or "no difference"), yet each
+#: has one; derived by the file's author from what the study does report (for a null result from
+#: a small sample, from its group sizes and outcome levels), with the derivation in the row's
+#: source or mapping, it says what the study can and cannot exclude, where the default band
+#: would claim a precision the study may not have
 INTERVAL_BASES: dict[str, str] = {
     "published": "the study's own interval",
-    "computed": "computed by the file's author from the study's group sizes and outcome levels "
-                "(the mapping gives the numbers)",
+    "derived": "derived by the file's author from what the study reports (the row's source or "
+               "mapping says how)",
 }
 
 #: study designs a row may name (matched without regard to case)
@@ -164,7 +166,7 @@ class Effect:
         effect: published effect (treatment - control), percentage points.
         low, high: the interval given in the file, or None when none is given.
         design, mapping, source: as written.
-        basis: what the interval rests on: ``published``, ``computed`` (see
+        basis: what the interval rests on: ``published``, ``derived`` (see
             :data:`INTERVAL_BASES`), or ``default`` when the file gives none.
         line: line in the file (header = 1).
     """
@@ -187,7 +189,7 @@ class Effect:
 
     @property
     def published_interval(self) -> bool:
-        """An interval is given in the file (published, or computed from the study's sizes)."""
+        """An interval is given in the file (published, or derived by the file's author)."""
         return self.low is not None and self.high is not None
 
     @property

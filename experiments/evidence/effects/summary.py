@@ -8,17 +8,17 @@ import pandas as pd
 from experiments.evidence.effects.file import DEFAULT_HALF_PP, DEFAULT_HALF_SHARE, Effect
 
 
-#: ``interval_source`` of a row whose interval the file's author computed from the study's sizes
-COMPUTED = "computed from the study's group sizes and outcome levels (see mapping)"
+#: ``interval_source`` of a row whose interval the file's author derived from what the study reports
+DERIVED = "derived by the file's author from what the study reports (see source and mapping)"
 
 
 def interval_source(e: Effect) -> str:
-    """What the interval a row is judged against rests on: ``published``, :data:`COMPUTED`, or
+    """What the interval a row is judged against rests on: ``published``, :data:`DERIVED`, or
     ``default: ...`` (the band for rows without an interval)."""
     if e.basis == "default":
         return (f"default: effect_pp +- max({DEFAULT_HALF_PP:g} pp, "
                 f"{DEFAULT_HALF_SHARE:.0%} of |effect_pp|)")
-    return COMPUTED if e.basis == "computed" else "published"
+    return DERIVED if e.basis == "derived" else "published"
 
 
 def summarise(effects: list[Effect], by_seed: pd.DataFrame) -> pd.DataFrame:
