@@ -95,7 +95,9 @@ def effects_by_year(d: ChartData, out: Path, outcomes: Sequence[str] = ("partici
     if not others or s["years"].nunique() < 2:
         return None
     nrows, ncols = grid_shape(len(others), 5 if len(others) > 8 else min(len(others), 4))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.3 * ncols + 0.6, 2.6 * nrows + 1.7),
+    # at least 8.6 inches wide, so that the title, the legend and the source line fit when there
+    # are only one or two scenarios beside the baseline (the panels then grow wider)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(max(3.3 * ncols + 0.6, 8.6), 2.6 * nrows + 1.7),
                              sharex=True, sharey=True, squeeze=False)
     years = sorted(s["years"].unique())
     for ax, sc in zip(axes.flat, others):

@@ -181,8 +181,11 @@ def panel_title(ax, d: ChartData, s: str, fontsize: float = 9.5) -> None:
 
 
 def figure_title(fig, title: str) -> None:
-    """The chart's title, 0.1 inch from the top."""
-    fig.suptitle(title, fontsize=12.5, y=1 - 0.1 / fig.get_figheight(), va="top")
+    """The chart's title, 0.1 inch from the top; in a smaller font (down to 9 points) where the
+    figure is too narrow for it at 12.5 points (a character is about 0.55 of the font size)."""
+    fits = 0.96 * fig.get_figwidth() * 72 / (0.55 * max(len(title), 1))
+    fig.suptitle(title, fontsize=max(min(12.5, fits), 9.0), y=1 - 0.1 / fig.get_figheight(),
+                 va="top")
 
 
 def legend_top(fig, handles, ncol: int) -> None:
