@@ -306,8 +306,9 @@ def draw_effects(folder: Path, table: pd.DataFrame, meta: dict) -> None:
                 "per row, sources in the file. Model: integration-sim, treatment and control of each "
                 f"row on the same {meta['replications']} seeds x {meta['population_size']:,} persons (common random numbers), "
                 "nothing fitted; diamond = mean paired effect, bar = 5th-95th percentile over seeds "
-                "(chance only). Bars: the interval a row is judged against; grey: published; dotted: none published, derived from "
-                "what the study reports (see the row's source); hatched: none published, default band "
+                "(chance only). Bars: the interval a row is judged against; grey: published; "
+                "dotted: none published, derived from what the study reports (see the row's "
+                "source); hatched: none published, default band "
                 f"effect +- max({DEFAULT_HALF_PP:g} pp, {DEFAULT_HALF_SHARE:.0%}). Labels: id, "
                 "outcome, group, months since permit, cohort. Schema: " + SCHEMA_DOC + ".")
     (folder / "report.md").write_text(effects_report(table, meta))

@@ -21,9 +21,9 @@ mean over seeds of the paired difference treatment - control at the horizon; its
 the 5th-95th percentile of the paired differences over seeds (chance variation only). A row is
 *within* when the simulated mean effect lies inside the file's interval ``[effect_low_pp,
 effect_high_pp]`` (published, or derived by the file's author from what the study reports when
-the optional column ``interval_basis`` says ``derived``); a row without an interval gets ``effect_pp +- max(2 pp,
-50% of |effect_pp|)``, and the output says which rows rest on what. A configuration that several rows share is run once per
-seed.
+the optional column ``interval_basis`` says ``derived``); a row without an interval gets
+``effect_pp +- max(2 pp, 50% of |effect_pp|)``, and the output says which rows rest on what. A
+configuration that several rows share is run once per seed.
 
 Bad input (a malformed file, an unknown scenario or key, a value out of range, ...) stops the
 command before any simulation with one line that names the file, line, row id, column, value and

@@ -188,14 +188,14 @@ class Effect:
     basis: str = "published"
 
     @property
-    def published_interval(self) -> bool:
+    def has_interval(self) -> bool:
         """An interval is given in the file (published, or derived by the file's author)."""
         return self.low is not None and self.high is not None
 
     @property
     def interval(self) -> tuple[float, float]:
         """The interval the row is judged against (the file's, else the default band)."""
-        if self.published_interval:
+        if self.has_interval:
             return float(self.low), float(self.high)
         half = max(DEFAULT_HALF_PP, DEFAULT_HALF_SHARE * abs(self.effect))
         return self.effect - half, self.effect + half
