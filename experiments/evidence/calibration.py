@@ -296,6 +296,7 @@ def calibrate(targets, configs: dict, settings: dict, log=print) -> Fitted:
     ensemble, f_best, threshold = sample_ensemble(objective, best, settings["ensemble"],
                                                   settings["ensemble_candidates"], log=log)
     digest = hashlib.sha256(Path(settings["targets"]).read_bytes()).hexdigest()
+    code = provenance()  # git SHA and whether the tree had uncommitted changes (one git call)
     info = {
         "date": time.strftime("%Y-%m-%d"),
         "targets": str(Path(settings["targets"]).resolve().relative_to(ROOT))
@@ -310,8 +311,8 @@ def calibrate(targets, configs: dict, settings: dict, log=print) -> Fitted:
         "max_abs_error_pp": round(float(table["error_pp"].abs().max()), 3),
         "near_bounds": {r.parameter: (r.reason or "no reason: a misfit to look into")
                         for r in near_bounds(best, declared).itertuples() if r.near_bound},
-        "code": provenance()["git_sha"],
-        "code_uncommitted_changes": provenance()["uncommitted_changes"],
+        "code": code["git_sha"],
+        "code_uncommitted_changes": code["uncommitted_changes"],
     }
     return Fitted(objective, best, table, ensemble, f_best, threshold, info)
 

@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 
 from experiments.evidence.effects import DEFAULT_HALF_PP, DEFAULT_HALF_SHARE, SCHEMA_DOC
-from experiments.evidence.effects.summary import DERIVED
+from experiments.evidence.effects.summary import basis_of
 from experiments.evidence.targets import PERMIT, QUANTITIES, Target, cohorts
 from experiments.evidence.target_values import age_edges, model_value, run_cohort, target_value
 from experiments.runs.folders import provenance
@@ -132,9 +132,10 @@ def effects_meta(s: dict, effects: list, plan, seeds: list[int], table: pd.DataF
                     "variation only); judged: the file's interval (published, or derived by the "
                     "file's author where interval_basis says so), else effect_pp +- "
                     f"max({DEFAULT_HALF_PP:g} pp, {DEFAULT_HALF_SHARE:.0%} of |effect_pp|)",
-        "default_interval_rows": table.loc[table.interval_source.str.startswith("default"),
+        "default_interval_rows": table.loc[table.interval_source.map(basis_of) == "default",
                                            "id"].tolist(),
-        "derived_interval_rows": table.loc[table.interval_source == DERIVED, "id"].tolist(),
+        "derived_interval_rows": table.loc[table.interval_source.map(basis_of) == "derived",
+                                           "id"].tolist(),
         "within": k, "effects_total": len(table),
         "outside": table.loc[table.within != "yes", "id"].tolist(),
         "schema": SCHEMA_DOC, "wall_seconds": round(wall, 2), **provenance()}

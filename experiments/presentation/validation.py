@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.evidence.effects import DEFAULT_HALF_PP, DEFAULT_HALF_SHARE, SCHEMA_DOC
+from experiments.evidence.effects.summary import basis_of
 from experiments.evidence.targets import RECEPTION
 from model.outcomes import BY_NAME
 
@@ -157,12 +158,6 @@ def print_targets(table: pd.DataFrame, meta: dict) -> None:
 
 # ---- effects=FILE ----------------------------------------------------------------------------
 
-def _basis(source: str) -> str:
-    """``published``, ``derived`` or ``default`` from a row's ``interval_source``."""
-    return "published" if source == "published" else (
-        "default" if source.startswith("default") else "derived")
-
-
 def effects_chart(table: pd.DataFrame, path: Path, title: str, footnote: str) -> None:
     """Dot-and-interval chart: one line per effect, the published range (grey bar, black dot at
     the published effect; dotted where the file's author derived the range from what the study
@@ -184,7 +179,7 @@ def effects_chart(table: pd.DataFrame, path: Path, title: str, footnote: str) ->
     labels = []
     for i, r in enumerate(table.itertuples()):
         y = n - 1 - i
-        kind = _basis(r.interval_source)
+        kind = basis_of(r.interval_source)
         ax.barh(y + 0.13, r.judged_high_pp - r.judged_low_pp, left=r.judged_low_pp, height=0.26,
                 color="#c9c9c9" if kind == "published" else "#ececec", edgecolor="#9a9a9a",
                 hatch={"published": None, "derived": "...", "default": "////"}[kind],
@@ -209,7 +204,7 @@ def effects_chart(table: pd.DataFrame, path: Path, title: str, footnote: str) ->
     ax.grid(axis="x", alpha=0.3)
     ax.tick_params(axis="x", labelsize=8.5)
     k = int((table.within == "yes").sum())
-    kinds = set(table.interval_source.map(_basis))  # the legend names only the kinds drawn
+    kinds = set(table.interval_source.map(basis_of))  # the legend names only the kinds drawn
     handles = [
         Line2D([], [], marker="o", color="#222222", ls="none", ms=5, label="Published effect"),
         *([Patch(facecolor="#c9c9c9", edgecolor="#9a9a9a", label="Published interval")]
@@ -236,8 +231,8 @@ def effects_chart(table: pd.DataFrame, path: Path, title: str, footnote: str) ->
 def effects_report(table: pd.DataFrame, meta: dict) -> str:
     """The markdown report."""
     n, k = len(table), int((table.within == "yes").sum())
-    default = table[table.interval_source.map(_basis) == "default"]
-    derived = table[table.interval_source.map(_basis) == "derived"]
+    default = table[table.interval_source.map(basis_of) == "default"]
+    derived = table[table.interval_source.map(basis_of) == "derived"]
     lines = [f"# Effect validation against {meta['effects']['file']}", "",
              f"{meta['replications']} seeds ({meta['seeds'][0]}-{meta['seeds'][-1]}) x "
              f"{meta['population_size']:,} persons per arm; treatment and control on the same "
@@ -267,7 +262,7 @@ def effects_report(table: pd.DataFrame, meta: dict) -> str:
     for r in table.itertuples():
         iv = (f"{r.judged_low_pp:+.1f} to {r.judged_high_pp:+.1f}"
               + {"published": "", "derived": ", derived", "default": ", default"}[
-                  _basis(r.interval_source)])
+                  basis_of(r.interval_source)])
         lines.append(f"| {r.id} | {r.design} | {r.outcome}, {r.group} | {r.cohort} | "
                      f"{r.horizon_months} | {r.effect_pp:+g} ({iv}) | {r.model_effect_pp:+.1f} "
                      f"({r.model_p5_pp:+.1f} to {r.model_p95_pp:+.1f}) | {r.model_control:.1f} -> "
@@ -320,7 +315,7 @@ def print_effects(table: pd.DataFrame, meta: dict) -> None:
     print(f"\n{'id':<24}{'published':>10}{'interval':>17}{'model':>8}  {'90% over seeds':<17}within")
     for r in table.itertuples():
         iv = f"{r.judged_low_pp:+.1f}..{r.judged_high_pp:+.1f}" + {
-            "published": "", "derived": "+", "default": "*"}[_basis(r.interval_source)]
+            "published": "", "derived": "+", "default": "*"}[basis_of(r.interval_source)]
         print(f"{r.id:<24}{r.effect_pp:>+10.1f}{iv:>17}{r.model_effect_pp:>+8.1f}  "
               f"{f'{r.model_p5_pp:+.1f}..{r.model_p95_pp:+.1f}':<17}{r.within}")
     if meta.get("derived_interval_rows"):

@@ -15,10 +15,17 @@ DERIVED = "derived by the file's author from what the study reports (see source 
 def interval_source(e: Effect) -> str:
     """What the interval a row is judged against rests on: ``published``, :data:`DERIVED`, or
     ``default: ...`` (the band for rows without an interval)."""
-    if e.basis == "default":
+    if not e.has_interval:
         return (f"default: effect_pp +- max({DEFAULT_HALF_PP:g} pp, "
                 f"{DEFAULT_HALF_SHARE:.0%} of |effect_pp|)")
     return DERIVED if e.basis == "derived" else "published"
+
+
+def basis_of(source: str) -> str:
+    """``published``, ``derived`` or ``default``: the kind of a summary row's ``interval_source``
+    (the inverse of :func:`interval_source`, for the chart, the report and validate.json)."""
+    return ("published" if source == "published" else
+            "derived" if source == DERIVED else "default")
 
 
 def summarise(effects: list[Effect], by_seed: pd.DataFrame) -> pd.DataFrame:
