@@ -94,6 +94,28 @@ def test_values_near_a_bound_are_flagged_with_the_reason_when_it_is_a_real_limit
         assert key in declared and declared[key].calibrate and side in ("low", "high"), key
 
 
+def test_the_shipped_fit_has_no_value_at_a_bound_without_a_reason():
+    """Every value of the shipped fitted set that lies within 2% of a bound of its range has the
+    reason that bound is a real limit (issue 9); a refit that lands on a bound without one fails
+    here, and the fitted set's own record of its bounds says the same."""
+    fitted = yaml.safe_load((ROOT / "conf" / "calibration" / "fitted.yaml").read_text())
+
+    def flat(d, prefix=""):
+        for k, v in d.items():
+            if isinstance(v, dict):
+                yield from flat(v, f"{prefix}{k}.")
+            else:
+                yield f"{prefix}{k}", float(v)
+
+    best = dict(flat({k: v for k, v in fitted.items() if k != "calibration_info"}))
+    declared = {f"{g}.{p.name}": p for g, p in all_params()}
+    assert set(best) <= {k for k, p in declared.items() if p.calibrate}, sorted(best)
+    t = near_bounds(best).set_index("parameter")
+    flagged = t[t["near_bound"] != ""]
+    assert (flagged["reason"] != "").all(), flagged[["near_bound", "reason"]]
+    assert set(flagged.index) == set(fitted["calibration_info"]["near_bounds"])
+
+
 def test_range_transform_round_trips_and_stays_inside():
     lows, highs = np.array([0.0, -2.0]), np.array([1.0, 3.0])
     x = np.array([0.3, 1.7])

@@ -183,9 +183,12 @@ PARAMS: tuple[Param, ...] = (
           high=0.8),
     Param("course_lock_in", 0.1627, "factor",
           "lock-in of training programmes (Card, Kluve & Weber 2018: negative short-run effects); "
+          "under the law of 2013 the course came first: municipalities saw 'hardly any investment "
+          "in dual or combined tracks of learning and working' (WRR Policy Brief 4, Engbersen et "
+          "al. 2015), so job finding during a course can be close to none (range down to 0.05); "
           "size fitted to the late, steep rise of the CBS 2014-cohort S-curve",
           "job finding while in a course or study, without a dual track (D2)", kind="share",
-          low=0.15, high=1.0, calibrate=True),
+          low=0.05, high=1.0, calibrate=True),
     Param("study_lock_in", 0.5, "factor",
           "assumption: most Dutch students hold a side job (CBS: any hours count as work); fewer "
           "newcomers do, but a study (unlike a language course in the first years) leaves evenings and weekends",
