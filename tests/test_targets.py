@@ -54,6 +54,21 @@ def test_shipped_file_reads():
                                           "population.horizon_months=96"]
 
 
+CHECKS = ROOT / "model" / "data" / "check_targets.csv"
+
+
+def test_check_file_reads_and_is_kept_apart_from_the_fitted_file():
+    """The published figures kept aside as a check (issue 9): they read with the same schema, none
+    shares a name with a fitted row, and the calibration's default file does not hold them."""
+    checks, fitted = read_targets(CHECKS), read_targets(SHIPPED)
+    assert {t.id for t in checks} == {"ben_2014_18", "ben_2014_30", "emp_2016_36", "emp_2017_24"}
+    assert not {t.id for t in checks} & {t.id for t in fitted}
+    assert {t.quantity for t in checks} == {"benefit", "employed"}
+    assert all(t.tolerance_pp == 4 for t in checks)
+    text = CHECKS.read_text(encoding="utf-8")
+    assert text.count("a check, never fitted") == len(checks)
+
+
 def test_good_row_normalised(tmp_path):
     (t,) = read_targets(write(tmp_path, "x, employed ,2014, origin=Syria ; sex=female ,24,5.5,1.5,"))
     assert (t.group, t.month, t.value, t.tolerance, t.clock) == (

@@ -88,6 +88,28 @@ BAD_RUNS = [
 ]
 
 
+def test_benefit_receipt_matches_the_published_share(tmp_path):
+    """The person-level benefit (each adult on bijstand counted, students on student finance not)
+    gives the 2014 cohort's published benefit receipt at 18 and 30 months (90% and 84%, CBS via
+    NRC 2018; model/data/check_targets.csv), within the file's 4 points. Two seeds of 10,000: the
+    chance spread of a share near 90% among about 5,000 adults a seed is about half a point."""
+    rows = [ln for ln in (ROOT / "model" / "data" / "check_targets.csv").read_text().splitlines()
+            if ln.startswith(("target,", "ben_"))]
+    tfile = tmp_path / "benefit.csv"
+    tfile.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "experiments.validate", f"targets={tfile}", "replications=2",
+         "population.size=10000", f"out={out}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    table = pd.read_csv(out / "targets_vs_model.csv").set_index("target")
+    assert list(table.index) == ["ben_2014_18", "ben_2014_30"]
+    assert table.within_tolerance.all(), table[["value_pct", "model_mean", "error_pp"]]
+    # receipt falls as people find work, as published (90 -> 84)
+    assert table.model_mean["ben_2014_30"] < table.model_mean["ben_2014_18"]
+
+
 @pytest.mark.parametrize("text,args,words", BAD_RUNS)
 def test_bad_input_one_line_exit_2_no_folder(tmp_path, capsys, text, args, words):
     tfile = tmp_path / "bad.csv"
