@@ -98,16 +98,11 @@ def test_the_shipped_fit_has_no_value_at_a_bound_without_a_reason():
     """Every value of the shipped fitted set that lies within 2% of a bound of its range has the
     reason that bound is a real limit (issue 9); a refit that lands on a bound without one fails
     here, and the fitted set's own record of its bounds says the same."""
+    from experiments.runs.compose import flatten
+
     fitted = yaml.safe_load((ROOT / "conf" / "calibration" / "fitted.yaml").read_text())
-
-    def flat(d, prefix=""):
-        for k, v in d.items():
-            if isinstance(v, dict):
-                yield from flat(v, f"{prefix}{k}.")
-            else:
-                yield f"{prefix}{k}", float(v)
-
-    best = dict(flat({k: v for k, v in fitted.items() if k != "calibration_info"}))
+    best = {k: float(v) for k, v in
+            flatten({k: v for k, v in fitted.items() if k != "calibration_info"}).items()}
     declared = {f"{g}.{p.name}": p for g, p in all_params()}
     assert set(best) <= {k for k, p in declared.items() if p.calibrate}, sorted(best)
     t = near_bounds(best).set_index("parameter")

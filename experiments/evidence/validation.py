@@ -113,6 +113,7 @@ def effects_meta(s: dict, effects: list, plan, seeds: list[int], table: pd.DataF
     fpath = Path(s["effects"])
     size = int(next(iter(plan.configs.values())).population.size)
     k = int((table.within == "yes").sum())
+    basis = table.interval_source.map(basis_of)  # published, derived or default, per row
     return {
         "mode": "effects",
         "effects": {"file": fpath.name, "path": str(fpath.resolve()), "sha256": sha256(fpath),
@@ -132,10 +133,8 @@ def effects_meta(s: dict, effects: list, plan, seeds: list[int], table: pd.DataF
                     "variation only); judged: the file's interval (published, or derived by the "
                     "file's author where interval_basis says so), else effect_pp +- "
                     f"max({DEFAULT_HALF_PP:g} pp, {DEFAULT_HALF_SHARE:.0%} of |effect_pp|)",
-        "default_interval_rows": table.loc[table.interval_source.map(basis_of) == "default",
-                                           "id"].tolist(),
-        "derived_interval_rows": table.loc[table.interval_source.map(basis_of) == "derived",
-                                           "id"].tolist(),
+        "default_interval_rows": table.loc[basis == "default", "id"].tolist(),
+        "derived_interval_rows": table.loc[basis == "derived", "id"].tolist(),
         "within": k, "effects_total": len(table),
         "outside": table.loc[table.within != "yes", "id"].tolist(),
         "schema": SCHEMA_DOC, "wall_seconds": round(wall, 2), **provenance()}
