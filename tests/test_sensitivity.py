@@ -102,6 +102,28 @@ def test_the_uncertain_parameters():
         space.select(["params.work.no_such_thing"])
 
 
+def test_every_value_of_the_default_designs_is_one_the_model_accepts():
+    """The samplers scale levels as low + x (high - low), which can round beyond a bound (0.3 + 0.6
+    gave 0.9000000000000001, refused by the model's range check, so every Morris point failed):
+    the designs over every uncertain parameter, at the default settings, lie within each range,
+    reach both ends, and every row is accepted by the model's own check."""
+    from experiments.runs.compose import load
+
+    plan = sa_plan("n_jobs=1", "progress=false")
+    params = dict(plan.params)
+    assert len(params) == len(space.uncertain_params())
+    _, names, X = plan.morris_design()
+    _, s_names, S = plan.sobol_design(names[:12])
+    base = load("baseline", [])
+    for keys, design in ((names, X), (s_names, S)):
+        low = np.array([float(params[k].low) for k in keys])
+        high = np.array([float(params[k].high) for k in keys])
+        assert (design >= low).all() and (design <= high).all()
+        for row in design[:: max(len(design) // 40, 1)]:
+            base.with_values(dict(zip(keys, row.tolist())))  # raises ConfigError if refused
+    assert np.isclose(X.max(axis=0), [float(params[k].high) for k in names]).mean() > 0.9
+
+
 def test_prim_is_reproducible_and_finds_the_region():
     from SALib.sample import sobol
 

@@ -210,7 +210,7 @@ class Plan:
 
         prob = space.problem(self.params)
         X = morris.sample(prob, self.settings["n_morris"], num_levels=4, seed=self.settings["seed"])
-        return self.stage_id("morris", prob["names"]), prob["names"], X
+        return self.stage_id("morris", prob["names"]), prob["names"], space.within(X, prob)
 
     def sobol_design(self, keys: list[str]) -> tuple[str, list[str], np.ndarray]:
         from SALib.sample import sobol
@@ -218,7 +218,7 @@ class Plan:
         prob = space.problem([(k, p) for k, p in self.params if k in keys])
         X = sobol.sample(prob, self.settings["n_sobol"], calc_second_order=False, scramble=True,
                          seed=self.settings["seed"])
-        return self.stage_id("sobol", prob["names"]), prob["names"], X
+        return self.stage_id("sobol", prob["names"]), prob["names"], space.within(X, prob)
 
     def problem(self, keys: list[str] | None = None) -> dict:
         return space.problem([(k, p) for k, p in self.params if keys is None or k in keys])

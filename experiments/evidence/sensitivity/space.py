@@ -72,6 +72,16 @@ def problem(params: list[tuple[str, Param]]) -> dict:
             "bounds": [[float(p.low), float(p.high)] for _, p in params]}
 
 
+def within(X, prob: dict):
+    """A design's values held inside their bounds: the samplers scale a level ``x`` in [0, 1] as
+    ``low + x (high - low)``, which can land a rounding error beyond ``high`` (0.3 + 1 x 0.6 is
+    0.9000000000000001), a value the model refuses as outside the plausible range."""
+    import numpy as np
+
+    b = np.asarray(prob["bounds"], dtype=float)
+    return np.clip(X, b[:, 0], b[:, 1])
+
+
 def short(key: str) -> str:
     """``params.work.coaching_max_gain`` -> ``work.coaching_max_gain``."""
     return key[len("params."):] if key.startswith("params.") else key
