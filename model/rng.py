@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 
+import numba
 import numpy as np
 
 
@@ -35,20 +36,15 @@ _M2 = np.uint64(0x94D049BB133111EB)
 _S30, _S27, _S31, _S11 = (np.uint64(k) for k in (30, 27, 31, 11))
 
 
-def _splitmix(base: int, idx: np.ndarray | slice | None, mixed: np.ndarray) -> np.ndarray:
+def _splitmix_numpy(base: int, idx: np.ndarray | slice | None, mixed: np.ndarray) -> np.ndarray:
     """U(0,1) for each index: the SplitMix64 output function applied to ``base + idx * gamma``
     (Steele, Lea & Flood 2014), so any subset of persons can be drawn without drawing the rest.
 
-    ``mixed`` holds ``arange(n) * gamma`` precomputed, so a draw for ``idx`` (indices, a slice, or
-    ``None`` for everyone) starts from part of it plus ``base``: for a slice in one pass that
-    makes the new array, for indices gathered with ``take`` (cheaper than indexing). Unsigned
-    array arithmetic wraps modulo 2**64 silently.
+    The definition, in numpy: ``mixed`` holds ``arange(n) * gamma`` precomputed; unsigned array
+    arithmetic wraps modulo 2**64 silently. The model draws with :func:`_splitmix`, the same
+    arithmetic compiled into one pass (a test checks that the two agree to the bit).
     """
-    if idx is None or isinstance(idx, slice):
-        x = np.add(mixed if idx is None else mixed[idx], np.uint64(base))
-    else:
-        x = mixed.take(idx)
-        x += np.uint64(base)
+    x = np.add(mixed if idx is None else mixed[idx], np.uint64(base))
     tmp = np.empty_like(x)
     x ^= np.right_shift(x, _S30, out=tmp)
     x *= _M1
@@ -57,6 +53,50 @@ def _splitmix(base: int, idx: np.ndarray | slice | None, mixed: np.ndarray) -> n
     x ^= np.right_shift(x, _S31, out=tmp)
     x >>= _S11  # below 2**53: read as int64, converted exactly and faster than from uint64
     return np.multiply(x.view(np.int64), 1.0 / 9007199254740992.0)
+
+
+@numba.njit(cache=True, nogil=True)
+def _mix_one(x):  # pragma: no cover - compiled
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return np.int64(x >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@numba.njit(cache=True, nogil=True)
+def _mix_range(base, mixed, start, stop):  # pragma: no cover - compiled
+    out = np.empty(stop - start)
+    for i in range(start, stop):
+        out[i - start] = _mix_one(mixed[i] + base)
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _mix_take(base, mixed, idx):  # pragma: no cover - compiled
+    out = np.empty(idx.shape[0])
+    for i in range(idx.shape[0]):
+        out[i] = _mix_one(mixed[idx[i]] + base)
+    return out
+
+
+def _splitmix(base: int, idx: np.ndarray | slice | None, mixed: np.ndarray) -> np.ndarray:
+    """:func:`_splitmix_numpy` compiled: one pass over the draws instead of ten over arrays (the
+    draws are about a tenth of a run's time in numpy). ``idx``: indices, a slice (step 1) or
+    ``None`` for everyone."""
+    b = np.uint64(base)
+    if idx is None:
+        return _mix_range(b, mixed, 0, len(mixed))
+    if isinstance(idx, slice):
+        start, stop, step = idx.indices(len(mixed))
+        if step != 1:
+            return _mix_take(b, mixed, np.arange(start, stop, step))
+        return _mix_range(b, mixed, start, max(start, stop))
+    idx = np.asarray(idx)
+    if idx.dtype == np.bool_:
+        idx = np.flatnonzero(idx)
+    return _mix_take(b, mixed, idx.astype(np.int64, copy=False)).reshape(idx.shape)
 
 
 class CommonRandom:

@@ -75,6 +75,7 @@ from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
 
 from model.municipality import local_demand
@@ -425,94 +426,46 @@ class Work(Pathway):
         else:
             self.own_search = np.zeros(self.n_regions)
 
-    def _find(self, t: int, pos: np.ndarray, a: np.ndarray) -> None:
-        """Job finding for the seekers at positions ``pos`` of the live range (aged ``a``).
+    def hazard(self, t: int, pos: np.ndarray, a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each seeker's monthly job-finding hazard before crowding, whether they can work
+        (attached) and their municipality, for the seekers at positions ``pos`` of the live range
+        (aged ``a``): items 1-3 of the module docstring.
 
-        Each person attribute is gathered once (``take``: cheaper than indexing) and shared by
-        the attachment and the speed; terms that take few values (time waited, time without
-        work, the policy factor) are looked up in tables made once. Every term is computed and
-        added in the order and the precision of the formulas in the module docstring, so the
-        results are the same to the bit as computing them term by term."""
-        ppl, p, pol = self.people, self.p, self.policy
+        Computed person by person in two compiled passes (:func:`_level_and_speed`,
+        :func:`_hazard`) around numpy's ``exp``, one pass each over the seekers instead of some
+        sixty over arrays. Every term is computed and added in the order and the precision of the
+        array version (float32 where the person's state is float32), so the results are the same
+        to the bit (``tests/test_kernels.py`` keeps the array version as the reference)."""
+        ppl, p = self.people, self.p
         now = self.model.now
         seekers = now.live.start + pos
-        lang = ppl.language.take(seekers)
-        edu = ppl.education.take(seekers)
-        exam = ppl.exam.take(seekers)
-        permit = ppl.permit.take(seekers)
-        study = ppl.study.take(seekers)
-        housed_at = ppl.ti_housed.take(seekers)
-        in_rec = now.in_reception[pos]
-        lang_c = np.minimum(lang, 4.0) - 2.0  # Dutch around A2, as both terms take it
-        recognised = (edu == Education.HIGH.value) & ppl.diploma_recognised.take(seekers)
-        # who can work (the level): theta against the fixed latent resistance
-        theta = (self.attach_fixed.take(seekers)
-                 + p.language_effect * lang_c
-                 + p.age_effect * np.maximum(a - 45.0, 0.0)
-                 + p.poor_health_effect * ppl.poor_health.take(seekers)
-                 + p.childcare_effect * (self.mother.take(seekers) & (t < self.young_child_until.take(seekers))))
-        # years waited in reception, before the permit or for a home (until now if still there):
-        # months as int16, where a person who never entered reception (NEVER) wraps below 0 and
-        # reads the table's first entry (nothing), as does anyone with no months
-        end = np.where(housed_at == NEVER, t, housed_at)
-        theta += self.limbo_table.take(end - ppl.ti_reception.take(seekers), mode="clip")
-        theta += p.recognition_effect * recognised
-        theta += p.dutch_diploma_effect * (study == Study.COMPLETED.value)
-        attached = self.resistance.take(seekers) < theta
-        # how fast: the log-hazard
-        done = (exam == Exam.PASSED.value) | ((exam == Exam.EXEMPTED.value) & ~ppl.medical_exempt.take(seekers))
-        eta = (self.speed_fixed.take(seekers)
-               + p.language_speed_effect * lang_c
-               + p.belonging_effect * (ppl.belonging.take(seekers) - 0.5)
-               + p.integration_done_effect * done
-               + p.citizenship_effect * (permit == Permit.CITIZEN.value)
-               + p.recognition_speed_effect * recognised)
-        # duration dependence: months out of work since housing, all spells together (a job loss
-        # does not reset the record: scarring); int16: NEVER, never housed, wraps below 0 and
-        # reads nothing, like no months
-        eta += self.inactivity_table.take(months_out_of_work(t, housed_at, ppl.months_worked.take(seekers)),
-                                          mode="clip")
+        f32 = np.float32
+        eta, attached = _level_and_speed(
+            seekers, a, t, ppl.language, ppl.education, ppl.exam, ppl.permit, ppl.study,
+            ppl.ti_housed, ppl.ti_reception, ppl.diploma_recognised, ppl.poor_health,
+            ppl.medical_exempt, ppl.belonging, ppl.months_worked,
+            self.attach_fixed, self.resistance, self.speed_fixed, self.mother, self.young_child_until,
+            self.limbo_table, self.inactivity_table,
+            f32(p.language_effect), f32(p.age_effect), p.poor_health_effect, p.childcare_effect,
+            p.recognition_effect, p.dutch_diploma_effect, f32(p.language_speed_effect),
+            f32(p.belonging_effect), p.integration_done_effect, p.citizenship_effect,
+            p.recognition_speed_effect)
         h = p.base_rate * np.exp(eta) * self.model.context.labour_demand[t]
-        h *= np.where(attached, 1.0, p.unattached_factor)
-        h *= np.where(in_rec, p.reception_factor, self.local.take(seekers))
-        # a course locks in the housed; in reception job finding is already held back by reception
-        in_course = ppl.in_course.take(seekers)
-        enrolled = study == Study.ENROLLED.value
-        busy = ~in_rec & (in_course | enrolled)
-        # past the term (fined, carrying on) a course takes fewer hours: part of the lock-in
-        # remains; students (MBO/HBO) hold side jobs more often: a lock-in of their own
-        late = ppl.fined.take(seekers) & ~enrolled
-        student = ~in_rec & ~in_course & enrolled
-        held = np.where(student, p.study_lock_in,
-                        np.where(busy, np.where(late, self.lock_in_late, self.lock_in), 1.0))
-        h *= held
-        # the few on a temporary permit past its 5 years (none in the first 5 years)
-        late_temporary = ((permit == Permit.TEMPORARY.value)
-                          & (ppl.permit_month.take(seekers) <= t - TEMPORARY_PERMIT_MONTHS)).nonzero()[0]
-        if len(late_temporary):
-            h[late_temporary] *= p.temporary_permit_factor
-        # policy factors, sharing one headroom (coaching reaches the housed only)
-        muni = ppl.municipality.take(seekers).astype(np.intp)
-        # in the programme: whole months since housing below programme_months
-        in_programme = ~in_rec & (housed_at != NEVER) & (t - housed_at < self.programme_months)
-        # the combined factor takes few values (municipality x phase x subsidy), so the headroom
-        # is looked up in a table made once (self.policy_factor) rather than computed per person;
-        # phase 0 in reception, 1 in the programme, 2 after it
-        subsidised = in_programme & ((lang < 2.0) | (edu == Education.LOW.value))
-        code = muni * 6
-        code += 4
-        code -= in_programme.view(np.uint8) * np.uint8(2) + in_rec.view(np.uint8) * np.uint8(4)
-        code += subsidised
-        g = self.policy_factor.take(code)
-        # measures that speed up job finding act on those who can work; they do not make work
-        # possible for those who cannot (that is what the attachment terms are for)
-        h *= np.where(attached, g, 1.0)
-        # caseworkers' matching with employers: job offers that do not wait for the person's own
-        # search (so not through Dutch), for those who can work, during the programme, held back by
-        # a course like any job and by local demand; crowded below like all hiring
-        if self.offers > 0:
-            offer = attached & in_programme
-            h = h + np.where(offer, self.offers, 0.0) * self.local.take(seekers) * held
+        muni = _hazard(
+            h, seekers, pos, attached, t, now.in_reception, ppl.exam, ppl.permit, ppl.study,
+            ppl.language, ppl.education, ppl.ti_housed, ppl.in_course, ppl.fined, ppl.permit_month,
+            ppl.municipality, self.local, self.policy_factor,
+            p.unattached_factor, f32(p.reception_factor), p.study_lock_in, self.lock_in,
+            self.lock_in_late, p.temporary_permit_factor, t - TEMPORARY_PERMIT_MONTHS,
+            self.programme_months, float(self.offers))
+        return h, attached, muni
+
+    def _find(self, t: int, pos: np.ndarray, a: np.ndarray) -> None:
+        """Job finding for the seekers at positions ``pos`` of the live range (aged ``a``): the
+        hazard (:meth:`hazard`), crowding in each region, the draws and the new jobs' hours."""
+        ppl, p, pol = self.people, self.p, self.policy
+        seekers = self.model.now.live.start + pos
+        h, attached, muni = self.hazard(t, pos, a)
         # crowding in each region: competitors' search (treated too under a national policy) and
         # this cohort's own, in expected hires a month of the real cohort
         own = np.bincount(muni, weights=h, minlength=self.n_regions) * self.scale
@@ -550,3 +503,105 @@ class Work(Pathway):
         # a second, independent use of the hours draw: its position within the match band
         v = np.where(match, u2 / np.maximum(fit, 1e-9), (u2 - fit) / np.maximum(1 - fit, 1e-9))
         ppl.hours[found] = np.where(v < ft_p, Hours.FULL_TIME, Hours.PART_TIME)
+
+
+# ---- the hazard, person by person (compiled) ------------------------------------------------------
+# Types follow numpy's rules for the array version: a float32 state times a parameter is float32, a
+# 0/1 state times a parameter float64; int16 months wrap as int16 arrays do (a person never housed,
+# NEVER, wraps below 0 and a table then reads its first entry). Indices into tables are clipped
+# to the table as ``take(mode="clip")`` does.
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _clip(i, n):  # pragma: no cover - compiled
+    return 0 if i < 0 else (n - 1 if i >= n else i)
+
+
+@numba.njit(cache=True, nogil=True)
+def _level_and_speed(seekers, a, t, language, education, exam, permit, study, ti_housed,
+                     ti_reception, diploma_recognised, poor_health, medical_exempt, belonging,
+                     months_worked, attach_fixed, resistance, speed_fixed, mother, young_child_until,
+                     limbo_table, inactivity_table, language_effect, age_effect, poor_health_effect,
+                     childcare_effect, recognition_effect, dutch_diploma_effect,
+                     language_speed_effect, belonging_effect, integration_done_effect,
+                     citizenship_effect, recognition_speed_effect):  # pragma: no cover - compiled
+    """Who can work (``attached``: the latent resistance below theta) and the speed's log-hazard
+    ``eta`` of each seeker (module docstring, items 1 and 2)."""
+    n = seekers.shape[0]
+    eta = np.empty(n)
+    attached = np.empty(n, dtype=np.bool_)
+    f32 = np.float32
+    t16 = np.int16(t)
+    n_limbo, n_inactive = limbo_table.shape[0], inactivity_table.shape[0]
+    for k in range(n):
+        j = seekers[k]
+        lang_c = min(language[j], f32(4.0)) - f32(2.0)  # Dutch around A2, as both terms take it
+        recognised = (education[j] == EDU_HIGH) and diploma_recognised[j]
+        theta = attach_fixed[j] + language_effect * lang_c
+        theta = theta + age_effect * max(a[k] - f32(45.0), f32(0.0))
+        th = np.float64(theta) + poor_health_effect * np.float64(poor_health[j])
+        th = th + childcare_effect * np.float64(mother[j] and (t < young_child_until[j]))
+        # years waited in reception, until housed (or now)
+        housed_at = ti_housed[j]
+        end = t16 if housed_at == NEVER_ else housed_at
+        th = th + limbo_table[_clip(np.int16(end - ti_reception[j]), n_limbo)]
+        th = th + recognition_effect * np.float64(recognised)
+        th = th + dutch_diploma_effect * np.float64(study[j] == STUDY_COMPLETED)
+        attached[k] = np.float64(resistance[j]) < th
+        done = (exam[j] == EXAM_PASSED) or ((exam[j] == EXAM_EXEMPTED) and not medical_exempt[j])
+        e = speed_fixed[j] + language_speed_effect * lang_c
+        e = e + belonging_effect * (belonging[j] - f32(0.5))
+        es = np.float64(e) + integration_done_effect * np.float64(done)
+        es = es + citizenship_effect * np.float64(permit[j] == PERMIT_CITIZEN)
+        es = es + recognition_speed_effect * np.float64(recognised)
+        # duration dependence: months out of work since housing, all spells together
+        out_of_work = np.int16(np.int16(t16 - housed_at) - months_worked[j])
+        eta[k] = es + inactivity_table[_clip(out_of_work, n_inactive)]
+    return eta, attached
+
+
+@numba.njit(cache=True, nogil=True)
+def _hazard(h, seekers, pos, attached, t, in_reception, exam, permit, study, language, education,
+            ti_housed, in_course, fined, permit_month, municipality, local, policy_factor,
+            unattached_factor, reception_factor, study_lock_in, lock_in, lock_in_late,
+            temporary_permit_factor, late_permit_month, programme_months, offers):  # pragma: no cover
+    """Multiply each seeker's ``h`` (base rate x exp(eta) x labour demand) by attachment, place,
+    lock-in, the temporary permit, the policy factor and caseworkers' offers (module docstring,
+    items 2 and 3), in place; returns each seeker's municipality."""
+    n = seekers.shape[0]
+    muni = np.empty(n, dtype=np.intp)
+    for k in range(n):
+        j = seekers[k]
+        x = h[k]
+        att = attached[k]
+        x = x * (1.0 if att else unattached_factor)
+        in_rec = in_reception[pos[k]]
+        x = x * np.float64(reception_factor if in_rec else local[j])
+        # a course locks in the housed; students (MBO/HBO) a lock-in of their own
+        enrolled = study[j] == STUDY_ENROLLED
+        busy = (not in_rec) and (in_course[j] or enrolled)
+        late = fined[j] and not enrolled
+        student = (not in_rec) and (not in_course[j]) and enrolled
+        held = study_lock_in if student else ((lock_in_late if late else lock_in) if busy else 1.0)
+        x = x * held
+        if permit[j] == PERMIT_TEMPORARY and permit_month[j] <= late_permit_month:
+            x = x * temporary_permit_factor
+        m = np.intp(municipality[j])
+        housed_at = ti_housed[j]
+        in_programme = (not in_rec) and housed_at != NEVER_ and (t - housed_at < programme_months)
+        subsidised = in_programme and ((language[j] < 2.0) or (education[j] == EDU_LOW))
+        code = m * 6 + 4 - (2 if in_programme else 0) - (4 if in_rec else 0) + (1 if subsidised else 0)
+        x = x * (policy_factor[code] if att else 1.0)
+        if offers > 0:
+            offer = att and in_programme
+            x = x + ((offers if offer else 0.0) * np.float64(local[j])) * held
+        h[k] = x
+        muni[k] = m
+    return muni
+
+
+NEVER_ = np.int16(NEVER)
+EDU_HIGH, EDU_LOW = np.int8(Education.HIGH.value), np.int8(Education.LOW.value)
+EXAM_PASSED, EXAM_EXEMPTED = np.int8(Exam.PASSED.value), np.int8(Exam.EXEMPTED.value)
+PERMIT_CITIZEN, PERMIT_TEMPORARY = np.int8(Permit.CITIZEN.value), np.int8(Permit.TEMPORARY.value)
+STUDY_COMPLETED, STUDY_ENROLLED = np.int8(Study.COMPLETED.value), np.int8(Study.ENROLLED.value)

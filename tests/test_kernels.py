@@ -1,0 +1,138 @@
+"""The compiled kernels give the same numbers, to the bit, as the array versions they replace.
+
+Two hot spots of the monthly step run as compiled loops (numba) because numpy pays a pass over the
+arrays per operation: the per-person random draws (``model/rng.py``) and the job-finding hazard
+(``model/pathways/work.py``). Each is checked here against its definition in numpy: the draws
+against ``rng._splitmix_numpy`` for any subset of persons, the hazard against the array version
+kept below (the formulas of the work pathway's docstring, as the model computed them before the
+kernel), on the states of real runs under policies that use every term (the 2013 law with its
+lock-in, fines and temporary permits past their 5 years; the full position with caseworkers'
+offers; today's policy with a dual track, wage subsidies and a factor for reception that float32
+cannot hold exactly, as the array version rounded it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model import rng
+from model.people import NEVER, Education, Exam, Permit, Study
+from model.policy import TEMPORARY_PERMIT_MONTHS
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**40), n=st.integers(0, 300), t=st.integers(-1, 400),
+       start=st.integers(0, 300), stop=st.integers(0, 300), picks=st.lists(st.integers(0, 299), max_size=50))
+def test_compiled_draws_equal_their_numpy_definition(seed, n, t, start, stop, picks):
+    r = rng.CommonRandom(seed, max(n, 300))
+    base = r._base("work.job", t)
+    for idx in (None, slice(start, stop), np.array(picks, dtype=np.int64), np.array(picks, dtype=np.int32)):
+        got = rng._splitmix(base, idx, r._mixed)
+        want = rng._splitmix_numpy(base, idx, r._mixed)
+        assert got.dtype == want.dtype == np.float64 and got.shape == want.shape
+        assert np.array_equal(got, want)
+        assert ((got >= 0) & (got < 1)).all()
+
+
+def reference_hazard(work, t, pos, a):
+    """The array version of :meth:`model.pathways.work.Work.hazard` (before the kernel)."""
+    ppl, p = work.people, work.p
+    now = work.model.now
+    seekers = now.live.start + pos
+    lang = ppl.language.take(seekers)
+    edu = ppl.education.take(seekers)
+    exam = ppl.exam.take(seekers)
+    permit = ppl.permit.take(seekers)
+    study = ppl.study.take(seekers)
+    housed_at = ppl.ti_housed.take(seekers)
+    in_rec = now.in_reception[pos]
+    lang_c = np.minimum(lang, 4.0) - 2.0
+    recognised = (edu == Education.HIGH.value) & ppl.diploma_recognised.take(seekers)
+    theta = (work.attach_fixed.take(seekers)
+             + p.language_effect * lang_c
+             + p.age_effect * np.maximum(a - 45.0, 0.0)
+             + p.poor_health_effect * ppl.poor_health.take(seekers)
+             + p.childcare_effect * (work.mother.take(seekers) & (t < work.young_child_until.take(seekers))))
+    end = np.where(housed_at == NEVER, t, housed_at)
+    theta += work.limbo_table.take(end - ppl.ti_reception.take(seekers), mode="clip")
+    theta += p.recognition_effect * recognised
+    theta += p.dutch_diploma_effect * (study == Study.COMPLETED.value)
+    attached = work.resistance.take(seekers) < theta
+    done = (exam == Exam.PASSED.value) | ((exam == Exam.EXEMPTED.value) & ~ppl.medical_exempt.take(seekers))
+    eta = (work.speed_fixed.take(seekers)
+           + p.language_speed_effect * lang_c
+           + p.belonging_effect * (ppl.belonging.take(seekers) - 0.5)
+           + p.integration_done_effect * done
+           + p.citizenship_effect * (permit == Permit.CITIZEN.value)
+           + p.recognition_speed_effect * recognised)
+    eta += work.inactivity_table.take((t - housed_at) - ppl.months_worked.take(seekers), mode="clip")
+    h = p.base_rate * np.exp(eta) * work.model.context.labour_demand[t]
+    h *= np.where(attached, 1.0, p.unattached_factor)
+    h *= np.where(in_rec, p.reception_factor, work.local.take(seekers))
+    in_course = ppl.in_course.take(seekers)
+    enrolled = study == Study.ENROLLED.value
+    busy = ~in_rec & (in_course | enrolled)
+    late = ppl.fined.take(seekers) & ~enrolled
+    student = ~in_rec & ~in_course & enrolled
+    held = np.where(student, p.study_lock_in, np.where(busy, np.where(late, work.lock_in_late, work.lock_in), 1.0))
+    h *= held
+    late_temporary = ((permit == Permit.TEMPORARY.value)
+                      & (ppl.permit_month.take(seekers) <= t - TEMPORARY_PERMIT_MONTHS)).nonzero()[0]
+    if len(late_temporary):
+        h[late_temporary] *= p.temporary_permit_factor
+    muni = ppl.municipality.take(seekers).astype(np.intp)
+    in_programme = ~in_rec & (housed_at != NEVER) & (t - housed_at < work.programme_months)
+    subsidised = in_programme & ((lang < 2.0) | (edu == Education.LOW.value))
+    code = muni * 6
+    code += 4
+    code -= in_programme.view(np.uint8) * np.uint8(2) + in_rec.view(np.uint8) * np.uint8(4)
+    code += subsidised
+    h *= np.where(attached, work.policy_factor.take(code), 1.0)
+    if work.offers > 0:
+        offer = attached & in_programme
+        h = h + np.where(offer, work.offers, 0.0) * work.local.take(seekers) * held
+    return h, attached, muni
+
+
+@pytest.mark.parametrize("scenario,extra", [
+    ("wi2013", []),
+    ("vwn_position", []),
+    ("baseline", ["policy.dual_track=true", "policy.wage_subsidy=1.5", "params.work.reception_factor=0.3"]),
+])
+def test_the_compiled_hazard_equals_the_array_version(scenario, extra):
+    from experiments.runs.compose import load
+    from model.model import IntegrationModel
+
+    m = IntegrationModel(load(scenario, ["population.size=1500", "seed=3", *extra]))
+    work = next(pw for pw in m.pathways if pw.name == "work")
+    compared = terms = 0
+    seen = {"offers": False, "late_temporary": False, "fined": False}
+    while m.t < m.months:
+        m.step()
+        t, now = m.t - 1, m.now
+        if t % 3:
+            continue
+        age = now.age
+        pos = np.flatnonzero(now.present & (age >= 18) & (age < 65) & ~m.people.employed[now.live])
+        if not len(pos):
+            continue
+        a = age[pos]
+        got = work.hazard(t, pos, a)
+        want = reference_hazard(work, t, pos, a)
+        for g, w in zip(got, want):
+            assert g.dtype == w.dtype and np.array_equal(g, w), (scenario, t)
+        compared += len(pos)
+        seekers = now.live.start + pos
+        seen["offers"] |= work.offers > 0
+        seen["fined"] |= bool(m.people.fined[seekers].any())
+        seen["late_temporary"] |= bool(((m.people.permit[seekers] == Permit.TEMPORARY.value)
+                                        & (m.people.permit_month[seekers] <= t - TEMPORARY_PERMIT_MONTHS)).any())
+        terms += 1
+    assert compared > 10_000 and terms > 30
+    if scenario == "wi2013":  # fines, and temporary permits past their 5 years without the exam
+        assert seen["fined"] and seen["late_temporary"]
+    if scenario == "vwn_position":  # caseworkers' job offers
+        assert seen["offers"]
