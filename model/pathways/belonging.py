@@ -20,6 +20,7 @@ All weights are assumptions: the sensitivity analysis should show how much they 
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from model.parameters import Param
@@ -82,35 +83,58 @@ class Belonging(Pathway):
                                * self.model.muni_support ** p.volunteer_support_elasticity)
 
     def step(self, t: int) -> None:
-        ppl, p, pol = self.people, self.p, self.policy
+        """One month for everyone followed, in one compiled pass (:func:`_belonging_month`)."""
+        p = self.p
         now = self.model.now
-        s, housed, in_rec, present, age = now.live, now.housed, now.in_reception, now.present, now.age
-        since = t - ppl.permit_month[s]
-        temporary = ppl.permit[s] == Permit.TEMPORARY.value
-        insecure = temporary & (since >= TEMPORARY_PERMIT_MONTHS)
-        employed = ppl.employed[s]
-        # the terms are added in place, in this order (each sum as in one expression)
-        target = self.constant + p.home_weight * housed
-        target += p.work_weight * employed
-        target += p.language_weight * np.minimum(ppl.language[s], 4.0)
-        target += p.permit_weight * (np.float32(1.0) * ~temporary - insecure)  # +1 / -1 / 0
-        target -= p.waiting_weight * (in_rec & (since > 6))
-        target -= p.condition_weight * ppl.fined[s]
-        np.clip(target, 0.0, 1.0, out=target)
-        b = ppl.belonging[s]  # a view: writes through it change the state
-        step = np.subtract(target, b, out=target)  # target - b
-        step *= p.adjust_rate * present
-        b += step.astype(np.float32)
+        s = now.live
+        f32 = np.float32
+        # the volunteering draw for the whole range (a person's draw does not depend on who else
+        # draws: ``model/rng.py``), so the pass reads the draws of those it needs
+        u = self.uniform("volunteer", t, s)
+        _belonging_month(s.start, s.stop - s.start, t, now.housed, now.in_reception, now.present,
+                         now.age, self.people.permit_month, self.people.permit,
+                         self.people.employed, self.people.language, self.people.fined,
+                         self.people.study, self.people.municipality, self.people.belonging,
+                         self.people.volunteering, u, self.volunteer_rate, float(self.constant),
+                         p.home_weight, p.work_weight, f32(p.language_weight), f32(p.permit_weight),
+                         p.waiting_weight, p.condition_weight, p.adjust_rate, p.volunteer_stop)
+
+
+_TEMPORARY, _ENROLLED = np.int8(Permit.TEMPORARY.value), np.int8(Study.ENROLLED.value)
+
+
+@numba.njit(cache=True, nogil=True)
+def _belonging_month(start, n, t, housed, in_reception, present, age, permit_month, permit, employed,
+                     language, fined, study, municipality, belonging, volunteering, u, volunteer_rate,
+                     constant, home_weight, work_weight, language_weight, permit_weight,
+                     waiting_weight, condition_weight, adjust_rate, volunteer_stop):  # pragma: no cover
+    """Belonging moves towards the target of each person's situation, then other participation
+    starts and stops (module docstring), for the ``n`` persons from ``start``; arrays over the
+    live range (``housed`` ... ``age``, ``u``) are indexed from 0. Terms are added in the order
+    and precision of the array version this replaced (float32 where the state is float32), so
+    results are the same to the bit (``tests/test_kernels.py``)."""
+    f32 = np.float32
+    for i in range(n):
+        j = start + i
+        since = t - permit_month[j]
+        temporary = permit[j] == _TEMPORARY
+        insecure = temporary and since >= TEMPORARY_PERMIT_MONTHS
+        target = constant + home_weight * np.float64(housed[i])
+        target = target + work_weight * np.float64(employed[j])
+        target = target + language_weight * min(language[j], f32(4.0))
+        target = target + permit_weight * (f32(1.0) * f32(not temporary) - f32(insecure))  # +1/-1/0
+        target = target - waiting_weight * np.float64(in_reception[i] and since > 6)
+        target = target - condition_weight * np.float64(fined[j])
+        target = min(max(target, 0.0), 1.0)
+        step = (target - belonging[j]) * (adjust_rate * np.float64(present[i]))
+        b = belonging[j] + f32(step)
+        belonging[j] = b
         # other participation: start for the free who do not take part, stop for participants
-        free = housed & ~employed & (ppl.study[s] != Study.ENROLLED.value) & (age >= 18) & (age < 65)
-        vol = ppl.volunteering[s]  # a view
-        pos = np.flatnonzero(free | vol)
-        if len(pos):
-            idx = s.start + pos
-            u = self.uniform("volunteer", t, idx)
-            is_free, was = free.take(pos), vol.take(pos)
-            rate = self.volunteer_rate.take(ppl.municipality.take(idx))
-            start = is_free & ~was & (u < rate * b.take(pos))
-            stop = was & (~is_free | (u < p.volunteer_stop))
-            vol[pos[start]] = True
-            vol[pos[stop]] = False
+        free = (housed[i] and not employed[j] and study[j] != _ENROLLED
+                and age[i] >= 18 and age[i] < 65)
+        was = volunteering[j]
+        if was:
+            if not free or u[i] < volunteer_stop:
+                volunteering[j] = False
+        elif free and u[i] < volunteer_rate[municipality[j]] * b:
+            volunteering[j] = True
