@@ -349,7 +349,7 @@ class StageCounter:
         active = (rel >= 0) & (rel <= self.horizon) & (now.age >= 18) & (now.age < 65)
         if not active.any():
             return
-        pos = np.flatnonzero(active)
+        pos = active.nonzero()[0]
         stage = np.full(len(pos), STAGES.index("housed"), dtype=np.int64)
         # assigned from the last rule to the first, so the first rule that applies wins
         idx = s.start + pos

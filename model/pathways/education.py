@@ -81,28 +81,31 @@ class Schooling(Pathway):
             study[new_school] = Study.ENROLLED
             ti_study[new_school] = t
         turning = self.school_child[s] & adult & (age < np.float32(18 + 1 / 12)) & ~self.stays_on[s]
-        leave = np.flatnonzero(turning & present & (study == Study.ENROLLED.value))
+        leave = (turning & present & (study == Study.ENROLLED.value)).nonzero()[0]
         study[leave] = Study.NONE
         ti_study[leave] = t
         # adults: completion and drop-out (one draw)
-        students = o + np.flatnonzero(present & adult & (study == Study.ENROLLED.value))
+        students = o + (present & adult & (study == Study.ENROLLED.value)).nonzero()[0]
         if len(students):
             u = self.uniform("progress", t, students)
             p_done = self.p_done.take(students)
             done = students[u < p_done]
             drop = students[(u >= p_done) & (u > 1.0 - p.dropout / self.model.guidance)]
             # the young go on to a next level (a new study, from this month)
-            young = done[age[done - o] < p.continue_max_age]
-            more = young[self.uniform("next_level", t, young) < p.continue_share]
-            ppl.ti_study[more] = t
-            done = np.setdiff1d(done, more, assume_unique=True)
+            young = (age[done - o] < p.continue_max_age).nonzero()[0]  # positions in done
+            goes_on = young[self.uniform("next_level", t, done[young]) < p.continue_share]
+            if len(goes_on):
+                ppl.ti_study[done[goes_on]] = t
+                rest = np.ones(len(done), dtype=bool)
+                rest[goes_on] = False
+                done = done[rest]
             ppl.study[done] = Study.COMPLETED
             ppl.study[drop] = Study.NONE
             ppl.ti_study[done] = t
             ppl.ti_study[drop] = t
         # enrolment of housed adults under 45 who speak enough Dutch
-        pos = np.flatnonzero(housed & adult & (age < 45) & (study == Study.NONE.value)
-                             & (ppl.language[s] >= p.enrol_level))
+        pos = (housed & adult & (age < 45) & (study == Study.NONE.value)
+                             & (ppl.language[s] >= p.enrol_level)).nonzero()[0]
         if len(pos):
             cand = o + pos
             rate = p.enrol_young * np.exp(p.enrol_age_slope * np.maximum(age.take(pos) - 23.0, 0.0))

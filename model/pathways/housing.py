@@ -83,7 +83,7 @@ class Housing(Pathway):
         # arriving through reunification move into the sponsor's home, or reception if none yet
         arriving = (ppl.permit_month[s] == t) & (res == Residence.NOT_ARRIVED.value)
         if arriving.any():
-            idx = o + np.flatnonzero(arriving)
+            idx = o + arriving.nonzero()[0]
             in_procedure = ppl.ti_reception[idx] != NEVER
             ppl.residence[idx[in_procedure]] = Residence.RECEPTION
             fam = idx[~in_procedure]
@@ -103,7 +103,7 @@ class Housing(Pathway):
         household = ppl.household[s]
         need = np.bincount(household[in_rec], minlength=self.n_hh)
         waited = t - ppl.permit_month[self.hh_primary]
-        queued = np.flatnonzero((need > 0) & (waited >= self.p.min_wait_months))
+        queued = ((need > 0) & (waited >= self.p.min_wait_months)).nonzero()[0]
         if len(queued) == 0:
             return
         priority = waited[queued] * np.where(self.hh_single[queued], self.p.single_priority, 1.0)

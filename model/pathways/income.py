@@ -87,13 +87,13 @@ class Income(Pathway):
         s, housed, age = now.live, now.housed, now.age  # whole households (model.model)
         employed = ppl.employed[s]
         ppl.months_worked[s] += employed
-        pos = np.flatnonzero(employed)
+        pos = employed.nonzero()[0]
         workers = s.start + pos
         pay = self.pay_table.take(ppl.hours.take(workers) * 2 + ppl.good_match.take(workers))
         earned = np.zeros(len(employed))  # each person's pay this month
         earned[pos] = pay
         student = (ppl.study[s] == Study.ENROLLED.value) & (age < p.student_finance_max_age)
-        el = np.flatnonzero(housed & (age >= 18) & ~student)  # on bijstand terms
+        el = (housed & (age >= 18) & ~student).nonzero()[0]  # on bijstand terms
         hh = self.household[s]
         hh_e, core_e = hh.take(el), self.core[s].take(el)
         young_e = ~core_e & (age.take(el) < YOUNG_NORM_UNTIL_AGE)

@@ -65,7 +65,7 @@ class Intake(Pathway):
                    & (now.present if pol.start_in_reception else now.housed))
         if not waiting.any():
             return
-        idx = s.start + np.flatnonzero(waiting)
+        idx = s.start + waiting.nonzero()[0]
         u = self.uniform("timing", t, idx)
         if pol.law_2021:
             support = self.model.muni_support[ppl.municipality[idx]]

@@ -186,7 +186,7 @@ class Language(Pathway):
         # no course is paid after the term and its extension: those past it stop
         funded = self.term_start[s] > t - math.ceil(p.course_max_months)
         inc &= funded
-        pos = np.flatnonzero((pending & can_learn & funded) | inc)
+        pos = ((pending & can_learn & funded) | inc).nonzero()[0]
         if len(pos):
             idx = o + pos
             u = self.uniform("course", t, idx)
@@ -204,7 +204,7 @@ class Language(Pathway):
                 ppl.ti_course[starts] = t
             ppl.in_course[drops] = False
         # 3. learning: in a course, or informally
-        pos = np.flatnonzero(inc)
+        pos = inc.nonzero()[0]
         if len(pos):
             learners = o + pos
             a = age[pos]
@@ -228,7 +228,7 @@ class Language(Pathway):
         g += studying * np.float32(p.gain_study)  # taught in Dutch
         lang += g * self.base_speed[s] * np.maximum(1 - lang / np.float32(5.0), 0)
         # 4. meeting the obligation
-        cand = o + np.flatnonzero(pending & inc)
+        cand = o + (pending & inc).nonzero()[0]
         self._exam(t, cand, pending)
 
     @property
@@ -250,7 +250,7 @@ class Language(Pathway):
             exam_route = (route == Route.B1.value) | (route == Route.SELF_ARRANGED.value)
             ready = exam_route & (lang >= target - 0.5)
             met = np.zeros(len(cand), bool)
-            r = np.flatnonzero(ready)
+            r = ready.nonzero()[0]
             if len(r):
                 attempt_p = p.attempt_rate * np.where(near_end[r], p.deadline_push, 1.0)
                 sit = r[self.uniform("attempt", t, cand[r]) < attempt_p]
@@ -270,9 +270,9 @@ class Language(Pathway):
         s = self.model.live
         # past the term: began at most t - term months ago, in whole months (a pending person has
         # a term start)
-        late = s.start + np.flatnonzero(pending & (self.term_start[s] <= t - math.ceil(p.term_months)))
+        late = s.start + (pending & (self.term_start[s] <= t - math.ceil(p.term_months))).nonzero()[0]
         if len(late):
-            tried = np.flatnonzero(self.months_tried[late] >= 12)  # positions in late
+            tried = (self.months_tried[late] >= 12).nonzero()[0]  # positions in late
             exempt = tried[self.uniform("exemption", t, late[tried]) < p.effort_exemption]
             fined = np.ones(len(late), bool)
             fined[exempt] = False

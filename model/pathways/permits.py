@@ -65,7 +65,7 @@ class Permits(Pathway):
             cand = present & (permit == Permit.TEMPORARY.value) & (since >= math.ceil(12 * pol.permanence_years))
             if pol.permanence_requires_exam:
                 cand &= met
-            idx = o + np.flatnonzero(cand)
+            idx = o + cand.nonzero()[0]
             grant = idx[self.uniform("permanent", t, idx) < p.permanent_uptake]
             ppl.permit[grant] = Permit.PERMANENT
             ppl.ti_permit[grant] = t
@@ -75,12 +75,12 @@ class Permits(Pathway):
                 level_ok = (exam == Exam.EXEMPTED.value) | (
                     (exam == Exam.PASSED.value) & (ppl.language[s] >= pol.naturalisation_target - 0.5))
                 cand &= level_ok | ~obliged
-            idx = o + np.flatnonzero(cand)
+            idx = o + cand.nonzero()[0]
             nat = idx[self.uniform("naturalise", t, idx) < p.naturalisation_rate * pol.naturalisation_ease]
             ppl.permit[nat] = Permit.CITIZEN
             ppl.ti_permit[nat] = t
         # leaving the country (the month was drawn at the start)
-        leave = o + np.flatnonzero(present & (self.leave_month[s] == t))
+        leave = o + (present & (self.leave_month[s] == t)).nonzero()[0]
         if len(leave):
             ppl.residence[leave] = Residence.LEFT
             ppl.ti_left[leave] = t

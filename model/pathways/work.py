@@ -403,7 +403,7 @@ class Work(Pathway):
         seeking = working_age & ~emp
         # 1. job loss (and everyone leaving working age or the country stops working)
         stop = emp & ~working_age
-        pos = np.flatnonzero(emp & working_age)
+        pos = (emp & working_age).nonzero()[0]
         if len(pos):
             workers = o + pos
             sep = p.separation_rate * np.exp(p.separation_language_effect * (ppl.language.take(workers) - 2.0))
@@ -420,7 +420,7 @@ class Work(Pathway):
             ppl.good_match[s][stop] = False
             ppl.ti_employed[s][stop] = t
         # 2. job finding (the same stream: a person either keeps/loses a job or looks for one)
-        pos = np.flatnonzero(seeking)
+        pos = seeking.nonzero()[0]
         if len(pos):
             self._find(t, pos, age[pos])
         else:
@@ -484,7 +484,7 @@ class Work(Pathway):
         # the chance 1 - exp(-h) is at most h, so only draws below h (with a margin for
         # rounding) can find a job: the chance is computed for those alone
         u = self.uniform("job", t, seekers)
-        near = np.flatnonzero(u < h * (1.0 + 1e-9))
+        near = (u < h * (1.0 + 1e-9)).nonzero()[0]
         found = seekers[near[u[near] < -np.expm1(-h[near])]]
         if len(found) == 0:
             return
