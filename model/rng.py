@@ -67,9 +67,10 @@ def _mix_one(x):  # pragma: no cover - compiled
 
 @numba.njit(cache=True, nogil=True)
 def _mix_range(base, mixed, start, stop):  # pragma: no cover - compiled
-    out = np.empty(stop - start)
-    for i in range(start, stop):
-        out[i - start] = _mix_one(mixed[i] + base)
+    part = mixed[start:stop]  # indexed from 0: no wrap-around check, so the loop is vectorised
+    out = np.empty(part.shape[0])
+    for i in range(part.shape[0]):
+        out[i] = _mix_one(part[i] + base)
     return out
 
 
@@ -77,7 +78,7 @@ def _mix_range(base, mixed, start, stop):  # pragma: no cover - compiled
 def _mix_take(base, mixed, idx):  # pragma: no cover - compiled
     out = np.empty(idx.shape[0])
     for i in range(idx.shape[0]):
-        out[i] = _mix_one(mixed[idx[i]] + base)
+        out[i] = _mix_one(mixed[np.uint64(idx[i])] + base)  # unsigned: no wrap-around check
     return out
 
 

@@ -13,6 +13,8 @@ cannot hold exactly, as the array version rounded it).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -172,29 +174,104 @@ def reference_belonging_step(pw, t):
         vol[pos[stop]] = False
 
 
-@pytest.mark.parametrize("scenario,extra", [
-    ("wi2013", ["params.belonging.permit_weight=0.13", "params.belonging.language_weight=0.037"]),
-    ("vwn_position", ["params.belonging.volunteer_start=0.05"]),
+
+def reference_language_step(self, t):
+    """The array version of :meth:`model.pathways.language.Language.step` (before the kernels)."""
+    ppl, p, pol = self.people, self.p, self.policy
+    now = self.model.now
+    s, housed, present, age = now.live, now.housed, now.present, now.age
+    o = s.start
+    lang = ppl.language[s]  # a view: writes through it change the state
+    adult = age >= 18
+    # 1. children at school (whole-range arithmetic: cheaper than masked writes)
+    child = present & ~adult & (age >= 4) & (lang < 4.0)
+    lang += child * np.float32(p.gain_school)
+    # 2. course starts and drop-outs (one draw: starts for those out, drop-outs for those in)
+    can_learn = present if pol.start_in_reception else housed
+    pending = ppl.obliged[s] & (ppl.exam[s] == Exam.PENDING.value) & (ppl.ti_intake[s] != NEVER)
+    inc = ppl.in_course[s]  # a view
+    # no course is paid after the term and its extension: those past it stop
+    funded = self.term_start[s] > t - math.ceil(p.course_max_months)
+    inc &= funded
+    pos = ((pending & can_learn & funded) | inc).nonzero()[0]
+    if len(pos):
+        idx = o + pos
+        u = self.uniform("course", t, idx)
+        was_in = inc[pos]
+        start_p = p.course_start_2021 if pol.law_2021 else p.course_start_2013
+        if pol.start_in_reception:  # seats and teachers in reception are scarce
+            start_p = np.where(now.in_reception[pos], start_p * p.reception_seats * pol.realised, start_p)
+        drop_p = p.dropout / (self.model.guidance * pol.course_quality ** p.course_quality_elasticity)
+        starts = idx[~was_in & (u < start_p)]
+        drops = idx[was_in & (u < drop_p)]
+        if len(starts):
+            first = starts[ppl.ti_course[starts] == NEVER]
+            self.model.costs.course_starts(ppl.route[first])
+            ppl.in_course[starts] = True
+            ppl.ti_course[starts] = t
+        ppl.in_course[drops] = False
+    # 3. learning: in a course, or informally
+    pos = inc.nonzero()[0]
+    if len(pos):
+        learners = o + pos
+        a = age[pos]
+        speed = self.base_speed.take(learners) * np.exp(p.age_effect * np.maximum(a - 30.0, 0.0) / 10.0)
+        speed *= np.where(ppl.poor_health.take(learners), np.exp(p.poor_health_effect), 1.0)
+        speed *= 0.7 + 0.6 * ppl.belonging.take(learners)
+        work_time = p.dual_track_course_time if pol.dual_track else p.work_course_time
+        speed *= np.where(ppl.employed.take(learners), work_time, 1.0)
+        quality = pol.course_quality ** p.course_quality_elasticity * (
+            self.muni_course.take(ppl.municipality.take(learners)) if pol.law_2021 else 1.0)
+        if pol.start_in_reception:
+            quality = quality * np.where(now.in_reception[pos], p.reception_learning, 1.0)
+        burden = max(1.0 - p.extra_condition_time * pol.extra_conditions, 0.0)
+        l0 = lang.take(pos)
+        lang[pos] = l0 + p.gain_course * speed * quality * burden * np.maximum(1 - l0 / 5.0, 0)
+        self.months_tried[learners] += 1
+    studying = present & ~inc & adult & (ppl.study[s] == Study.ENROLLED.value)
+    informal = present & ~inc & adult & ~studying
+    g = np.float32(p.gain_informal * pol.social_contact ** p.contact_elasticity) * (
+        informal.astype(np.float32) + (informal & ppl.employed[s]))  # doubled at work
+    g += studying * np.float32(p.gain_study)  # taught in Dutch
+    lang += g * self.base_speed[s] * np.maximum(1 - lang / np.float32(5.0), 0)
+    # 4. meeting the obligation
+    cand = o + (pending & inc).nonzero()[0]
+    self._exam(t, cand, pending)
+
+
+REFERENCES = {"belonging": reference_belonging_step, "language": reference_language_step}
+
+
+@pytest.mark.parametrize("pathway,scenario,extra", [
+    ("belonging", "wi2013", ["params.belonging.permit_weight=0.13", "params.belonging.language_weight=0.037"]),
+    ("belonging", "vwn_position", ["params.belonging.volunteer_start=0.05"]),
+    ("language", "wi2013", ["params.language.gain_school=0.137", "params.language.gain_informal=0.0123"]),
+    ("language", "d1_municipal_role", ["params.language.course_start_2021=0.31"]),  # starts in reception
+    ("language", "vwn_position", ["params.language.gain_study=0.043"]),
 ])
-def test_the_compiled_belonging_month_equals_the_array_version(scenario, extra):
-    """Two runs in step, one with the array version in place of the kernel: every person's state
-    is the same after every month (weights float32 cannot hold exactly, as the array version
-    rounded them; the 2013 law's temporary permits past 5 years and fines)."""
+def test_a_compiled_month_equals_the_array_version(pathway, scenario, extra):
+    """Two runs in step, one with the array version of a pathway's month in place of its compiled
+    one: every person's state is the same after every month (weights that float32 cannot hold
+    exactly, as the array version rounded them; the 2013 law's temporary permits past 5 years and
+    fines; courses that start in reception)."""
     from experiments.runs.compose import load
     from model.model import IntegrationModel
     from model.people import STATES
 
     cfg = load(scenario, ["population.size=1200", "seed=5", *extra])
     a, b = IntegrationModel(cfg), IntegrationModel(cfg)
-    pw = next(p for p in b.pathways if p.name == "belonging")
-    pw.step = lambda t: reference_belonging_step(pw, t)
+    pw = next(p for p in b.pathways if p.name == pathway)
+    pw.step = lambda t: REFERENCES[pathway](pw, t)
+    watched = {"belonging": "volunteering", "language": "in_course"}[pathway]
     changed = 0
     while a.t < a.months:
-        before = a.people.volunteering.copy()
+        before = getattr(a.people, watched).copy()
         a.step()
         b.step()
         for state in STATES:
             assert np.array_equal(getattr(a.people, state.name), getattr(b.people, state.name)), (state.name, a.t)
-        changed += int((a.people.volunteering != before).sum())
-    assert changed > 100  # volunteering starts and stops were exercised
-    assert a.people.volunteering.any() and (a.people.belonging != a.people.belonging[0]).any()
+        changed += int((getattr(a.people, watched) != before).sum())
+    assert changed > 100  # starts and stops were exercised
+    for item, monthly in a.costs.totals.items():  # what the months charged (first course starts)
+        assert np.array_equal(monthly, b.costs.totals[item]), item
+    assert a.costs.totals["courses"].sum() > 0

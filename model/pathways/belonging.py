@@ -114,27 +114,29 @@ def _belonging_month(start, n, t, housed, in_reception, present, age, permit_mon
     and precision of the array version this replaced (float32 where the state is float32), so
     results are the same to the bit (``tests/test_kernels.py``)."""
     f32 = np.float32
+    # the range's part of each person array, indexed from 0 (no wrap-around check: the loop is
+    # compiled to vector instructions), without branches (selects and 0/1 arithmetic)
+    permit_month, permit, employed = permit_month[start:start + n], permit[start:start + n], employed[start:start + n]
+    language, fined, study = language[start:start + n], fined[start:start + n], study[start:start + n]
+    municipality, belonging = municipality[start:start + n], belonging[start:start + n]
+    volunteering = volunteering[start:start + n]
     for i in range(n):
-        j = start + i
-        since = t - permit_month[j]
-        temporary = permit[j] == _TEMPORARY
-        insecure = temporary and since >= TEMPORARY_PERMIT_MONTHS
+        since = t - permit_month[i]
+        temporary = permit[i] == _TEMPORARY
+        insecure = temporary & (since >= TEMPORARY_PERMIT_MONTHS)
         target = constant + home_weight * np.float64(housed[i])
-        target = target + work_weight * np.float64(employed[j])
-        target = target + language_weight * min(language[j], f32(4.0))
+        target = target + work_weight * np.float64(employed[i])
+        target = target + language_weight * min(language[i], f32(4.0))
         target = target + permit_weight * (f32(1.0) * f32(not temporary) - f32(insecure))  # +1/-1/0
-        target = target - waiting_weight * np.float64(in_reception[i] and since > 6)
-        target = target - condition_weight * np.float64(fined[j])
+        target = target - waiting_weight * np.float64(in_reception[i] & (since > 6))
+        target = target - condition_weight * np.float64(fined[i])
         target = min(max(target, 0.0), 1.0)
-        step = (target - belonging[j]) * (adjust_rate * np.float64(present[i]))
-        b = belonging[j] + f32(step)
-        belonging[j] = b
+        step = (target - belonging[i]) * (adjust_rate * np.float64(present[i]))
+        b = belonging[i] + f32(step)
+        belonging[i] = b
         # other participation: start for the free who do not take part, stop for participants
-        free = (housed[i] and not employed[j] and study[j] != _ENROLLED
-                and age[i] >= 18 and age[i] < 65)
-        was = volunteering[j]
-        if was:
-            if not free or u[i] < volunteer_stop:
-                volunteering[j] = False
-        elif free and u[i] < volunteer_rate[municipality[j]] * b:
-            volunteering[j] = True
+        free = (housed[i] & (not employed[i]) & (study[i] != _ENROLLED) & (age[i] >= 18) & (age[i] < 65))
+        was = volunteering[i]
+        draw = u[i]
+        volunteering[i] = ((was & free & (draw >= volunteer_stop))
+                           | ((not was) & free & (draw < volunteer_rate[np.uint8(municipality[i])] * b)))

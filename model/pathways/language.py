@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
 
 from model.parameters import Param
@@ -172,37 +173,27 @@ class Language(Pathway):
     def step(self, t: int) -> None:
         ppl, p, pol = self.people, self.p, self.policy
         now = self.model.now
-        s, housed, present, age = now.live, now.housed, now.present, now.age
+        s, present, age = now.live, now.present, now.age
         o = s.start
         lang = ppl.language[s]  # a view: writes through it change the state
-        adult = age >= 18
-        # 1. children at school (whole-range arithmetic: cheaper than masked writes)
-        child = present & ~adult & (age >= 4) & (lang < 4.0)
-        lang += child * np.float32(p.gain_school)
-        # 2. course starts and drop-outs (one draw: starts for those out, drop-outs for those in)
-        can_learn = present if pol.start_in_reception else housed
-        pending = ppl.obliged[s] & (ppl.exam[s] == Exam.PENDING.value) & (ppl.ti_intake[s] != NEVER)
+        # 1. children at school, and 2. course starts and drop-outs (one draw: starts for those
+        # out, drop-outs for those in), in one compiled pass (:func:`_school_and_courses`); the
+        # draw is made for the whole range (a person's draw does not depend on who else draws)
+        can_learn = present if pol.start_in_reception else now.housed
+        start_p = p.course_start_2021 if pol.law_2021 else p.course_start_2013
+        # seats and teachers in reception are scarce
+        start_rec = start_p * p.reception_seats * pol.realised if pol.start_in_reception else start_p
+        drop_p = p.dropout / (self.model.guidance * pol.course_quality ** p.course_quality_elasticity)
+        pending = np.empty(s.stop - o, dtype=bool)
+        first = np.zeros(s.stop - o, dtype=bool)
+        starts = _school_and_courses(
+            o, t, present, age, can_learn, now.in_reception, self.uniform("course", t, s),
+            ppl.language, ppl.obliged, ppl.exam, ppl.ti_intake, ppl.in_course, ppl.ti_course,
+            self.term_start, t - math.ceil(p.course_max_months), np.float32(p.gain_school),
+            start_p, start_rec, drop_p, pending, first)
+        if starts:
+            self.model.costs.course_starts(ppl.route[o + first.nonzero()[0]])
         inc = ppl.in_course[s]  # a view
-        # no course is paid after the term and its extension: those past it stop
-        funded = self.term_start[s] > t - math.ceil(p.course_max_months)
-        inc &= funded
-        pos = ((pending & can_learn & funded) | inc).nonzero()[0]
-        if len(pos):
-            idx = o + pos
-            u = self.uniform("course", t, idx)
-            was_in = inc[pos]
-            start_p = p.course_start_2021 if pol.law_2021 else p.course_start_2013
-            if pol.start_in_reception:  # seats and teachers in reception are scarce
-                start_p = np.where(now.in_reception[pos], start_p * p.reception_seats * pol.realised, start_p)
-            drop_p = p.dropout / (self.model.guidance * pol.course_quality ** p.course_quality_elasticity)
-            starts = idx[~was_in & (u < start_p)]
-            drops = idx[was_in & (u < drop_p)]
-            if len(starts):
-                first = starts[ppl.ti_course[starts] == NEVER]
-                self.model.costs.course_starts(ppl.route[first])
-                ppl.in_course[starts] = True
-                ppl.ti_course[starts] = t
-            ppl.in_course[drops] = False
         # 3. learning: in a course, or informally
         pos = inc.nonzero()[0]
         if len(pos):
@@ -221,12 +212,10 @@ class Language(Pathway):
             l0 = lang.take(pos)
             lang[pos] = l0 + p.gain_course * speed * quality * burden * np.maximum(1 - l0 / 5.0, 0)
             self.months_tried[learners] += 1
-        studying = present & ~inc & adult & (ppl.study[s] == Study.ENROLLED.value)
-        informal = present & ~inc & adult & ~studying
-        g = np.float32(p.gain_informal * pol.social_contact ** p.contact_elasticity) * (
-            informal.astype(np.float32) + (informal & ppl.employed[s]))  # doubled at work
-        g += studying * np.float32(p.gain_study)  # taught in Dutch
-        lang += g * self.base_speed[s] * np.maximum(1 - lang / np.float32(5.0), 0)
+        # outside a course: informally (doubled at work), or taught in Dutch as a student
+        _informal(o, present, age, ppl.in_course, ppl.study, ppl.employed, ppl.language,
+                  self.base_speed, np.float32(p.gain_informal * pol.social_contact ** p.contact_elasticity),
+                  np.float32(p.gain_study))
         # 4. meeting the obligation
         cand = o + (pending & inc).nonzero()[0]
         self._exam(t, cand, pending)
@@ -281,3 +270,66 @@ class Language(Pathway):
             ppl.ti_exam[exempt] = t
             ppl.in_course[exempt] = False
             ppl.fined[late[fined]] = True
+
+
+# ---- compiled passes (the same to the bit as the array version: tests/test_kernels.py) ------------
+_PENDING, _ENROLLED = np.int8(Exam.PENDING.value), np.int8(Study.ENROLLED.value)
+_NEVER = np.int16(NEVER)
+
+
+@numba.njit(cache=True, nogil=True)
+def _school_and_courses(start, t, present, age, can_learn, in_reception, u, language, obliged, exam,
+                        ti_intake, in_course, ti_course, term_start, funded_after, gain_school,
+                        start_p, start_rec, drop_p, pending, first):  # pragma: no cover - compiled
+    """Steps 1 and 2 of :meth:`Language.step` for the live range from ``start`` (arrays over the
+    range, ``present`` ... ``u``, ``pending``, ``first``, indexed from 0): children at school
+    learn; no course is paid after the term and its extension (those past it stop); those pending
+    who can learn start a course, those in one drop out, on one draw. Fills ``pending`` (obliged,
+    exam pending, intake done) and ``first`` (first course starts, charged by the caller); returns
+    the number of starts."""
+    starts = 0
+    # the range's part of each person array, indexed from 0 (an index known not to be negative
+    # needs no wrap-around check, and the loop is compiled to vector instructions), without
+    # branches (selects and 0/1 arithmetic, as the array version): persons' situations vary at
+    # random along the range, which a branch would mispredict
+    n = present.shape[0]
+    language, obliged, exam = language[start:start + n], obliged[start:start + n], exam[start:start + n]
+    ti_intake, in_course = ti_intake[start:start + n], in_course[start:start + n]
+    ti_course, term_start = ti_course[start:start + n], term_start[start:start + n]
+    for i in range(n):
+        a = age[i]
+        lang = language[i]
+        child = present[i] & (a < 18) & (a >= 4) & (lang < np.float32(4.0))
+        language[i] = lang + np.float32(child) * gain_school
+        pend = obliged[i] & (exam[i] == _PENDING) & (ti_intake[i] != _NEVER)
+        pending[i] = pend
+        funded = term_start[i] > funded_after
+        was = in_course[i] & funded
+        considered = (pend & can_learn[i] & funded) | was
+        draw = u[i]
+        start_here = start_rec if in_reception[i] else start_p
+        starting = considered & (not was) & (draw < start_here)
+        dropping = was & (draw < drop_p)
+        in_course[i] = (was & (not dropping)) | starting
+        first[i] = starting & (ti_course[i] == _NEVER)
+        ti_course[i] = np.int16(t) if starting else ti_course[i]
+        starts += starting
+    return starts
+
+
+@numba.njit(cache=True, nogil=True)
+def _informal(start, present, age, in_course, study, employed, language, base_speed, gain_informal,
+              gain_study):  # pragma: no cover - compiled
+    """Learning outside a course (step 3 of :meth:`Language.step`): adults present and not in a
+    course learn informally, twice as fast at work, or as students taught in Dutch."""
+    n = present.shape[0]  # the range's part of each person array, indexed from 0
+    in_course, study, employed = in_course[start:start + n], study[start:start + n], employed[start:start + n]
+    language, base_speed = language[start:start + n], base_speed[start:start + n]
+    for i in range(n):
+        out = present[i] & (not in_course[i]) & (age[i] >= 18)
+        studying = out & (study[i] == _ENROLLED)
+        informal = out & (not studying)
+        g = gain_informal * (np.float32(informal) + np.float32(informal & employed[i]))
+        g = g + np.float32(studying) * gain_study
+        lang = language[i]
+        language[i] = lang + g * base_speed[i] * max(np.float32(1.0) - lang / np.float32(5.0), np.float32(0.0))

@@ -514,7 +514,8 @@ class Work(Pathway):
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def _clip(i, n):  # pragma: no cover - compiled
-    return 0 if i < 0 else (n - 1 if i >= n else i)
+    """``i`` held in 0 ... n - 1, as an unsigned index (no wrap-around check)."""
+    return np.uint64(min(max(np.int64(i), 0), n - 1))
 
 
 @numba.njit(cache=True, nogil=True)
@@ -533,14 +534,15 @@ def _level_and_speed(seekers, a, t, language, education, exam, permit, study, ti
     f32 = np.float32
     t16 = np.int16(t)
     n_limbo, n_inactive = limbo_table.shape[0], inactivity_table.shape[0]
+    # persons are gathered by unsigned index (no wrap-around check), 0/1 terms without branches
     for k in range(n):
-        j = seekers[k]
+        j = np.uint64(seekers[k])
         lang_c = min(language[j], f32(4.0)) - f32(2.0)  # Dutch around A2, as both terms take it
-        recognised = (education[j] == EDU_HIGH) and diploma_recognised[j]
+        recognised = (education[j] == EDU_HIGH) & diploma_recognised[j]
         theta = attach_fixed[j] + language_effect * lang_c
         theta = theta + age_effect * max(a[k] - f32(45.0), f32(0.0))
         th = np.float64(theta) + poor_health_effect * np.float64(poor_health[j])
-        th = th + childcare_effect * np.float64(mother[j] and (t < young_child_until[j]))
+        th = th + childcare_effect * np.float64(mother[j] & (t < young_child_until[j]))
         # years waited in reception, until housed (or now)
         housed_at = ti_housed[j]
         end = t16 if housed_at == NEVER_ else housed_at
@@ -548,7 +550,7 @@ def _level_and_speed(seekers, a, t, language, education, exam, permit, study, ti
         th = th + recognition_effect * np.float64(recognised)
         th = th + dutch_diploma_effect * np.float64(study[j] == STUDY_COMPLETED)
         attached[k] = np.float64(resistance[j]) < th
-        done = (exam[j] == EXAM_PASSED) or ((exam[j] == EXAM_EXEMPTED) and not medical_exempt[j])
+        done = (exam[j] == EXAM_PASSED) | ((exam[j] == EXAM_EXEMPTED) & (not medical_exempt[j]))
         e = speed_fixed[j] + language_speed_effect * lang_c
         e = e + belonging_effect * (belonging[j] - f32(0.5))
         es = np.float64(e) + integration_done_effect * np.float64(done)
@@ -571,30 +573,32 @@ def _hazard(h, seekers, pos, attached, t, in_reception, exam, permit, study, lan
     n = seekers.shape[0]
     muni = np.empty(n, dtype=np.intp)
     for k in range(n):
-        j = seekers[k]
+        j = np.uint64(seekers[k])
         x = h[k]
         att = attached[k]
         x = x * (1.0 if att else unattached_factor)
-        in_rec = in_reception[pos[k]]
-        x = x * np.float64(reception_factor if in_rec else local[j])
+        in_rec = in_reception[np.uint64(pos[k])]
+        here = local[j]  # loaded whatever the case: a select, not a branch
+        x = x * np.float64(reception_factor if in_rec else here)
         # a course locks in the housed; students (MBO/HBO) a lock-in of their own
         enrolled = study[j] == STUDY_ENROLLED
-        busy = (not in_rec) and (in_course[j] or enrolled)
-        late = fined[j] and not enrolled
-        student = (not in_rec) and (not in_course[j]) and enrolled
+        busy = (not in_rec) & (in_course[j] | enrolled)
+        late = fined[j] & (not enrolled)
+        student = (not in_rec) & (not in_course[j]) & enrolled
         held = study_lock_in if student else ((lock_in_late if late else lock_in) if busy else 1.0)
         x = x * held
-        if permit[j] == PERMIT_TEMPORARY and permit_month[j] <= late_permit_month:
+        if (permit[j] == PERMIT_TEMPORARY) & (permit_month[j] <= late_permit_month):  # few
             x = x * temporary_permit_factor
         m = np.intp(municipality[j])
         housed_at = ti_housed[j]
-        in_programme = (not in_rec) and housed_at != NEVER_ and (t - housed_at < programme_months)
-        subsidised = in_programme and ((language[j] < 2.0) or (education[j] == EDU_LOW))
-        code = m * 6 + 4 - (2 if in_programme else 0) - (4 if in_rec else 0) + (1 if subsidised else 0)
-        x = x * (policy_factor[code] if att else 1.0)
+        in_programme = (not in_rec) & (housed_at != NEVER_) & (t - housed_at < programme_months)
+        subsidised = in_programme & ((language[j] < 2.0) | (education[j] == EDU_LOW))
+        code = m * 6 + 4 - 2 * np.intp(in_programme) - 4 * np.intp(in_rec) + np.intp(subsidised)
+        factor = policy_factor[np.uint64(code)]
+        x = x * (factor if att else 1.0)
         if offers > 0:
-            offer = att and in_programme
-            x = x + ((offers if offer else 0.0) * np.float64(local[j])) * held
+            offer = att & in_programme
+            x = x + ((offers if offer else 0.0) * np.float64(here)) * held
         h[k] = x
         muni[k] = m
     return muni
