@@ -210,24 +210,8 @@ def reference_language_step(self, t):
             ppl.in_course[starts] = True
             ppl.ti_course[starts] = t
         ppl.in_course[drops] = False
-    # 3. learning: in a course, or informally
-    pos = inc.nonzero()[0]
-    if len(pos):
-        learners = o + pos
-        a = age[pos]
-        speed = self.base_speed.take(learners) * np.exp(p.age_effect * np.maximum(a - 30.0, 0.0) / 10.0)
-        speed *= np.where(ppl.poor_health.take(learners), np.exp(p.poor_health_effect), 1.0)
-        speed *= 0.7 + 0.6 * ppl.belonging.take(learners)
-        work_time = p.dual_track_course_time if pol.dual_track else p.work_course_time
-        speed *= np.where(ppl.employed.take(learners), work_time, 1.0)
-        quality = pol.course_quality ** p.course_quality_elasticity * (
-            self.muni_course.take(ppl.municipality.take(learners)) if pol.law_2021 else 1.0)
-        if pol.start_in_reception:
-            quality = quality * np.where(now.in_reception[pos], p.reception_learning, 1.0)
-        burden = max(1.0 - p.extra_condition_time * pol.extra_conditions, 0.0)
-        l0 = lang.take(pos)
-        lang[pos] = l0 + p.gain_course * speed * quality * burden * np.maximum(1 - l0 / 5.0, 0)
-        self.months_tried[learners] += 1
+    # 3. learning: in a course (unchanged, the pathway's own), or informally
+    self._learn_in_course(inc.nonzero()[0])
     studying = present & ~inc & adult & (ppl.study[s] == Study.ENROLLED.value)
     informal = present & ~inc & adult & ~studying
     g = np.float32(p.gain_informal * pol.social_contact ** p.contact_elasticity) * (

@@ -175,7 +175,6 @@ class Language(Pathway):
         now = self.model.now
         s, present, age = now.live, now.present, now.age
         o = s.start
-        lang = ppl.language[s]  # a view: writes through it change the state
         # 1. children at school, and 2. course starts and drop-outs (one draw: starts for those
         # out, drop-outs for those in), in one compiled pass (:func:`_school_and_courses`); the
         # draw is made for the whole range (a person's draw does not depend on who else draws)
@@ -195,23 +194,7 @@ class Language(Pathway):
             self.model.costs.course_starts(ppl.route[o + first.nonzero()[0]])
         inc = ppl.in_course[s]  # a view
         # 3. learning: in a course, or informally
-        pos = inc.nonzero()[0]
-        if len(pos):
-            learners = o + pos
-            a = age[pos]
-            speed = self.base_speed.take(learners) * np.exp(p.age_effect * np.maximum(a - 30.0, 0.0) / 10.0)
-            speed *= np.where(ppl.poor_health.take(learners), np.exp(p.poor_health_effect), 1.0)
-            speed *= 0.7 + 0.6 * ppl.belonging.take(learners)
-            work_time = p.dual_track_course_time if pol.dual_track else p.work_course_time
-            speed *= np.where(ppl.employed.take(learners), work_time, 1.0)
-            quality = pol.course_quality ** p.course_quality_elasticity * (
-                self.muni_course.take(ppl.municipality.take(learners)) if pol.law_2021 else 1.0)
-            if pol.start_in_reception:
-                quality = quality * np.where(now.in_reception[pos], p.reception_learning, 1.0)
-            burden = max(1.0 - p.extra_condition_time * pol.extra_conditions, 0.0)
-            l0 = lang.take(pos)
-            lang[pos] = l0 + p.gain_course * speed * quality * burden * np.maximum(1 - l0 / 5.0, 0)
-            self.months_tried[learners] += 1
+        self._learn_in_course(inc.nonzero()[0])
         # outside a course: informally (doubled at work), or taught in Dutch as a student
         _informal(o, present, age, ppl.in_course, ppl.study, ppl.employed, ppl.language,
                   self.base_speed, np.float32(p.gain_informal * pol.social_contact ** p.contact_elasticity),
@@ -219,6 +202,32 @@ class Language(Pathway):
         # 4. meeting the obligation
         cand = o + (pending & inc).nonzero()[0]
         self._exam(t, cand, pending)
+
+    def _learn_in_course(self, pos: np.ndarray) -> None:
+        """Learning in a course, for the persons at positions ``pos`` of the live range: speed
+        falls with age above 30 and poor health, rises with belonging, is slower at work (less
+        with a dual track), times the course's quality (and the municipality's under the law of
+        2021, in reception its own) and what extra conditions leave; the gain shrinks towards B2+."""
+        if not len(pos):
+            return
+        ppl, p, pol = self.people, self.p, self.policy
+        now = self.model.now
+        lang = ppl.language[now.live]  # a view
+        learners = now.live.start + pos
+        a = now.age[pos]
+        speed = self.base_speed.take(learners) * np.exp(p.age_effect * np.maximum(a - 30.0, 0.0) / 10.0)
+        speed *= np.where(ppl.poor_health.take(learners), np.exp(p.poor_health_effect), 1.0)
+        speed *= 0.7 + 0.6 * ppl.belonging.take(learners)
+        work_time = p.dual_track_course_time if pol.dual_track else p.work_course_time
+        speed *= np.where(ppl.employed.take(learners), work_time, 1.0)
+        quality = pol.course_quality ** p.course_quality_elasticity * (
+            self.muni_course.take(ppl.municipality.take(learners)) if pol.law_2021 else 1.0)
+        if pol.start_in_reception:
+            quality = quality * np.where(now.in_reception[pos], p.reception_learning, 1.0)
+        burden = max(1.0 - p.extra_condition_time * pol.extra_conditions, 0.0)
+        l0 = lang.take(pos)
+        lang[pos] = l0 + p.gain_course * speed * quality * burden * np.maximum(1 - l0 / 5.0, 0)
+        self.months_tried[learners] += 1
 
     @property
     def term_start(self) -> np.ndarray:
