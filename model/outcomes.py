@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from model.people import Exam, Hours, Permit, Study
@@ -129,6 +130,7 @@ class Recorder:
         size = (horizon + 1) * self.n_class
         self.columns = ("working_age", "obliged", "present", "cohort") + OUTCOME_NAMES
         self._edges = [np.float32(e) for e in self.age_edges]
+        self._edge_array = np.array(self._edges, dtype=np.float32)
         # 0/1 columns are counted several at a time: weights f0 + f1 * B + f2 * B^2 + ..., with B
         # larger than any bin's count over the whole run (a bin holds one month since the permit
         # and one class, so it counts each person of that class at most once), so every column's
@@ -146,61 +148,39 @@ class Recorder:
                 tables.append(sum(flags[n] * float(2 ** (bits * j)) for j, n in enumerate(group)))
         self._n_a = -(-len(self.COUNTED_A) // per)  #: how many groups count code A
         self._tables = tables
+        #: the same weights as one array, code x group (code A's 64 codes padded to code B's 128)
+        self._weights = np.zeros((128, len(tables)))
+        for g, table in enumerate(tables):
+            self._weights[: len(table), g] = table
         self._scales = [float(2 ** (bits * k)) for k in range(per)]
         self._packed = np.zeros((len(self._groups), size))
         self._belonging_sum = np.zeros(size)
+
+    def window(self, now) -> tuple[int, int]:
+        """The bins a month touches: the first month since the permit that occurs this month and
+        how many bins from its first (a few years' worth of months, times the classes; 0: none)."""
+        s = now.live
+        if s.stop <= s.start:
+            return 0, 0
+        pm = self._pm[s]
+        r0 = max(0, now.t - int(pm.max()))
+        return r0, (min(self.horizon, now.t - int(pm.min())) - r0 + 1) * self.n_class
 
     def record(self, now) -> None:
         """Count the month of ``now`` (a :class:`model.people.Month`) for the persons whose own
         permit began at most ``horizon`` months ago (its range ``live`` must hold all of them)."""
         ppl, t, s = self.people, now.t, now.live
-        if s.stop <= s.start:
-            return
-        pm = self._pm[s]
-        # only the months since permit that occur this month are touched (a few years' worth)
-        r0 = max(0, t - int(pm.max()))
-        span = (min(self.horizon, t - int(pm.min())) - r0 + 1) * self.n_class
+        r0, span = self.window(now)
         if span <= 0:
             return
-        # age group from whole years (age >= an edge exactly when its whole years are; nobody
-        # recorded is younger than 0): the number of edges reached
-        age = now.age
-        reached = [age >= e for e in self._edges]
-        agegrp = sum(r.view(np.uint8) for r in reached)
-        # bin of each person; persons not recorded this month (before their permit or past the
-        # horizon: below 0 or from span on) go to an extra bin, span, dropped below
-        key = self._base_key[s] + ((t - r0) * self.n_class)
-        key += agegrp
-        np.minimum(key.view(np.uint64), span, out=key.view(np.uint64))
-        housed, in_rec, present = now.housed, now.in_reception, now.present
-        wa = present & reached[self._working[0]] & ~reached[self._working[1]]
-        u8 = np.uint8
-        # code A: employed, studying, volunteering, full-time, on benefit, poor health (bits
-        # 0-5), counted only for the working-age present: its columns and belonging are counted
-        # over those alone (everyone else would add 0 to every bin, which changes no sum).
-        # Codes are compared as plain ints (numpy widens an array compared with an IntEnum
-        # member to 64 bits)
-        code_a = ppl.employed[s].view(u8) | (ppl.study[s] == Study.ENROLLED.value).view(u8) * u8(2)
-        code_a |= ppl.volunteering[s].view(u8) * u8(4)
-        code_a |= (ppl.hours[s] == Hours.FULL_TIME.value).view(u8) * u8(8)
-        code_a |= ppl.on_benefit[s].view(u8) * u8(16)
-        code_a |= ppl.poor_health[s].view(u8) * u8(32)
-        pos = wa.nonzero()[0]
-        key_a = key.take(pos)
-        # code B: housed, in reception (bits 0-1); for the present: the obligation and the exam
-        # (bits 2-4: obliged + 2 x Exam code) and the Permit code (bits 5-6)
-        code_b = ppl.obliged[s].view(u8) * u8(4) | ppl.exam[s].view(u8) * u8(8)
-        code_b |= ppl.permit[s].view(u8) * u8(32)
-        code_b *= present
-        code_b |= housed.view(u8) | in_rec.view(u8) * u8(2)
-        codes = (code_a.take(pos).astype(np.intp), code_b.astype(np.intp))
+        # one compiled pass (:func:`_count_month`) counts everyone's bin of this month
         out = slice(r0 * self.n_class, r0 * self.n_class + span)
-        self._belonging_sum[out] += np.bincount(
-            key_a, weights=ppl.belonging[s].take(pos), minlength=span + 1)[:span]
-        for g, table in enumerate(self._tables):
-            a = g < self._n_a
-            w = table.take(codes[0 if a else 1])
-            self._packed[g, out] += np.bincount(key_a if a else key, weights=w, minlength=span + 1)[:span]
+        self._belonging_sum[out] += _count_month(
+            self._base_key, (t - r0) * self.n_class, span, s.start, now.age, self._edge_array,
+            self._working[0], self._working[1], now.housed, now.in_reception, now.present,
+            ppl.employed, ppl.study, ppl.volunteering, ppl.hours, ppl.on_benefit, ppl.poor_health,
+            ppl.obliged, ppl.exam, ppl.permit, ppl.belonging, self._weights, self._n_a,
+            self._packed[:, out])
 
     # ---- reading the counts -------------------------------------------------------------------
     def cube(self) -> np.ndarray:
@@ -375,3 +355,59 @@ def stages_table(counts: np.ndarray):
         rows.append(pd.DataFrame({"month": np.arange(counts.shape[1]), "stage": s,
                                   "share": np.round(share, 4), "n": total.astype(np.int64)}))
     return pd.concat(rows, ignore_index=True)
+
+
+_ENROLLED, _FULL_TIME = np.int8(Study.ENROLLED.value), np.int8(Hours.FULL_TIME.value)
+
+
+@numba.njit(cache=True, nogil=True)
+def _count_month(base_key, offset, span, start, age, edges, lo, hi, housed, in_reception, present,
+                 employed, study, volunteering, hours, on_benefit, poor_health, obliged, exam,
+                 permit, belonging, weights, n_a, packed):  # pragma: no cover - compiled
+    """One month's counts for the live range from ``start`` (:meth:`Recorder.record`): adds the
+    packed 0/1 columns to ``packed`` (group x bin: whole numbers, exact in any order) and returns
+    the month's sum of belonging by bin (added to the total by the caller, as before), for bins
+    ``0 ... span - 1`` of the month's first month since the permit.
+
+    A person's bin is their class's bin at month 0 plus ``offset`` plus their age group, the
+    number of age edges reached (whole years: age >= an edge exactly when its whole years are);
+    a person whose bin falls outside the span is not recorded this month. Code B (bits 0-1 housed,
+    in reception; for the present bits 2-4 obliged + 2 x Exam, bits 5-6 Permit) is counted for
+    everyone recorded, code A (employed, studying, volunteering, full-time, on benefit, poor
+    health: bits 0-5) and belonging for the working-age present (18-64: edge ``lo`` reached,
+    ``hi`` not) alone: for the others their weights are multiplied by 0, which adds exactly
+    nothing. Sums run over persons in order, as ``bincount`` did, so even belonging's float sums
+    are the same to the bit."""
+    n = age.shape[0]
+    # the range's part of each person array, indexed from 0 (no wrap-around checks)
+    base_key = base_key[start:start + n]
+    employed, study, volunteering = employed[start:start + n], study[start:start + n], volunteering[start:start + n]
+    hours, on_benefit, poor_health = hours[start:start + n], on_benefit[start:start + n], poor_health[start:start + n]
+    obliged, exam, permit = obliged[start:start + n], exam[start:start + n], permit[start:start + n]
+    belonging = belonging[start:start + n]
+    n_groups = weights.shape[1]
+    bel = np.zeros(span)
+    for i in range(n):
+        a = age[i]
+        reached = 0
+        for e in range(edges.shape[0]):
+            reached += a >= edges[e]
+        key = base_key[i] + offset + reached
+        if key < 0 or key >= span:
+            continue
+        k = np.uint64(key)
+        here = present[i]
+        code_b = (np.int64(housed[i]) | (np.int64(in_reception[i]) << 1)
+                  | (np.int64(here) * ((np.int64(obliged[i]) << 2) | (np.int64(exam[i]) << 3)
+                                       | (np.int64(permit[i]) << 5))))
+        wa = here & (reached > lo) & (reached <= hi)
+        code_a = (np.int64(employed[i]) | (np.int64(study[i] == _ENROLLED) << 1)
+                  | (np.int64(volunteering[i]) << 2) | (np.int64(hours[i] == _FULL_TIME) << 3)
+                  | (np.int64(on_benefit[i]) << 4) | (np.int64(poor_health[i]) << 5))
+        w_a = np.float64(wa)
+        for g in range(n_a):
+            packed[g, k] += weights[np.uint64(code_a), g] * w_a
+        for g in range(n_a, n_groups):
+            packed[g, k] += weights[np.uint64(code_b), g]
+        bel[k] += belonging[i] * w_a
+    return bel

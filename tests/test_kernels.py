@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model import rng
-from model.people import NEVER, Education, Exam, Permit, Study
+from model.people import NEVER, Education, Exam, Hours, Permit, Study
 from model.policy import TEMPORARY_PERMIT_MONTHS
 
 
@@ -223,6 +223,53 @@ def reference_language_step(self, t):
     self._exam(t, cand, pending)
 
 
+def reference_record(self, now):
+    """The array version of :meth:`model.outcomes.Recorder.record` (before the kernel)."""
+    ppl, t, s = self.people, now.t, now.live
+    r0, span = self.window(now)
+    if span <= 0:
+        return
+    # age group from whole years (age >= an edge exactly when its whole years are; nobody
+    # recorded is younger than 0): the number of edges reached
+    age = now.age
+    reached = [age >= e for e in self._edges]
+    agegrp = sum(r.view(np.uint8) for r in reached)
+    # bin of each person; persons not recorded this month (before their permit or past the
+    # horizon: below 0 or from span on) go to an extra bin, span, dropped below
+    key = self._base_key[s] + ((t - r0) * self.n_class)
+    key += agegrp
+    np.minimum(key.view(np.uint64), span, out=key.view(np.uint64))
+    housed, in_rec, present = now.housed, now.in_reception, now.present
+    wa = present & reached[self._working[0]] & ~reached[self._working[1]]
+    u8 = np.uint8
+    # code A: employed, studying, volunteering, full-time, on benefit, poor health (bits
+    # 0-5), counted only for the working-age present: its columns and belonging are counted
+    # over those alone (everyone else would add 0 to every bin, which changes no sum).
+    # Codes are compared as plain ints (numpy widens an array compared with an IntEnum
+    # member to 64 bits)
+    code_a = ppl.employed[s].view(u8) | (ppl.study[s] == Study.ENROLLED.value).view(u8) * u8(2)
+    code_a |= ppl.volunteering[s].view(u8) * u8(4)
+    code_a |= (ppl.hours[s] == Hours.FULL_TIME.value).view(u8) * u8(8)
+    code_a |= ppl.on_benefit[s].view(u8) * u8(16)
+    code_a |= ppl.poor_health[s].view(u8) * u8(32)
+    pos = wa.nonzero()[0]
+    key_a = key.take(pos)
+    # code B: housed, in reception (bits 0-1); for the present: the obligation and the exam
+    # (bits 2-4: obliged + 2 x Exam code) and the Permit code (bits 5-6)
+    code_b = ppl.obliged[s].view(u8) * u8(4) | ppl.exam[s].view(u8) * u8(8)
+    code_b |= ppl.permit[s].view(u8) * u8(32)
+    code_b *= present
+    code_b |= housed.view(u8) | in_rec.view(u8) * u8(2)
+    codes = (code_a.take(pos).astype(np.intp), code_b.astype(np.intp))
+    out = slice(r0 * self.n_class, r0 * self.n_class + span)
+    self._belonging_sum[out] += np.bincount(
+        key_a, weights=ppl.belonging[s].take(pos), minlength=span + 1)[:span]
+    for g, table in enumerate(self._tables):
+        a = g < self._n_a
+        w = table.take(codes[0 if a else 1])
+        self._packed[g, out] += np.bincount(key_a if a else key, weights=w, minlength=span + 1)[:span]
+
+
 REFERENCES = {"belonging": reference_belonging_step, "language": reference_language_step}
 
 
@@ -259,3 +306,20 @@ def test_a_compiled_month_equals_the_array_version(pathway, scenario, extra):
     for item, monthly in a.costs.totals.items():  # what the months charged (first course starts)
         assert np.array_equal(monthly, b.costs.totals[item]), item
     assert a.costs.totals["courses"].sum() > 0
+
+
+@pytest.mark.parametrize("scenario,size", [("baseline", 1500), ("vwn_position", 700)])
+def test_the_compiled_recorder_counts_what_the_array_version_counted(scenario, size):
+    """The same run recorded by both: every count and the belonging sums are the same to the bit."""
+    from experiments.runs.compose import load
+    from model.model import IntegrationModel
+    from model.outcomes import Recorder
+
+    m = IntegrationModel(load(scenario, [f"population.size={size}", "seed=2"]))
+    ref = Recorder(m.people, m.recorder.horizon)
+    while m.t < m.months:
+        m.step()
+        reference_record(ref, m.now)
+    assert np.array_equal(m.recorder._packed, ref._packed)
+    assert np.array_equal(m.recorder._belonging_sum, ref._belonging_sum)
+    assert ref._packed.sum() > 0 and ref._belonging_sum.sum() > 0
