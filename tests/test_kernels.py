@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from model import rng
 from model.people import NEVER, Education, Exam, Hours, Permit, Study
+from model.pathways.income import YOUNG_NORM_UNTIL_AGE
 from model.policy import TEMPORARY_PERMIT_MONTHS
 
 
@@ -270,7 +271,51 @@ def reference_record(self, now):
         self._packed[g, out] += np.bincount(key_a if a else key, weights=w, minlength=span + 1)[:span]
 
 
-REFERENCES = {"belonging": reference_belonging_step, "language": reference_language_step}
+def reference_income_step(self, t):
+    """The array version of :meth:`model.pathways.income.Income.step` (before the kernel)."""
+    ppl, p = self.people, self.p
+    now = self.model.now
+    s, housed, age = now.live, now.housed, now.age  # whole households (model.model)
+    employed = ppl.employed[s]
+    ppl.months_worked[s] += employed
+    pos = employed.nonzero()[0]
+    workers = s.start + pos
+    pay = self.pay_table.take(ppl.hours.take(workers) * 2 + ppl.good_match.take(workers))
+    earned = np.zeros(len(employed))  # each person's pay this month
+    earned[pos] = pay
+    student = (ppl.study[s] == Study.ENROLLED.value) & (age < p.student_finance_max_age)
+    el = (housed & (age >= 18) & ~student).nonzero()[0]  # on bijstand terms
+    hh = self.household[s]
+    hh_e, core_e = hh.take(el), self.core[s].take(el)
+    young_e = ~core_e & (age.take(el) < YOUNG_NORM_UNTIL_AGE)
+    # cost-sharers in each home, and each person's own norm
+    sharers = np.bincount(hh_e[~young_e], minlength=self.n_hh)
+    own_e = np.where(young_e, p.young_norm_factor * p.norm_single,
+                     self.sharer_norm.take(sharers.take(hh_e), mode="clip"))
+    earned_e = earned.take(el)
+    # couples' units (the household's primary and partner) are summed, a partner's pay counts
+    # whatever the partner's own terms; other units are one person
+    core_w = self.core.take(workers)
+    earn_c = np.bincount(hh.take(pos[core_w]), weights=pay[core_w], minlength=self.n_hh)
+    hh_c = hh_e[core_e]
+    members_c = np.bincount(hh_c, minlength=self.n_hh)
+    norm_c = np.bincount(hh_c, weights=own_e[core_e], minlength=self.n_hh)
+    on_c = (members_c > 0) & (earn_c < norm_c)
+    on_e = np.where(core_e, on_c.take(hh_e), earned_e < own_e)
+    on = ppl.on_benefit[s]  # a view
+    on[:] = False
+    on[el] = on_e
+    # the benefit tops earnings up to the norm: paid as a share of a standard benefit (a
+    # single adult's or a couple's), the unit the cost of a benefit is counted in (model/costs.py)
+    standard_c = self.standard.take(members_c, mode="clip")
+    alone = on_e & ~core_e
+    paid = (np.sum(on_c * (norm_c - earn_c) / standard_c)
+            + np.sum((own_e - earned_e)[alone]) / p.norm_single)
+    self.model.costs.month(now, ppl, pay, np.array([paid]))
+
+
+REFERENCES = {"belonging": reference_belonging_step, "language": reference_language_step,
+              "income": reference_income_step}
 
 
 @pytest.mark.parametrize("pathway,scenario,extra", [
@@ -279,6 +324,8 @@ REFERENCES = {"belonging": reference_belonging_step, "language": reference_langu
     ("language", "wi2013", ["params.language.gain_school=0.137", "params.language.gain_informal=0.0123"]),
     ("language", "d1_municipal_role", ["params.language.course_start_2021=0.31"]),  # starts in reception
     ("language", "vwn_position", ["params.language.gain_study=0.043"]),
+    ("income", "baseline", ["params.income.norm_single=1223.7"]),
+    ("income", "vwn_position", []),
 ])
 def test_a_compiled_month_equals_the_array_version(pathway, scenario, extra):
     """Two runs in step, one with the array version of a pathway's month in place of its compiled
@@ -293,7 +340,7 @@ def test_a_compiled_month_equals_the_array_version(pathway, scenario, extra):
     a, b = IntegrationModel(cfg), IntegrationModel(cfg)
     pw = next(p for p in b.pathways if p.name == pathway)
     pw.step = lambda t: REFERENCES[pathway](pw, t)
-    watched = {"belonging": "volunteering", "language": "in_course"}[pathway]
+    watched = {"belonging": "volunteering", "language": "in_course", "income": "on_benefit"}[pathway]
     changed = 0
     while a.t < a.months:
         before = getattr(a.people, watched).copy()
@@ -305,7 +352,7 @@ def test_a_compiled_month_equals_the_array_version(pathway, scenario, extra):
     assert changed > 100  # starts and stops were exercised
     for item, monthly in a.costs.totals.items():  # what the months charged (first course starts)
         assert np.array_equal(monthly, b.costs.totals[item]), item
-    assert a.costs.totals["courses"].sum() > 0
+    assert a.costs.totals["courses"].sum() > 0 and a.costs.totals["benefits"].sum() > 0
 
 
 @pytest.mark.parametrize("scenario,size", [("baseline", 1500), ("vwn_position", 700)])

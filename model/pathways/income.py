@@ -22,6 +22,7 @@ adult child of 18 to 20 gets the young person's norm (the parents are expected t
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from model.parameters import Param
@@ -84,40 +85,94 @@ class Income(Pathway):
     def step(self, t: int) -> None:
         ppl, p = self.people, self.p
         now = self.model.now
-        s, housed, age = now.live, now.housed, now.age  # whole households (model.model)
-        employed = ppl.employed[s]
-        ppl.months_worked[s] += employed
-        pos = employed.nonzero()[0]
-        workers = s.start + pos
-        pay = self.pay_table.take(ppl.hours.take(workers) * 2 + ppl.good_match.take(workers))
-        earned = np.zeros(len(employed))  # each person's pay this month
-        earned[pos] = pay
-        student = (ppl.study[s] == Study.ENROLLED.value) & (age < p.student_finance_max_age)
-        el = (housed & (age >= 18) & ~student).nonzero()[0]  # on bijstand terms
-        hh = self.household[s]
-        hh_e, core_e = hh.take(el), self.core[s].take(el)
-        young_e = ~core_e & (age.take(el) < YOUNG_NORM_UNTIL_AGE)
-        # cost-sharers in each home, and each person's own norm
-        sharers = np.bincount(hh_e[~young_e], minlength=self.n_hh)
-        own_e = np.where(young_e, p.young_norm_factor * p.norm_single,
-                         self.sharer_norm.take(sharers.take(hh_e), mode="clip"))
-        earned_e = earned.take(el)
-        # couples' units (the household's primary and partner) are summed, a partner's pay counts
-        # whatever the partner's own terms; other units are one person
-        core_w = self.core.take(workers)
-        earn_c = np.bincount(hh.take(pos[core_w]), weights=pay[core_w], minlength=self.n_hh)
-        hh_c = hh_e[core_e]
-        members_c = np.bincount(hh_c, minlength=self.n_hh)
-        norm_c = np.bincount(hh_c, weights=own_e[core_e], minlength=self.n_hh)
+        s = now.live  # whole households (model.model)
+        # pay, benefit units and their norms, person by person in one compiled function
+        # (:func:`_income_month`); what is summed over arrays (the costs) stays numpy's sum
+        pay, alone_gap, earn_c, members_c, norm_c = _income_month(
+            s.start, now.housed, now.age, ppl.employed, ppl.months_worked, ppl.hours,
+            ppl.good_match, ppl.study, ppl.on_benefit, self.core, self.household, self.n_hh,
+            self.pay_table, self.sharer_norm, p.student_finance_max_age,
+            p.young_norm_factor * p.norm_single)
         on_c = (members_c > 0) & (earn_c < norm_c)
-        on_e = np.where(core_e, on_c.take(hh_e), earned_e < own_e)
-        on = ppl.on_benefit[s]  # a view
-        on[:] = False
-        on[el] = on_e
         # the benefit tops earnings up to the norm: paid as a share of a standard benefit (a
         # single adult's or a couple's), the unit the cost of a benefit is counted in (model/costs.py)
         standard_c = self.standard.take(members_c, mode="clip")
-        alone = on_e & ~core_e
         paid = (np.sum(on_c * (norm_c - earn_c) / standard_c)
-                + np.sum((own_e - earned_e)[alone]) / p.norm_single)
+                + np.sum(alone_gap) / p.norm_single)
         self.model.costs.month(now, ppl, pay, np.array([paid]))
+
+
+_ENROLLED = np.int8(Study.ENROLLED.value)
+
+
+@numba.njit(cache=True, nogil=True)
+def _income_month(start, housed, age, employed, months_worked, hours, good_match, study, on_benefit,
+                  core, household, n_hh, pay_table, sharer_norm, student_finance_max_age,
+                  young_norm):  # pragma: no cover - compiled
+    """The month of the income pathway for the live range from ``start`` (``housed`` and
+    ``age`` over the range): months worked, each worker's pay, who is on bijstand (the module
+    docstring: the norms of cost-sharers and the young, couples' units summed, a partner's pay
+    counted whatever the partner's own terms, students on student finance).
+
+    Returns the pay of each person in work (in person order), the gaps ``norm - earnings`` of the
+    persons on bijstand alone (outside a couple's unit), and by household the couples' units'
+    earnings, members on bijstand terms and summed norms. Sums by household run over persons in
+    order, as ``bincount`` did, so they are the same to the bit."""
+    n = housed.shape[0]
+    # the range's part of each person array, indexed from 0 (no wrap-around checks)
+    employed, months_worked = employed[start:start + n], months_worked[start:start + n]
+    hours, good_match, study = hours[start:start + n], good_match[start:start + n], study[start:start + n]
+    on_benefit, core, household = on_benefit[start:start + n], core[start:start + n], household[start:start + n]
+    pay = np.empty(n)
+    earned = np.zeros(n)  # each person's pay this month
+    terms = np.zeros(n, dtype=np.bool_)  # on bijstand terms: housed adults, students on student finance aside
+    young = np.zeros(n, dtype=np.bool_)  # young adults outside the couple: the young norm
+    earn_c = np.zeros(n_hh)
+    sharers = np.zeros(n_hh, dtype=np.int64)  # cost-sharers in each home
+    n_work = 0
+    for i in range(n):
+        emp = employed[i]
+        months_worked[i] = months_worked[i] + np.int16(emp)
+        hh = np.uint64(household[i])
+        if emp:
+            w = pay_table[np.uint64(hours[i] * 2 + good_match[i])]
+            pay[n_work] = w
+            n_work += 1
+            earned[i] = w
+            if core[i]:
+                earn_c[hh] += w
+        a = age[i]
+        student = (study[i] == _ENROLLED) & (a < student_finance_max_age)
+        on_terms = housed[i] & (a >= 18) & (not student)
+        terms[i] = on_terms
+        yng = on_terms & (not core[i]) & (a < YOUNG_NORM_UNTIL_AGE)
+        young[i] = yng
+        sharers[hh] += on_terms & (not yng)
+    # each person's own norm, and the couples' units' members and norms
+    own = np.zeros(n)
+    members_c = np.zeros(n_hh, dtype=np.int64)
+    norm_c = np.zeros(n_hh)
+    top = sharer_norm.shape[0] - 1
+    for i in range(n):
+        if terms[i]:
+            hh = np.uint64(household[i])
+            own[i] = young_norm if young[i] else sharer_norm[np.uint64(min(sharers[hh], top))]
+            if core[i]:
+                members_c[hh] += 1
+                norm_c[hh] += own[i]
+    # on bijstand: a couple's unit when its earnings are below its norm, anyone else alone
+    alone_gap = np.empty(n)
+    n_alone = 0
+    for i in range(n):
+        on = False
+        if terms[i]:
+            if core[i]:
+                hh = np.uint64(household[i])
+                on = (members_c[hh] > 0) & (earn_c[hh] < norm_c[hh])
+            else:
+                on = earned[i] < own[i]
+                if on:
+                    alone_gap[n_alone] = own[i] - earned[i]
+                    n_alone += 1
+        on_benefit[i] = on
+    return pay[:n_work], alone_gap[:n_alone], earn_c, members_c, norm_c
