@@ -129,8 +129,7 @@ class Recorder:
         self._base_key = static * n_age - people.permit_month.astype(np.int64) * self.n_class
         size = (horizon + 1) * self.n_class
         self.columns = ("working_age", "obliged", "present", "cohort") + OUTCOME_NAMES
-        self._edges = [np.float32(e) for e in self.age_edges]
-        self._edge_array = np.array(self._edges, dtype=np.float32)
+        self._edges = np.array(self.age_edges, dtype=np.float32)
         # 0/1 columns are counted several at a time: weights f0 + f1 * B + f2 * B^2 + ..., with B
         # larger than any bin's count over the whole run (a bin holds one month since the permit
         # and one class, so it counts each person of that class at most once), so every column's
@@ -176,7 +175,7 @@ class Recorder:
         # one compiled pass (:func:`_count_month`) counts everyone's bin of this month
         out = slice(r0 * self.n_class, r0 * self.n_class + span)
         self._belonging_sum[out] += _count_month(
-            self._base_key, (t - r0) * self.n_class, span, s.start, now.age, self._edge_array,
+            self._base_key, (t - r0) * self.n_class, span, s.start, now.age, self._edges,
             self._working[0], self._working[1], now.housed, now.in_reception, now.present,
             ppl.employed, ppl.study, ppl.volunteering, ppl.hours, ppl.on_benefit, ppl.poor_health,
             ppl.obliged, ppl.exam, ppl.permit, ppl.belonging, self._weights, self._n_a,

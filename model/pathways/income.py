@@ -139,6 +139,8 @@ def _income_month(start, housed, age, employed, months_worked, hours, good_match
             pay[n_work] = w
             n_work += 1
             earned[i] = w
+            # couples' units (the household's primary and partner) are summed, a partner's pay
+            # counts whatever the partner's own terms; other units are one person
             if core[i]:
                 earn_c[hh] += w
         a = age[i]

@@ -539,24 +539,30 @@ def _level_and_speed(seekers, a, t, language, education, exam, permit, study, ti
         j = np.uint64(seekers[k])
         lang_c = min(language[j], f32(4.0)) - f32(2.0)  # Dutch around A2, as both terms take it
         recognised = (education[j] == EDU_HIGH) & diploma_recognised[j]
+        # who can work (the level): theta against the fixed latent resistance
         theta = attach_fixed[j] + language_effect * lang_c
         theta = theta + age_effect * max(a[k] - f32(45.0), f32(0.0))
         th = np.float64(theta) + poor_health_effect * np.float64(poor_health[j])
         th = th + childcare_effect * np.float64(mother[j] & (t < young_child_until[j]))
-        # years waited in reception, until housed (or now)
+        # years waited in reception, before the permit or for a home (until now if still there):
+        # months as int16, where a person who never entered reception (NEVER) wraps below 0 and
+        # reads the table's first entry (nothing), as does anyone with no months
         housed_at = ti_housed[j]
         end = t16 if housed_at == NEVER_ else housed_at
         th = th + limbo_table[_clip(np.int16(end - ti_reception[j]), n_limbo)]
         th = th + recognition_effect * np.float64(recognised)
         th = th + dutch_diploma_effect * np.float64(study[j] == STUDY_COMPLETED)
         attached[k] = np.float64(resistance[j]) < th
+        # how fast: the log-hazard
         done = (exam[j] == EXAM_PASSED) | ((exam[j] == EXAM_EXEMPTED) & (not medical_exempt[j]))
         e = speed_fixed[j] + language_speed_effect * lang_c
         e = e + belonging_effect * (belonging[j] - f32(0.5))
         es = np.float64(e) + integration_done_effect * np.float64(done)
         es = es + citizenship_effect * np.float64(permit[j] == PERMIT_CITIZEN)
         es = es + recognition_speed_effect * np.float64(recognised)
-        # duration dependence: months out of work since housing, all spells together
+        # duration dependence: months out of work since housing, all spells together (a job loss
+        # does not reset the record: scarring), as :func:`months_out_of_work` in int16: NEVER,
+        # never housed, wraps below 0 and reads nothing, like no months
         out_of_work = np.int16(np.int16(t16 - housed_at) - months_worked[j])
         eta[k] = es + inactivity_table[_clip(out_of_work, n_inactive)]
     return eta, attached
@@ -580,22 +586,34 @@ def _hazard(h, seekers, pos, attached, t, in_reception, exam, permit, study, lan
         in_rec = in_reception[np.uint64(pos[k])]
         here = local[j]  # loaded whatever the case: a select, not a branch
         x = x * np.float64(reception_factor if in_rec else here)
-        # a course locks in the housed; students (MBO/HBO) a lock-in of their own
+        # a course locks in the housed; in reception job finding is already held back by
+        # reception. Past the term (fined, carrying on) a course takes fewer hours: part of the
+        # lock-in remains; students (MBO/HBO) hold side jobs more often: a lock-in of their own
         enrolled = study[j] == STUDY_ENROLLED
         busy = (not in_rec) & (in_course[j] | enrolled)
         late = fined[j] & (not enrolled)
         student = (not in_rec) & (not in_course[j]) & enrolled
         held = study_lock_in if student else ((lock_in_late if late else lock_in) if busy else 1.0)
         x = x * held
-        if (permit[j] == PERMIT_TEMPORARY) & (permit_month[j] <= late_permit_month):  # few
+        # the few on a temporary permit past its 5 years (none in the first 5 years)
+        if (permit[j] == PERMIT_TEMPORARY) & (permit_month[j] <= late_permit_month):
             x = x * temporary_permit_factor
+        # policy factors, sharing one headroom (coaching reaches the housed only): the combined
+        # factor takes few values, so it is looked up by municipality x phase x subsidy in a table
+        # made once (phase 0 in reception, 1 in the programme: whole months since housing below
+        # programme_months, 2 after it)
         m = np.intp(municipality[j])
         housed_at = ti_housed[j]
         in_programme = (not in_rec) & (housed_at != NEVER_) & (t - housed_at < programme_months)
         subsidised = in_programme & ((language[j] < 2.0) | (education[j] == EDU_LOW))
         code = m * 6 + 4 - 2 * np.intp(in_programme) - 4 * np.intp(in_rec) + np.intp(subsidised)
         factor = policy_factor[np.uint64(code)]
+        # measures that speed up job finding act on those who can work; they do not make work
+        # possible for those who cannot (that is what the attachment terms are for)
         x = x * (factor if att else 1.0)
+        # caseworkers' matching with employers: job offers that do not wait for the person's own
+        # search (so not through Dutch), for those who can work, during the programme, held back
+        # by a course like any job and by local demand; crowded like all hiring (in the caller)
         if offers > 0:
             offer = att & in_programme
             x = x + ((offers if offer else 0.0) * np.float64(here)) * held
