@@ -28,17 +28,19 @@ Chance
     Every point runs the baseline and each scenario on the same ``replicates`` seeds (``seed``,
     ``seed + 1``, ...), the same at every point: common random numbers, so the difference between
     two points is the parameters' doing and an effect is a paired difference. A point's value is
-    the mean over its seeds. What chance is left is measured twice: the spread between a point's
-    seeds, and ``chance_seeds`` single runs at the composed values (``chance.csv``:
+    the mean over its seeds. What chance is left is measured by ``chance_seeds`` single runs at
+    the composed values (and, with ``replicates`` > 1, by the spread between a point's seeds too;
+    ``chance.csv``:
     ``chance_share`` is the share of an outcome's variation over the points that is chance; it
     also shows in every index, so an index below it says little). A parameter the model does not
     use gets indices of exactly zero under common random numbers (``context.covid_start`` for a
     2024 cohort; the tests check this).
 
-Cohort size (``population.size``, default 1,000) and seeds (``replicates``, default 2)
+Cohort size (``population.size``, default 2,000) and seeds (``replicates``, default 1)
     A run's time hardly depends on the cohort below a few thousand persons (most of it is the 157
     monthly steps), while chance shrinks with it. Measured at the composed values (8 seeds, the full
-    position against the baseline, paired; 2 cores shared with other work, so times are rough):
+    position against the baseline, paired; 2 cores shared with other work, so times are rough;
+    before the compiled kernels of the monthly step, which made a run of 2,000 about 0.1 CPU s):
 
     ======  ==========  =================================  ===============================
     size    s per run   sd of baseline participation, 5y   sd of the position's effect, 5y
@@ -49,21 +51,25 @@ Cohort size (``population.size``, default 1,000) and seeds (``replicates``, defa
     4,000   0.45        1.1 pp                             1.0 pp
     ======  ==========  =================================  ===============================
 
-    A point of 1,000 persons and two seeds has a chance sd of the effect of about 2.6 / sqrt(2) =
-    1.8 pp, as a point of 2,000 persons and one seed, at about the same cost; the two seeds also
-    measure chance inside the design (``chance.csv``), next to the spread of the effect over the
-    sampled assumptions. For a finer analysis raise the cohort before the seeds (4,000 persons: an sd
-    of 1.0 instead of 2.6 pp a run for about 1.5 times the time; seeds would need about seven times
-    as many runs for the same).
+    A point of 2,000 persons and one seed has about the chance variation of 1,000 persons and two
+    seeds at half the cost. In the default analysis (``chance.csv``, measured by ``chance_seeds``
+    runs at the composed values) chance is 1% or less of the baseline's variation over the
+    sampled assumptions, and of the full position's effect after 5 years about 14% (participation)
+    and 26% (employment); later years' employment effects, which are small, up to 70%. That share
+    is an upper bound (common random numbers make chance move smoothly between points, not as
+    independent noise), it is drawn on every chart of indices, and an index below it says little.
+    For a finer analysis raise the cohort before the seeds (4,000 persons: about half the chance sd
+    for about 1.25 times the time, 0.119 against 0.096 s a baseline run measured with
+    ``experiments.benchmark``; seeds would need about four times as many runs for the same).
 
-Time (defaults: the full position against the baseline, D uncertain parameters (129 today),
-4 trajectories = 4 (D + 1) Morris points, 12 kept, ``n_sobol=64`` = 896 Sobol points, 2 seeds: about
-5,700 runs): see the README for the measured time on 2 cores; ``sensitivity.json`` records each
-stage's wall and CPU seconds. A Sobol design at ``n_sobol=512`` is 7,168 points (28,700 runs at 2
-seeds, a few hours on 2 cores): the default is what fits about 15 minutes, and the stability check
-(N/2 against N) says whether it is enough; add ``n_sobol=256`` or ``512``, ``n_morris=10``, more ``scenarios=[...]``
-(each scenario adds one run per seed and point) on a bigger machine or a cluster. Points already
-computed are reused, so a larger design extends a smaller one.
+Time (defaults: the full position against the baseline, D uncertain parameters (143 today),
+4 trajectories = 4 (D + 1) = 576 Morris points, 12 kept, ``n_sobol=512`` = 7,168 Sobol points, one
+seed, 2,000 persons: 15,504 runs): 14 minutes on 2 cores, progress bars included (Morris 68 s,
+Sobol 746 s, analysis and charts 15 s; about 0.1 CPU s a run); ``sensitivity.json`` records each
+stage's wall and CPU seconds. ``n_sobol=64`` is a first look in a few minutes, whose stability
+check (N/2 against N) says how far it can be trusted; more ``scenarios=[...]`` (each adds one run
+per seed and point) or a larger cohort go to a bigger machine or a cluster. Points already computed
+are reused, so a larger design extends a smaller one.
 
 Resuming and clusters
     Each point is a folder ``runs/<stage>/p<index>/point.json`` (:mod:`.runs`), reused when its

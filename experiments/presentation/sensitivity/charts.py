@@ -200,14 +200,19 @@ def drivers_chart(d: ChartData, s: str, folder: Path, lang: str) -> list[Path]:
     return _save(fig, folder, f"drivers_{s}", _note(d, lang))
 
 
+def _seeds(n: int, lang: str) -> str:
+    """``1 seed``, ``2 seeds`` (the same word in Dutch)."""
+    return f"{n} seed" if n == 1 else f"{n} seeds"
+
+
 def _note(d: ChartData, lang: str) -> str:
     st = d.plan.settings
     if lang == "nl":
         return (f"Morris: {st['n_morris']} trajecten over {len(d.plan.params)} parameters; Sobol: N={st['n_sobol']} "
-                f"over de {len(d.kept)} belangrijkste; per punt {len(d.plan.seeds)} seeds (dezelfde voor elk punt), "
+                f"over de {len(d.kept)} belangrijkste; per punt {_seeds(len(d.plan.seeds), lang)} (dezelfde voor elk punt), "
                 f"{st['population_size']} personen per run. Effect = scenario min basis, zelfde seed en parameters.")
     return (f"Morris: {st['n_morris']} trajectories over {len(d.plan.params)} parameters; Sobol: N={st['n_sobol']} over "
-            f"the {len(d.kept)} most important; each point {len(d.plan.seeds)} seeds (the same at every point), "
+            f"the {len(d.kept)} most important; each point {_seeds(len(d.plan.seeds), lang)} (the same at every point), "
             f"{st['population_size']} persons a run. Effect = scenario minus baseline, same seed and parameters.")
 
 

@@ -120,12 +120,15 @@ def summary_sentences(d: ChartData, lang: str) -> list[str]:
     ch = _row(d.chance, scenario=pos, measure="participating", year=YEAR)
     if len(ch) and np.isfinite(ch["chance_share"].iloc[0]):
         c = float(ch["chance_share"].iloc[0])
+        k = len(d.plan.seeds)
+        point_nl = "één seed" if k == 1 else f"gemiddelde van {k} seeds"
+        point_en = "one seed" if k == 1 else f"the mean of {k} seeds"
         out.append((f"Toeval (een andere trekking van personen en gebeurtenissen bij dezelfde aannames) is ongeveer "
-                    f"{_n(100 * c, lang, 0)}% van die variatie: de standaardafwijking van één punt (gemiddelde van "
-                    f"{len(d.plan.seeds)} seeds) is {_n(float(ch['chance_sd_point'].iloc[0]), lang, 1)} procentpunt.")
+                    f"{_n(100 * c, lang, 0)}% van die variatie: de standaardafwijking van één punt ({point_nl}) is "
+                    f"{_n(float(ch['chance_sd_point'].iloc[0]), lang, 1)} procentpunt.")
                    if nl else
                    (f"Chance (another draw of persons and events under the same assumptions) is about "
-                    f"{_n(100 * c, lang, 0)}% of that variation: one point (the mean of {len(d.plan.seeds)} seeds) "
+                    f"{_n(100 * c, lang, 0)}% of that variation: one point ({point_en}) "
                     f"varies by {_n(float(ch['chance_sd_point'].iloc[0]), lang, 1)} percentage points (sd)."))
     return out
 
