@@ -312,9 +312,12 @@ def prim_chart(d: ChartData, question: str, folder: Path, lang: str) -> list[Pat
             c = g[g["chosen"]]
             a2.scatter(c["coverage"], c["density"], s=90, facecolors="none", edgecolors="black")
             first = boxes[boxes["box"] == b].iloc[0]
+            dens = float(c["density"].iloc[0])
+            # above the circle near the axis, below it elsewhere, so the axis never hides it
             a2.annotate(f"cov {first['coverage']:.2f}\ndens {first['density']:.2f}",
-                        (float(c["coverage"].iloc[0]), float(c["density"].iloc[0])), fontsize=7,
-                        xytext=(6, -16), textcoords="offset points")
+                        (float(c["coverage"].iloc[0]), dens), fontsize=7,
+                        xytext=(6, 8 if dens < 0.5 else -22), textcoords="offset points",
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
         a2.set_xlabel(w("coverage", lang), fontsize=7.5)
         a2.set_ylabel(w("density", lang), fontsize=7.5)
         a2.set_xlim(0, 1.02)

@@ -210,6 +210,7 @@ def prim_html(d: ChartData, charts: dict, lang: str) -> str:
             f"{q.failing} van {q.points} punten ({_n(100 * q.share_failing, lang, 0)}%) schieten tekort." if nl else
             f"{q.failing} of {q.points} points ({_n(100 * q.share_failing, lang, 0)}%) fall short.") + "</p>")
         b = d.prim["boxes"][d.prim["boxes"]["question"] == q.question]
+        parts.append(_prim_reading(b, float(st["density"]), q.share_failing, lang))
         if len(b):
             rows = "".join(
                 f"<tr><td>{r.box}</td><td><code>{E(r.label)}</code></td>"
@@ -222,6 +223,33 @@ def prim_html(d: ChartData, charts: dict, lang: str) -> str:
                          + rows + "</tbody></table>")
             parts.append(_fig(charts, f"prim_{q.question}", title))
     return "".join(parts)
+
+
+def _prim_reading(b: pd.DataFrame, asked: float, share: float, lang: str) -> str:
+    """One sentence on how far a question's boxes can be read: a box denser than the density
+    asked for marks a region of assumptions; a thin one says the shortfalls are spread out."""
+    nl = lang == "nl"
+    if not len(b) or b["label"].eq("(no restriction)").all():
+        return "<p>" + (f"Geen box nodig of gevonden: {_n(100 * share, lang, 0)}% van alle punten schiet tekort, "
+                        "over het hele bereik van de aannames." if nl else
+                        f"No box is needed or found: {_n(100 * share, lang, 0)}% of all points fall short, across "
+                        "the whole range of the assumptions.") + "</p>"
+    first = b[b["box"] == b["box"].min()].iloc[0]
+    if float(first["density"]) >= asked:
+        return "<p>" + (f"Box 1 bevat {_n(100 * first['coverage'], lang, 0)}% van de tekortschietende punten, en "
+                        f"{_n(100 * first['density'], lang, 0)}% van zijn punten schiet tekort: daar ligt het "
+                        "risico." if nl else
+                        f"Box 1 holds {_n(100 * first['coverage'], lang, 0)}% of the points that fall short, and "
+                        f"{_n(100 * first['density'], lang, 0)}% of its points fall short: that is where the risk "
+                        "lies.") + "</p>"
+    return "<p>" + (f"Geen box bereikt de gevraagde dichtheid ({_n(asked, lang)}): in de beste schiet maar "
+                    f"{_n(100 * first['density'], lang, 0)}% van de punten tekort, tegen {_n(100 * share, lang, 0)}% "
+                    "overal. De tekorten liggen verspreid over de aannames (of zijn toeval), niet in één gebied; de "
+                    "boxen hieronder zeggen weinig." if nl else
+                    f"No box reaches the density asked for ({_n(asked, lang)}): in the best one only "
+                    f"{_n(100 * first['density'], lang, 0)}% of the points fall short, against "
+                    f"{_n(100 * share, lang, 0)}% overall. The shortfalls are spread over the assumptions (or are "
+                    "chance), not in one region; the boxes below say little.") + "</p>"
 
 
 def stability_html(stab: pd.DataFrame, d: ChartData, lang: str) -> str:
