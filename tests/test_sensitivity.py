@@ -331,3 +331,16 @@ def test_a_killed_analysis_resumes_without_recomputing(tmp_path):
     reused = sum(int(line.split(" reused")[0].rsplit(" ", 1)[-1]) for line in r.stdout.splitlines()
                  if " reused" in line)
     assert reused == len(finished)
+
+
+def test_the_report_says_how_far_prim_boxes_can_be_read():
+    from experiments.presentation.sensitivity.section import _prim_reading
+
+    def box(density, label="work.base_rate"):
+        return pd.DataFrame([{"box": 1, "label": label, "coverage": 0.7, "density": density}])
+
+    assert "No box reaches the density asked for (0.80)" in _prim_reading(box(0.04), 0.8, 0.01, "en")
+    assert "4% of the points fall short, against 1% overall" in _prim_reading(box(0.04), 0.8, 0.01, "en")
+    assert "Box 1 holds 70%" in _prim_reading(box(0.9), 0.8, 0.2, "en")
+    assert "No box is needed" in _prim_reading(box(1.0, "(no restriction)"), 0.8, 1.0, "en")
+    assert "Geen box bereikt de gevraagde dichtheid (0,80)" in _prim_reading(box(0.04), 0.8, 0.01, "nl")
