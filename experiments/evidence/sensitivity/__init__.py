@@ -66,7 +66,7 @@ Time (defaults: the full position against the baseline, D uncertain parameters (
 4 trajectories = 4 (D + 1) = 576 Morris points, 12 kept, ``n_sobol=512`` = 7,168 Sobol points, one
 seed, 2,000 persons: 15,504 runs): 14 minutes on 2 cores, progress bars included (Morris 68 s,
 Sobol 746 s, analysis and charts 15 s; about 0.1 CPU s a run); ``sensitivity.json`` records each
-stage's wall and CPU seconds. ``n_sobol=64`` is a first look in a few minutes, whose stability
+stage's wall and CPU seconds. ``n_sobol=64`` is a first look in about 3 minutes (156 s measured), whose stability
 check (N/2 against N) says how far it can be trusted; more ``scenarios=[...]`` (each adds one run
 per seed and point) or a larger cohort go to a bigger machine or a cluster. Points already computed
 are reused, so a larger design extends a smaller one.
