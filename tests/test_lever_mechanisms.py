@@ -216,3 +216,19 @@ def test_a_job_loss_does_not_wipe_the_record_of_time_out_of_work(t, housed, work
     table = np.arange(97)
     assert table.take(never, mode="clip")[0] == 0
 
+
+
+def test_a_region_where_nobody_searches_is_not_crowded():
+    """All competitors treated by a policy under which the cohort does not search (newcomer
+    competition share 1, the cohort's search 0): 1 where nobody searches, never 0 / 0 (a NaN that
+    the sensitivity analysis met at the edge of the ranges); elsewhere the matching function."""
+    import warnings
+
+    from model.pathways.work import crowding
+
+    competitors = np.array([2.0, 3.0, 0.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        c = crowding(competitors, np.array([0.0, 1.5, 0.0]), np.array([0.0, 1.5, 0.0]), 0.5)
+    assert c[0] == 1.0 and c[2] == 1.0 and np.isclose(c[1], (3.0 / 3.0) ** 0.5)
+    assert np.isclose(crowding(np.array([2.0]), np.array([2.0]), np.array([2.0]), 0.3)[0], 0.5 ** 0.7)

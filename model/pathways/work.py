@@ -299,6 +299,16 @@ def months_out_of_work(t: int, housed_at: np.ndarray, months_worked: np.ndarray)
     return (t - housed_at) - months_worked
 
 
+def crowding(competitors: np.ndarray, treated: np.ndarray, own: np.ndarray, alpha: float) -> np.ndarray:
+    """Job finding per unit of search in each region, relative to today's: ``(competitors /
+    (treated + own)) ** (1 - alpha)`` (module docstring, item 4). A region where nobody searches
+    (all competitors treated by a policy that leaves this cohort not searching at all, and none of
+    the cohort there) is not crowded: 1, not 0 / 0."""
+    search = treated + own
+    busy = search > 0
+    return np.where(busy, competitors / np.where(busy, search, 1.0), 1.0) ** (1.0 - alpha)
+
+
 def coaching_response(x, max_gain: float):
     """Job-finding factor of support intensity ``x`` (1 = today's), saturating: 1 at x = 1,
     ``(1 + H) / (1 + H/2)`` as x grows, ``1 / (1 + H/2)`` with no support."""
@@ -479,8 +489,7 @@ class Work(Pathway):
             m = own.sum() / ref if ref > 0 else 1.0
             phi = p.newcomer_competition_share
             treated = self.competitors * (1.0 - phi + phi * m)
-        crowd = (self.competitors / (treated + own)) ** (1.0 - p.matching_elasticity)
-        h *= crowd.take(muni)
+        h *= crowding(self.competitors, treated, own, p.matching_elasticity).take(muni)
         # the chance 1 - exp(-h) is at most h, so only draws below h (with a margin for
         # rounding) can find a job: the chance is computed for those alone
         u = self.uniform("job", t, seekers)
