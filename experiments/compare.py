@@ -69,6 +69,7 @@ from omegaconf import DictConfig, OmegaConf
 from experiments.presentation.publish import WRITES as AGGREGATION_WRITES
 from experiments.presentation.publish import publish
 from experiments.runs.comparison import aggregate_plan, make_plan, run_missing
+from experiments.runs.jobs import stop_on_sigterm
 from experiments.runs.outputs import OUT, OVERWRITE, check_output
 from experiments.runs.overrides import check_overrides, fail
 from model.config import ScenarioError, register, scenario_names, scenario_problem
@@ -239,6 +240,7 @@ def compare(cfg: DictConfig) -> dict | None:
         fail(e)
     command = " ".join(["python -m experiments.compare", *sys.argv[1:]])
     start = time.perf_counter()
+    stop_on_sigterm()
     try:
         done = run_missing(plan, command)
     except KeyboardInterrupt:

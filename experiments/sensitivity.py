@@ -22,6 +22,7 @@ from experiments.evidence.sensitivity.plan import check_arguments, make_plan
 from experiments.presentation.i18n import page_name
 from experiments.presentation.sensitivity import WRITES as PAGE_WRITES
 from experiments.presentation.sensitivity import present
+from experiments.runs.jobs import stop_on_sigterm
 from experiments.runs.outputs import OUT, OVERWRITE, check_output
 from experiments.runs.overrides import fail
 from model.config import ROOT, register
@@ -49,6 +50,7 @@ def sensitivity(cfg: DictConfig) -> dict | None:
         fail(e)
     command = " ".join(["python -m experiments.sensitivity", *sys.argv[1:]])
     start = time.perf_counter()
+    stop_on_sigterm()
     try:
         done = execute(plan, command, present=present)
     except KeyboardInterrupt:

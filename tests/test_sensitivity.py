@@ -344,3 +344,18 @@ def test_the_report_says_how_far_prim_boxes_can_be_read():
     assert "Box 1 holds 70%" in _prim_reading(box(0.9), 0.8, 0.2, "en")
     assert "No box is needed" in _prim_reading(box(1.0, "(no restriction)"), 0.8, 1.0, "en")
     assert "Geen box bereikt de gevraagde dichtheid (0,80)" in _prim_reading(box(0.04), 0.8, 0.01, "nl")
+
+
+def test_sigterm_stops_a_command_as_ctrl_c_does():
+    """``kill PID`` raises KeyboardInterrupt in the main thread, so the command's handler keeps the
+    finished points and its worker processes stop with it (they computed on as orphans before)."""
+    from experiments.runs.jobs import stop_on_sigterm
+
+    before = signal.getsignal(signal.SIGTERM)
+    try:
+        stop_on_sigterm()
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # the handler runs at the next bytecode; never reached
+    finally:
+        signal.signal(signal.SIGTERM, before)

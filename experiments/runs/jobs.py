@@ -41,6 +41,20 @@ FAILED_FILE = "failed.json"
 RUN_WRITES = (*RUN_FILES, *OUTCOME_FILES, STAGE_FILE, FAILED_FILE, "outcomes.png")
 
 
+def stop_on_sigterm() -> None:
+    """Make ``kill PID`` (SIGTERM) stop a command the way Ctrl-C does: a ``KeyboardInterrupt`` in the
+    main thread, so the command's own handler runs (finished runs are kept, the message says how to
+    resume) and the worker processes are shut down with it, instead of computing on as orphans."""
+    import signal
+    import threading
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
+
+
 def config_hash(config: RunConfig | dict) -> str:
     """SHA-256 of a resolved configuration (every parameter, the scenario and the seed)."""
     d = config.to_dict() if isinstance(config, RunConfig) else config
