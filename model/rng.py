@@ -67,7 +67,7 @@ def _mix_one(x):  # pragma: no cover - compiled
 
 @numba.njit(cache=True, nogil=True)
 def _mix_range(base, mixed, start, stop):  # pragma: no cover - compiled
-    part = mixed[start:stop]  # indexed from 0: no wrap-around check, so the loop is vectorised
+    part = mixed[start:stop]  # indexed from 0: no wrap-around check on each access
     out = np.empty(part.shape[0])
     for i in range(part.shape[0]):
         out[i] = _mix_one(part[i] + base)

@@ -114,8 +114,8 @@ def _belonging_month(start, n, t, housed, in_reception, present, age, permit_mon
     and precision of the array version this replaced (float32 where the state is float32), so
     results are the same to the bit (``tests/test_kernels.py``)."""
     f32 = np.float32
-    # the range's part of each person array, indexed from 0 (no wrap-around check: the loop is
-    # compiled to vector instructions), without branches (selects and 0/1 arithmetic)
+    # the range's part of each person array, indexed from 0 (no wrap-around check on each access,
+    # which made such loops several times slower), without branches (selects and 0/1 arithmetic)
     permit_month, permit, employed = permit_month[start:start + n], permit[start:start + n], employed[start:start + n]
     language, fined, study = language[start:start + n], fined[start:start + n], study[start:start + n]
     municipality, belonging = municipality[start:start + n], belonging[start:start + n]

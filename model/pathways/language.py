@@ -298,7 +298,7 @@ def _school_and_courses(start, t, present, age, can_learn, in_reception, u, lang
     the number of starts."""
     starts = 0
     # the range's part of each person array, indexed from 0 (an index known not to be negative
-    # needs no wrap-around check, and the loop is compiled to vector instructions), without
+    # needs no wrap-around check on each access, which made such loops several times slower), without
     # branches (selects and 0/1 arithmetic, as the array version): persons' situations vary at
     # random along the range, which a branch would mispredict
     n = present.shape[0]
