@@ -95,8 +95,6 @@ def _splitmix(base: int, idx: np.ndarray | slice | None, mixed: np.ndarray) -> n
             return _mix_take(b, mixed, np.arange(start, stop, step))
         return _mix_range(b, mixed, start, max(start, stop))
     idx = np.asarray(idx)
-    if idx.dtype == np.bool_:
-        idx = np.flatnonzero(idx)
     return _mix_take(b, mixed, idx.astype(np.int64, copy=False)).reshape(idx.shape)
 
 
