@@ -1,8 +1,9 @@
 """The context a cohort lives through: what nobody in the model controls.
 
-Calendar-year series (national unemployment, housing supply, procedure length) come from
-``model/data``; the COVID shock of 2020 is a hiring stop and a wave of lay-offs among recent,
-temporary hires. Years after the last row of a table keep that row's value (today's conditions
+Calendar-year series (national unemployment, housing supply, procedure length, municipalities'
+work-oriented practice) come from ``model/data``; the COVID shock of 2020 is a hiring stop and a
+wave of lay-offs among recent, temporary hires. A year between two rows of a table takes the
+earlier row's value, and years after the last row keep that row's value (today's conditions
 persist; an assumption).
 """
 
@@ -57,9 +58,12 @@ def _rows(name: str) -> dict[int, dict]:
 
 
 def _series(name: str, column: str, years: np.ndarray) -> np.ndarray:
+    """The table's value for each year: a year between two rows takes the earlier row's value,
+    a year before the first row the first's, a year after the last the last's."""
     rows = _rows(name)
-    lo, hi = min(rows), max(rows)
-    return np.array([float(rows[min(max(int(y), lo), hi)][column]) for y in years])
+    known = np.array(sorted(rows))
+    at = known[np.clip(np.searchsorted(known, years, side="right") - 1, 0, len(known) - 1)]
+    return np.array([float(rows[int(y)][column]) for y in at])
 
 
 @cache
@@ -69,6 +73,7 @@ def _tables():
         "unemployment": _series("unemployment_by_year.csv", "unemployment_pct", years),
         "housing_supply": _series("context_by_year.csv", "housing_supply_index", years),
         "procedure_scale": _series("context_by_year.csv", "procedure_scale", years),
+        "work_first": _series("municipal_practice_by_year.csv", "work_first_share", years),
     }
 
 
@@ -89,6 +94,10 @@ class Context:
         self.calendar = cal  #: calendar year (fractional) of each model month
         self.unemployment = tab["unemployment"][idx]  #: national unemployment, percent
         self.housing_supply = tab["housing_supply"][idx]  #: index, 2014 = 1
+        #: share of municipalities whose practice combines the course with work (0 under the
+        #: practice of 2013-2014; ``municipal_practice_by_year.csv``), which relieves part of a
+        #: course's lock-in (``params.work.work_first_relief``)
+        self.work_first = tab["work_first"][idx]
         covid = (cal >= c.covid_start) & (cal < c.covid_end)
         #: labour demand multiplier on job finding (1 at the reference unemployment)
         self.labour_demand = (c.reference_unemployment / self.unemployment) ** c.tightness_elasticity

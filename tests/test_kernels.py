@@ -80,7 +80,7 @@ def reference_hazard(work, t, pos, a):
     busy = ~in_rec & (in_course | enrolled)
     late = ppl.fined.take(seekers) & ~enrolled
     student = ~in_rec & ~in_course & enrolled
-    held = np.where(student, p.study_lock_in, np.where(busy, np.where(late, work.lock_in_late, work.lock_in), 1.0))
+    held = np.where(student, p.study_lock_in, np.where(busy, np.where(late, work.lock_in_late[t], work.lock_in[t]), 1.0))
     h *= held
     late_temporary = ((permit == Permit.TEMPORARY.value)
                       & (ppl.permit_month.take(seekers) <= t - TEMPORARY_PERMIT_MONTHS)).nonzero()[0]

@@ -189,6 +189,25 @@ def test_a_course_past_its_term_holds_back_less():
     assert mid > 3 * mid_se and 0.3 < mid < 8.0, (mid, mid_se)  # measured: +2.8, se 0.2
 
 
+def test_work_oriented_practice_acts_only_where_and_when_it_is_in_place():
+    """Municipalities' work-oriented practice, which spread after 2016, relieves part of a course's
+    lock-in (``work_first_relief`` x the year's share in ``municipal_practice_by_year.csv``): in
+    2014 (share 0) a course holds job finding back by the whole ``course_lock_in``, from 2018
+    (share 0.9) by ``course_lock_in^(1 - 0.9 relief)``; and the 2016 cohort, whose years 1-3 are
+    spent largely in courses, works more in years 2-3 with the relief than without it."""
+    m = IntegrationModel(load("baseline", ["population.size=500", "population.permit_year=2014",
+                                           "params.work.work_first_relief=0.5",
+                                           "params.work.course_lock_in=0.2"]))
+    work = next(pw for pw in m.pathways if pw.name == "work")
+    assert np.all(work.lock_in[:12] == 0.2)  # 2014
+    assert work.lock_in[24] == pytest.approx(0.2 ** (1 - 0.5 * 0.5))  # 2016: half the municipalities
+    assert np.allclose(work.lock_in[48:], 0.2 ** (1 - 0.5 * 0.9))  # 2018 on
+    d = paired(["population.permit_year=2016", "params.work.work_first_relief=0.65"],
+               ["population.permit_year=2016", "params.work.work_first_relief=0.0"])
+    mid, mid_se = mean_se(d, range(18, 36))
+    assert mid > 3 * mid_se and 0.5 < mid < 8.0, (mid, mid_se)  # measured: +3.8, se 0.1
+
+
 def test_students_hold_side_jobs_more_than_course_goers():
     """Regular education leaves evenings and weekends for a side job (``study_lock_in``, CBS counts
     any hours): with no lock-in for students the cohort (18-64) works more in years 5-6 than

@@ -260,9 +260,13 @@ def test_start_in_reception_brings_intake_and_learning_forward(effect):
 # ---- D2 -----------------------------------------------------------------------------------------
 @lever("dual_track")
 def test_dual_track_raises_employment_at_24_and_36_months(effect):
-    """D2 (Regioplan 2020/2021: dual tracks work): a course no longer holds back job search."""
+    """D2 (Regioplan 2020/2021: dual tracks work): a course holds back job search less. Today's
+    practice already combines courses with work in most municipalities (``work_first_relief``),
+    so what a dual track adds is small (at 36 months about +0.3 points a seed of 5,000, standard
+    error 0.17): pooled over four seeds."""
     assert_direction(effect("policy.dual_track=true", "employed", 24), +1)
-    assert_direction(effect("policy.dual_track=true", "employed", 36), +1)
+    seeds = [("population.size=5000", *BASE[1:], f"seed={s}") for s in (0, 1, 2, 3)]
+    assert_direction(pooled([effect("policy.dual_track=true", "employed", 36, base=b) for b in seeds]), +1)
 
 
 @lever("social_guidance")
