@@ -37,7 +37,7 @@ def write(tmp_path: Path, *rows: str, header: str = HEADER) -> Path:
 
 def test_shipped_file_reads():
     ts = read_targets(SHIPPED)
-    assert len(ts) == 43 and {t.cohort for t in ts} == {2014, 2015, 2016, 2020}
+    assert len(ts) == 45 and {t.cohort for t in ts} == {2014, 2015, 2016, 2017, 2020}
     rec = [t for t in ts if t.clock == RECEPTION]
     # the shipped housing rows count months since entering reception (their population says so)
     assert {t.id for t in rec} == {f"housed_2014_{o}_{m}" for o in ("syria", "eritrea")
@@ -47,7 +47,7 @@ def test_shipped_file_reads():
     # calendar date rather than a month since each permit) and education by age (a published
     # range) carry their own tolerance
     assert {t.id for t in ts if t.tolerance is not None} == {
-        "emp_2014_72", "emp_2014_96", "emp_2015_72", "emp_2016_60", "emp_2020_36",
+        "emp_2014_72", "emp_2014_96", "emp_2015_72", "emp_2016_36", "emp_2016_60", "emp_2017_24", "emp_2020_36",
         "edu_2014_18_23_60", "edu_2014_24_64_60"}
     assert all(t.tolerance_pp == DEFAULT_TOLERANCE_PP for t in ts if t.tolerance is None)
     assert cohort_overrides(ts, 2014) == ["population.permit_year=2014",
@@ -61,7 +61,7 @@ def test_check_file_reads_and_is_kept_apart_from_the_fitted_file():
     """The published figures kept aside as a check (issue 9): they read with the same schema, none
     shares a name with a fitted row, and the calibration's default file does not hold them."""
     checks, fitted = read_targets(CHECKS), read_targets(SHIPPED)
-    assert {t.id for t in checks} == {"ben_2014_18", "ben_2014_30", "emp_2016_36", "emp_2017_24"}
+    assert {t.id for t in checks} == {"ben_2014_18", "ben_2014_30", "emp_2019_30"}
     assert not {t.id for t in checks} & {t.id for t in fitted}
     assert {t.quantity for t in checks} == {"benefit", "employed"}
     assert all(t.tolerance_pp == 4 for t in checks)
