@@ -122,6 +122,22 @@ def test_the_data_variance_is_rounding_and_tolerance():
     assert set(P.CHECK_ONLY) <= {t.id for t in ts}
 
 
+def test_design_values_follow_the_targets_order_when_cohorts_alternate():
+    """The model runs cohort by cohort; each design column must still be its own target's value
+    (a targets file may list a 2014 row after later cohorts' rows, as the shipped one does)."""
+    from experiments.evidence.target_values import evaluate, prepare
+    from experiments.evidence.targets import read_targets, shipped_targets
+
+    by_id = {t.id: t for t in read_targets(shipped_targets())}
+    ts = [by_id[i] for i in ("emp_2016_36", "emp_2014_36", "edu_2014_18_23_60", "emp_2020_36",
+                             "housed_2014_syria_12")]
+    configs = prepare(ts, "baseline", ["population.size=600"])
+    got = P.run_points(ts, configs, [{}], [3])[0, 0]
+    ref = evaluate(ts, seeds=[3], configs=configs).set_index("target")["model_value"]
+    assert np.array_equal(got, ref.loc[[t.id for t in ts]].to_numpy(float)), (got, ref)
+    assert got[2] != got[1]  # the education row is not an employment value
+
+
 def test_the_design_is_space_filling_and_reproducible():
     a, b = P.sobol(100, 19), P.sobol(100, 19)
     assert np.array_equal(a, b) and a.min() >= 0 and a.max() <= 1

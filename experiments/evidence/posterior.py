@@ -163,7 +163,8 @@ def _run_point(args):
     targets, configs = _SHARED["targets"], _SHARED["configs"]
     cfgs = {c: cfg.with_values(params) for c, cfg in configs.items()}
     df = evaluate(targets, seeds=[seed], configs=cfgs)
-    return df["model_value"].to_numpy(float)
+    # evaluate runs cohort by cohort: its rows follow the cohorts, not the targets' order
+    return df.set_index("target").loc[[t.id for t in targets], "model_value"].to_numpy(float)
 
 
 def run_points(targets, configs: dict, sets: list[dict], seeds: list[int], workers: int = 1,
