@@ -15,7 +15,7 @@ Two methods (``method=``):
   the fit report holds the cross-validation across cohorts. It does not write the fitted set
   (the point fit stays the single best set). Its keys: ``design`` (wave-1 points, 128),
   ``refine`` (wave-2 points, 192), ``seeds`` (runs per design point, 2), ``chains`` (8),
-  ``steps`` (per chain, 8000), ``check=coverage`` (the simulated-data check, ``none`` by
+  ``steps`` (per chain, 20000), ``check=coverage`` (the simulated-data check, ``none`` by
   default), ``coverage_sets`` (synthetic datasets, 30), ``check_draws`` (posterior draws run per
   cross-validation fold, 10), ``workers`` (processes for the design, 1), ``design_file`` (the
   ``design.csv`` of an earlier fit report: reuse its runs); ``population.size`` 10,000 unless
@@ -77,7 +77,7 @@ SETTINGS = {"targets": str(DEFAULT_TARGETS), "cohorts": "all", "method": "point"
             OVERWRITE: False, "fitted_out": str(FITTED), "ensemble_out": str(ENSEMBLE),
             "scenario": "baseline",
             # method=posterior
-            "design": 128, "refine": 192, "chains": 8, "steps": 8000, "check": "none",
+            "design": 128, "refine": 192, "chains": 8, "steps": 20000, "check": "none",
             "coverage_sets": 30, "check_draws": 10, "workers": 1, "design_file": None}
 DEFAULT_SIZE = 20_000
 #: the keys of one method only, and what the other method's defaults are

@@ -178,25 +178,24 @@ def test_a_design_file_of_other_targets_is_refused(tmp_path, capsys):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "known shortfall (issue 9, item 3): at these small settings the 90% intervals held the known "
-    "values in 56% of 380 cases on the model with caseworkers' offers, study and after-term "
-    "lock-in (it passed on the model before them; the full settings gave 83% of 570 there). The "
-    "sampler's chains do not mix (R-hat up to 1.5) and targets on the same people are treated "
-    "as independent, so the intervals are too narrow"))
 def test_posterior_intervals_cover_known_values(tmp_path):
     """The simulated-data check on the model (a small design at 2,000 persons): known parameter
     values lie inside the 90% posterior intervals about 90% of the time. With n synthetic
     datasets the overall share has a binomial standard error of at most sqrt(0.09 / n) if the
     19 parameters of a dataset counted as one observation (they are correlated): three of those
-    either side."""
+    either side.
+
+    Measured (3 December 2026, this design): 0.79 of 380. Below the aim of 0.9 but inside this
+    test's band; docs/ODD.md section 12.2 gives what is left (the intervals are still narrow:
+    fresh runs at the real cohort size lie about 1.3 of the likelihood's standard deviations from
+    the emulator, where held-out runs at the design's size lie about 1)."""
     import pandas as pd
     import yaml
 
     n = 20
     proc = subprocess.run(
         [sys.executable, "-m", "experiments.calibrate", "method=posterior", "population.size=2000",
-         "design=64", "refine=96", "steps=6000", "check=coverage", f"coverage_sets={n}",
+         "design=64", "refine=96", "steps=20000", "check=coverage", f"coverage_sets={n}",
          "check_draws=3", "ensemble=5", "workers=2", f"ensemble_out={tmp_path / 'e.yaml'}",
          f"out={tmp_path / 'rep'}"], cwd=ROOT, capture_output=True, text=True, timeout=3600)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -41,11 +41,14 @@ Method, step by step (every number below is a setting of the command or a consta
       file allows, ``(tolerance / 2)^2`` (``(tolerance / 4)^2`` for the national employment
       series, the anchor, as in the point fit): the model is not the process that made the
       figures, and the secondary figures are press reports of them;
-   b. the model's chance variation at the size of the real cohort: the variance between seeds
-      at each design point (pooled over wave 2), times ``run size / real cohort size``
-      (:func:`model.population.cohort_persons`). The published shares are counts of a whole
-      cohort, not a sample: their binomial sampling error is this same chance variation of a
-      finite cohort, so it is counted once, here;
+   b. the model's chance variation at the size of the real cohort, measured: the variance
+      between :data:`CHANCE_SEEDS` seeds of runs at the real cohorts' sizes
+      (:func:`model.population.cohort_persons`), pooled over :data:`CHANCE_POINTS` points of
+      wave 2. It is not the design's variance scaled by ``run size / real cohort size``: some of
+      it does not shrink with the cohort (the housing queue's months move together: about 4 pp
+      at 2,000 and at 20,000 persons). The published shares are counts of a whole cohort, not a
+      sample: their binomial sampling error is this same chance variation of a finite cohort,
+      so it is counted once, here;
    c. the emulator's error (step 4).
 
    Targets measured on the same persons at several months are correlated; the likelihood treats
@@ -99,6 +102,10 @@ DESIGN_SEED = 20140
 TEMPER = 9.0
 #: steps of the wave-1 sampler (cheap: the quadratic emulator)
 WAVE1_STEPS = 20_000
+#: points of the wave-2 region, seeds at each and the first seed of the runs at the real cohort
+#: sizes that measure the model's chance variation (method step 5b): 8 x (3 - 1) = 16 degrees of
+#: freedom, a standard deviation known to about 18%
+CHANCE_POINTS, CHANCE_SEEDS, CHANCE_SEED0 = 12, 4, 7001
 #: ridge penalties tried by cross-validation
 ALPHAS = (1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)
 #: below this posterior-to-prior standard deviation ratio a parameter counts as informed
@@ -357,7 +364,9 @@ def data_var(targets) -> np.ndarray:
 
 
 def chance_var(Y: np.ndarray, targets, run_size: int) -> np.ndarray:
-    """Part (b): the seeds' pooled variance at the run size, scaled to the real cohort's size."""
+    """The seeds' pooled variance at the run size, scaled to the real cohort's size: the cheap
+    estimate of part (b) that the tempered wave-1 posterior uses (the final posterior measures
+    it at the real size, :meth:`experiments.evidence.posterior_fit.Fit.real_chance`)."""
     from model.population import cohort_persons
 
     v = np.nanmean(np.nanvar(Y, axis=1, ddof=1), axis=0)

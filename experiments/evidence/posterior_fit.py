@@ -100,10 +100,28 @@ class Fit:
         chance_run = np.nan_to_num(np.nanmean(np.nanvar(design.Y[w2], axis=1, ddof=1), axis=0))
         n = design.Y.shape[1]
         self.emu_var = np.maximum(self.emulator.cv_mse - chance_run / n, 0.1 * self.emulator.cv_mse)
-        self.chance = P.chance_var(design.Y[w2], self.targets, self.run_size)
+        self.chance = self.real_chance(design.U[w2])
         self.datavar = P.data_var(self.targets)
         self.var = self.datavar + self.chance + self.emu_var
         self._timed("emulator (s)", t0)
+
+    def real_chance(self, U2: np.ndarray) -> np.ndarray:
+        """Part (b) of the variance, measured: runs at the real cohorts' sizes at
+        :data:`~experiments.evidence.posterior.CHANCE_POINTS` points of the wave-2 region, on
+        :data:`~experiments.evidence.posterior.CHANCE_SEEDS` seeds each; the pooled variance
+        between seeds. (Scaling the design's variance by run size over cohort size undercounts
+        what does not shrink with the cohort: the housing queue's months move together, sd
+        about 4 pp at both 2,000 and 20,000 persons.)"""
+        t0 = time.time()
+        pts = P.thin_evenly(U2, min(P.CHANCE_POINTS, len(U2)))
+        real = {c: cfg.with_values({"population.size": int(round(_real_size(c)))})
+                for c, cfg in self.configs.items()}
+        seeds = [P.CHANCE_SEED0 + i for i in range(P.CHANCE_SEEDS)]
+        self.log(f"chance at the real cohort size: {len(pts)} points x {len(seeds)} seeds")
+        Y = P.run_points(self.targets, real, self.space.values(pts), seeds,
+                         self.settings["workers"], self.log)
+        self._timed("chance at the real size (s)", t0)
+        return np.nan_to_num(np.nanmean(np.nanvar(Y, axis=1, ddof=1), axis=0))
 
     def posterior(self, use: np.ndarray, data: np.ndarray | None = None, seed: int = 0,
                   steps: int | None = None) -> P.Chains:
