@@ -186,7 +186,7 @@ def test_posterior_intervals_cover_known_values(tmp_path):
     either side.
 
     Measured (3 December 2026, this design): 0.79 of 380. Below the aim of 0.9 but inside this
-    test's band; docs/ODD.md section 12.2 gives what is left (the intervals are still narrow:
+    test's band; docs/ODD.md section 12.1 gives what is left (the intervals are still narrow:
     fresh runs at the real cohort size lie about 1.3 of the likelihood's standard deviations from
     the emulator, where held-out runs at the design's size lie about 1)."""
     import pandas as pd

@@ -103,8 +103,8 @@ TEMPER = 9.0
 #: steps of the wave-1 sampler (cheap: the quadratic emulator)
 WAVE1_STEPS = 20_000
 #: points of the wave-2 region, seeds at each and the first seed of the runs at the real cohort
-#: sizes that measure the model's chance variation (method step 5b): 8 x (3 - 1) = 16 degrees of
-#: freedom, a standard deviation known to about 18%
+#: sizes that measure the model's chance variation (method step 5b): 12 x (4 - 1) = 36 degrees of
+#: freedom, a standard deviation known to about 12%
 CHANCE_POINTS, CHANCE_SEEDS, CHANCE_SEED0 = 12, 4, 7001
 #: ridge penalties tried by cross-validation
 ALPHAS = (1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -369,9 +369,15 @@ def chance_var(Y: np.ndarray, targets, run_size: int) -> np.ndarray:
     it at the real size, :meth:`experiments.evidence.posterior_fit.Fit.real_chance`)."""
     from model.population import cohort_persons
 
-    v = np.nanmean(np.nanvar(Y, axis=1, ddof=1), axis=0)
+    v = seed_var(Y)
     scale = np.array([run_size / cohort_persons(t.cohort) for t in targets])
-    return np.nan_to_num(v) * scale
+    return v * scale
+
+
+def seed_var(Y: np.ndarray) -> np.ndarray:
+    """Per target: the variance between seeds of (points, seeds, targets) values, pooled over
+    the points (0 where a target has none)."""
+    return np.nan_to_num(np.nanmean(np.nanvar(Y, axis=1, ddof=1), axis=0))
 
 
 @dataclass

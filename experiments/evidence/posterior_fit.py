@@ -97,7 +97,7 @@ class Fit:
         t0 = time.time()
         self.emulator = P.GPEmulator.fit(design.U, _mean(design.Y), check=w2,
                                          workers=self.settings["workers"])
-        chance_run = np.nan_to_num(np.nanmean(np.nanvar(design.Y[w2], axis=1, ddof=1), axis=0))
+        chance_run = P.seed_var(design.Y[w2])
         n = design.Y.shape[1]
         self.emu_var = np.maximum(self.emulator.cv_mse - chance_run / n, 0.1 * self.emulator.cv_mse)
         self.chance = self.real_chance(design.U[w2])
@@ -114,14 +114,12 @@ class Fit:
         about 4 pp at both 2,000 and 20,000 persons.)"""
         t0 = time.time()
         pts = P.thin_evenly(U2, min(P.CHANCE_POINTS, len(U2)))
-        real = {c: cfg.with_values({"population.size": int(round(_real_size(c)))})
-                for c, cfg in self.configs.items()}
         seeds = [P.CHANCE_SEED0 + i for i in range(P.CHANCE_SEEDS)]
         self.log(f"chance at the real cohort size: {len(pts)} points x {len(seeds)} seeds")
-        Y = P.run_points(self.targets, real, self.space.values(pts), seeds,
+        Y = P.run_points(self.targets, _real_configs(self.configs), self.space.values(pts), seeds,
                          self.settings["workers"], self.log)
         self._timed("chance at the real size (s)", t0)
-        return np.nan_to_num(np.nanmean(np.nanvar(Y, axis=1, ddof=1), axis=0))
+        return P.seed_var(Y)
 
     def posterior(self, use: np.ndarray, data: np.ndarray | None = None, seed: int = 0,
                   steps: int | None = None) -> P.Chains:
@@ -241,9 +239,7 @@ class Fit:
         idx = np.linspace(0, len(pooled) - 1, 2 * s["refine"] + 1).round().astype(int)[1::2]
         truths = P.thin_evenly(pooled[idx], s["coverage_sets"])
         rng = np.random.default_rng(P.DESIGN_SEED + 3)
-        real = {c: cfg.with_values({"population.size": int(round(_real_size(c)))})
-                for c, cfg in self.configs.items()}
-        saved, self.configs = self.configs, real
+        saved, self.configs = self.configs, _real_configs(self.configs)
         rows = []
         try:
             for j, u in enumerate(truths):
@@ -264,10 +260,12 @@ class Fit:
         return pd.DataFrame(rows)
 
 
-def _real_size(cohort: int) -> float:
+def _real_configs(configs: dict) -> dict:
+    """The cohorts' configs at the real cohorts' sizes (:func:`model.population.cohort_persons`)."""
     from model.population import cohort_persons
 
-    return cohort_persons(cohort)
+    return {c: cfg.with_values({"population.size": int(round(cohort_persons(c)))})
+            for c, cfg in configs.items()}
 
 
 def fitted_values(keys, declared=None) -> dict:
