@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -65,17 +66,28 @@ CASE_IDS = [c[0] for c in CASES]
 
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory, cli):
-    """Run every case once (two at a time): id -> (CompletedProcess, its temporary folder)."""
+    """Run every case once (two at a time): id -> (CompletedProcess, its temporary folder), or
+    the traceback of what went wrong while running that case (a timeout, a failed start), so
+    that it fails its own tests with the reason instead of erroring every test of the module."""
     def one(case):
         name, args, _ = case
-        base = tmp_path_factory.mktemp("bad")
-        small = [d for d in ("population.size=1000", "population.horizon_months=12")
-                 if not any(a.startswith(d.split("=")[0] + "=") for a in args)]
-        proc = cli(*args, *small, f"out={base / 'run'}")
-        return name, (proc, base)
+        try:
+            base = tmp_path_factory.mktemp("bad")
+            small = [d for d in ("population.size=1000", "population.horizon_months=12")
+                     if not any(a.startswith(d.split("=")[0] + "=") for a in args)]
+            return name, (cli(*args, *small, f"out={base / 'run'}"), base)
+        except Exception:
+            return name, traceback.format_exc()
 
     with ThreadPoolExecutor(2) as pool:
         return dict(pool.map(one, CASES))
+
+
+def _outcome(outcomes, name):
+    got = outcomes[name]
+    if isinstance(got, str):
+        pytest.fail(f"running the case failed:\n{got}")
+    return got
 
 
 def _params():
@@ -88,7 +100,7 @@ def _params():
 
 @pytest.mark.parametrize("name, expect", _params())
 def test_bad_input_gives_one_line_and_exit_code_2(outcomes, name, expect):
-    proc, _ = outcomes[name]
+    proc, _ = _outcome(outcomes, name)
     lines = proc.stderr.splitlines()
     assert proc.returncode == 2, f"exit {proc.returncode}; stderr: {proc.stderr[-1500:]}"
     assert len(lines) == 1, f"{len(lines)} lines on stderr: {proc.stderr[-1500:]}"
@@ -101,7 +113,7 @@ def test_bad_input_gives_one_line_and_exit_code_2(outcomes, name, expect):
 def test_bad_input_leaves_no_folder(outcomes, name):
     """Whatever happens, nothing is left behind: not the run folder (or a sweep's), not a hidden
     .partial folder, and no traceback."""
-    proc, base = outcomes[name]
+    proc, base = _outcome(outcomes, name)
     assert "Traceback" not in proc.stderr
     assert list(base.iterdir()) == [], [p.name for p in base.iterdir()]
 
