@@ -24,7 +24,7 @@ class Design:
     U: np.ndarray
     wave: np.ndarray
     Y: np.ndarray
-    seeds: list[int]
+    seeds: np.ndarray  #: (points, seeds per point)
 
 
 def _keys() -> tuple[str, ...]:
@@ -50,7 +50,7 @@ class Fit:
         self.check = np.array([t.id in P.CHECK_ONLY for t in targets])
         self.run_size = int(next(iter(configs.values())).population.size)
         self.times: dict[str, float] = {}
-        self.seeds = list(range(1, settings["seeds"] + 1))
+        self.n_seeds = settings["seeds"]
 
     # -- design -----------------------------------------------------------------------------
     def _timed(self, name, t0):
@@ -73,8 +73,9 @@ class Fit:
             return previous
         t0 = time.time()
         U1 = P.sobol(s["design"], d)
-        self.log(f"design wave 1: {len(U1)} points x {len(self.seeds)} seeds")
-        Y1 = P.run_points(self.targets, self.configs, self.space.values(U1), self.seeds,
+        S1 = P.point_seeds(0, len(U1), self.n_seeds)
+        self.log(f"design wave 1: {len(U1)} points x {self.n_seeds} seeds")
+        Y1 = P.run_points(self.targets, self.configs, self.space.values(U1), S1,
                           s["workers"], self.log)
         self._timed("design wave 1 (s)", t0)
         t0 = time.time()
@@ -84,11 +85,12 @@ class Fit:
         fitted = fitted_values(self.space.keys)
         U2 = np.vstack([U2, self.space.positions([fitted])])
         self.log(f"design wave 2: {len(U2)} points from the region wave 1 leaves plausible")
-        Y2 = P.run_points(self.targets, self.configs, self.space.values(U2), self.seeds,
+        S2 = P.point_seeds(len(U1), len(U2), self.n_seeds)
+        Y2 = P.run_points(self.targets, self.configs, self.space.values(U2), S2,
                           s["workers"], self.log)
         self._timed("design wave 2 (s)", t0)
         return Design(np.vstack([U1, U2]), np.r_[np.ones(len(U1), int), 2 * np.ones(len(U2), int)],
-                      np.concatenate([Y1, Y2]), self.seeds)
+                      np.concatenate([Y1, Y2]), np.vstack([S1, S2]))
 
     # -- emulator and posterior -------------------------------------------------------------
     def build(self, design: Design) -> None:
@@ -100,16 +102,20 @@ class Fit:
         chance_run = P.seed_var(design.Y[w2])
         n = design.Y.shape[1]
         self.emu_var = np.maximum(self.emulator.cv_mse - chance_run / n, 0.1 * self.emulator.cv_mse)
-        self.chance = self.real_chance(design.U[w2])
+        self.emu_corr, self.emu_shrink = P.shrunk_corr(self.emulator.resid[w2])
+        self.chance, self.chance_corr, self.chance_shrink = self.real_chance(design.U[w2])
         self.datavar = P.data_var(self.targets)
         self.var = self.datavar + self.chance + self.emu_var
+        self.cov = (np.diag(self.datavar) + P.correlated(np.sqrt(self.chance), self.chance_corr)
+                    + P.correlated(np.sqrt(self.emu_var), self.emu_corr))
         self._timed("emulator (s)", t0)
 
-    def real_chance(self, U2: np.ndarray) -> np.ndarray:
+    def real_chance(self, U2: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
         """Part (b) of the variance, measured: runs at the real cohorts' sizes at
         :data:`~experiments.evidence.posterior.CHANCE_POINTS` points of the wave-2 region, on
         :data:`~experiments.evidence.posterior.CHANCE_SEEDS` seeds each; the pooled variance
-        between seeds. (Scaling the design's variance by run size over cohort size undercounts
+        between seeds, the shrunk correlation of the seeds' deviations between targets, and
+        its shrinkage weight. (Scaling the design's variance by run size over cohort size undercounts
         what does not shrink with the cohort: the housing queue's months move together, sd
         about 4 pp at both 2,000 and 20,000 persons.)"""
         t0 = time.time()
@@ -119,11 +125,13 @@ class Fit:
         Y = P.run_points(self.targets, _real_configs(self.configs), self.space.values(pts), seeds,
                          self.settings["workers"], self.log)
         self._timed("chance at the real size (s)", t0)
-        return P.seed_var(Y)
+        R, w = P.shrunk_corr((Y - np.nanmean(Y, axis=1, keepdims=True)).reshape(-1, Y.shape[2]))
+        return P.seed_var(Y), R, w
 
     def posterior(self, use: np.ndarray, data: np.ndarray | None = None, seed: int = 0,
                   steps: int | None = None) -> P.Chains:
-        post = P.Posterior(self.emulator, self.data if data is None else data, self.var, use)
+        post = P.Posterior(self.emulator, self.data if data is None else data, self.var, use,
+                           self.cov)
         s = self.settings
         return P.sample(post, self.d.U, s["chains"], steps or s["steps"], P.DESIGN_SEED + 2 + seed)
 
@@ -307,7 +315,7 @@ def design_frame(design: Design, space: P.Space, targets) -> pd.DataFrame:
     rows = []
     x = space.values(design.U)
     for i in range(len(design.U)):
-        for j, s in enumerate(design.seeds):
+        for j, s in enumerate(design.seeds[i]):
             rows.append({"wave": int(design.wave[i]), "point": i, "seed": s, **x[i],
                          **{t.id: design.Y[i, j, k] for k, t in enumerate(targets)}})
     return pd.DataFrame(rows)
@@ -315,12 +323,13 @@ def design_frame(design: Design, space: P.Space, targets) -> pd.DataFrame:
 
 def read_design(df: pd.DataFrame, space: P.Space, targets) -> Design:
     """Inverse of :func:`design_frame`; ConfigError-free: the caller checks the columns."""
-    seeds = sorted(df["seed"].unique().tolist())
     pts = df.sort_values(["point", "seed"])
     first = pts.drop_duplicates("point")
+    n = len(pts) // len(first)
     U = space.positions(first[list(space.keys)].to_dict("records"))
-    Y = pts[[t.id for t in targets]].to_numpy(float).reshape(len(first), len(seeds), len(targets))
-    return Design(U, first["wave"].to_numpy(int), Y, [int(s) for s in seeds])
+    Y = pts[[t.id for t in targets]].to_numpy(float).reshape(len(first), n, len(targets))
+    return Design(U, first["wave"].to_numpy(int), Y,
+                  pts["seed"].to_numpy(int).reshape(len(first), n))
 
 
 def run(targets, configs: dict, settings: dict, previous: Design | None = None, log=print) -> Fit:
@@ -352,9 +361,14 @@ def info(fit: Fit, settings: dict, targets_path: str) -> dict:
         "targets": str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else targets_path,
         "targets_sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
         "method": ("posterior: adaptive Metropolis on a Gaussian-process emulator of every target "
-                   "(two-wave design), uniform priors on the declared ranges; variance = "
-                   "rounding + (tolerance/2)^2 + chance at the real cohort size + emulator error"),
-        "design_points": int(len(fit.d.U)), "design_seeds": fit.d.seeds,
+                   "(two-wave design, seeds of its own at every point), uniform priors on the "
+                   "declared ranges; variance = rounding + (tolerance/2)^2 + chance at the real "
+                   "cohort size + emulator error, the last two correlated between targets "
+                   "(Ledoit-Wolf shrunk correlations)"),
+        "correlation_shrinkage": {"chance": round(fit.chance_shrink, 3),
+                                  "emulator": round(fit.emu_shrink, 3)},
+        "design_points": int(len(fit.d.U)), "design_seeds_per_point": int(fit.d.seeds.shape[1]),
+        "design_seeds_shared": bool((fit.d.seeds == fit.d.seeds[0]).all()),
         "population_size": fit.run_size, "chains": settings["chains"], "steps": settings["steps"],
         "check_only": list(P.CHECK_ONLY),
         "acceptance": round(fit.chains.acceptance, 3),

@@ -54,7 +54,9 @@ def write_report(folder, fit, meta: dict, coverage: pd.DataFrame | None) -> None
         "# Posterior calibration",
         "",
         f"Targets: `{meta['targets']}`; {meta['design_points']} design points x "
-        f"{len(meta['design_seeds'])} seeds at {meta['population_size']:,} persons; "
+        f"{meta['design_seeds_per_point']} seeds "
+        f"({'the same at every point' if meta['design_seeds_shared'] else 'of its own at every point'}) "
+        f"at {meta['population_size']:,} persons; "
         f"{meta['chains']} chains x {meta['steps']} steps (acceptance {meta['acceptance']}, "
         f"largest R-hat {meta['max_rhat']}). Method: `experiments/evidence/posterior.py`.",
         "",
