@@ -105,9 +105,9 @@ class Fit:
         self.emu_corr, self.emu_shrink = P.shrunk_corr(self.emulator.resid[w2])
         self.chance, self.chance_corr, self.chance_shrink = self.real_chance(design.U[w2])
         self.datavar = P.data_var(self.targets)
-        self.var = self.datavar + self.chance + self.emu_var
         self.cov = (np.diag(self.datavar) + P.correlated(np.sqrt(self.chance), self.chance_corr)
                     + P.correlated(np.sqrt(self.emu_var), self.emu_corr))
+        self.var = np.diag(self.cov).copy()  # datavar + chance + emu_var
         self._timed("emulator (s)", t0)
 
     def real_chance(self, U2: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
