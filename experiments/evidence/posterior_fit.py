@@ -28,9 +28,14 @@ class Design:
 
 
 def _keys() -> tuple[str, ...]:
+    """Every parameter declared ``calibrate=True``: the point fit's (its stages' order), then the
+    ones it leaves at their declared default (``params.work.work_first_relief``, fitted alone to
+    the later cohorts with the others at the point fit; the posterior fits it with the others)."""
     from experiments.evidence.calibration import STAGES
+    from model.config import all_params
 
-    return tuple(dict.fromkeys(n for _, ns, _ in STAGES for n in ns))
+    staged = [n for _, ns, _ in STAGES for n in ns]
+    return tuple(dict.fromkeys(staged + [f"{g}.{p.name}" for g, p in all_params() if p.calibrate]))
 
 
 def _mean(Y: np.ndarray) -> np.ndarray:
