@@ -129,6 +129,8 @@ def test_summary_has_share_parameter_and_the_report_says_it(ensemble_run):
         assert r["share_parameter"] == pytest.approx(param / (chance + param), abs=1e-3)
     html = (out / "report.en.html").read_text(encoding="utf-8")
     assert "ensemble.yaml, made 2 January 2026: 2 parameter sets" in html  # file, date, sets in words
+    # a file without a posterior method is described as good fits, not as a posterior sample
+    assert "fit the CBS data about as well as the best" in html and "posterior distribution" not in html
     assert "of the spread comes from uncertainty in the fitted parameters" in html \
         or "cannot be told apart from chance" in html
 
@@ -266,3 +268,23 @@ def test_calibration_none_with_ensemble_true_exits_2_without_a_folder(tmp_path):
     assert r.returncode == 2, r.stderr
     assert r.stderr.count("\n") == 1 and r.stderr.startswith("error: calibration='none'")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("lang,says,not_says", [
+    ("en", "drawn from the posterior distribution", "about as well as the best"),
+    ("nl", "getrokken uit de posterior-verdeling", "ongeveer even goed"),
+])
+def test_the_report_says_when_the_sets_are_a_posterior_sample(lang, says, not_says):
+    """The methods' item names how the ensemble was made, from its calibration's method string."""
+    from types import SimpleNamespace
+
+    from experiments.presentation.report.methods import methods_ensemble
+
+    e = {"used": True, "file": "conf/ensemble.yaml", "date": "2026-12-03", "n_sets": 20,
+         "sets_used": list(range(20)), "seeds_per_set": 2,
+         "method": "posterior: adaptive Metropolis on a Gaussian-process emulator"}
+    text = methods_ensemble(SimpleNamespace(meta={"ensemble": e}, lang=lang, folder=None))
+    assert says in text and not_says not in text
+    e["method"] = "staged Nelder-Mead within declared ranges"
+    text = methods_ensemble(SimpleNamespace(meta={"ensemble": e}, lang=lang, folder=None))
+    assert not_says in text and says not in text

@@ -142,6 +142,7 @@ class Plan:
                 "n_sets": self.ensemble["n_sets"], "sets_used": used,
                 "seeds_per_set": self.seeds_per_set,
                 "objective": self.ensemble["info"].get("objective"),
+                "method": self.ensemble["info"].get("method"),
                 "note": "" if self.seeds_per_set > 1 and len(used) > 1 else
                 "the split of each interval into parameter uncertainty and chance needs at least two "
                 "parameter sets with at least two seeds each (seeds_per_set >= 2): share_parameter is NaN"}
