@@ -270,7 +270,7 @@ def _posterior(targets, configs, settings) -> None:
         posterior_fit.write_tables(tmp, fit, meta)
         cov = posterior_fit.coverage_summary(fit.cov) if fit.cov is not None else None
         write_report(tmp, fit, meta, cov)
-        fit_charts(targets, fit.draw_runs, tmp)
+        fit_charts(targets, fit.draw_runs, tmp, method="posterior")
     print(f"wrote {ens_path} and {report} ({time.time() - t0:.0f} s)")
     if cov is not None:
         print(f"coverage of the 90% intervals: {cov['coverage'].iloc[-1]:.3f} "

@@ -16,8 +16,10 @@ from experiments.evidence.targets import RECEPTION  # noqa: E402
 from experiments.evidence.target_values import model_value  # noqa: E402
 
 SOURCE = ("Source: integration-sim calibration (experiments/calibrate.py); data: model/data/"
-          "calibration_targets.csv (CBS; some figures secondary). Band: 5-95% over accepted "
-          "parameter sets and seeds.")
+          "calibration_targets.csv (CBS; some figures secondary). Band: 5-95% over {band}.")
+#: what the band of a fit chart spans, by calibration method
+BAND = {"point": "the best fit on each seed and one run of every other accepted parameter set",
+        "posterior": "runs at draws of the posterior, one seed each"}
 
 
 def _curve(runs, quantity, group, months, clock="permit"):
@@ -25,9 +27,11 @@ def _curve(runs, quantity, group, months, clock="permit"):
     return np.nanmean(vals, axis=0), np.nanpercentile(vals, 5, axis=0), np.nanpercentile(vals, 95, axis=0)
 
 
-def fit_charts(targets, runs_by_cohort: dict, folder) -> None:
+def fit_charts(targets, runs_by_cohort: dict, folder, method: str = "point") -> None:
     """Write fit_employment.png, fit_origins.png and fit_housing_exam.png into ``folder``, from the
-    cohorts' runs (``cohort -> [CohortRun, ...]``, made by the calibration)."""
+    cohorts' runs (``cohort -> [CohortRun, ...]``, made by the calibration ``method``: ``point``
+    or ``posterior``, which the footer names)."""
+    source = SOURCE.format(band=BAND[method])
     for cohort in sorted({t.cohort for t in targets}):
         runs = runs_by_cohort[cohort]
         mine = [t for t in targets if t.cohort == cohort]
@@ -46,7 +50,7 @@ def fit_charts(targets, runs_by_cohort: dict, folder) -> None:
         ax.set_xticks(np.arange(0, horizon + 1, 12))
         ax.grid(alpha=0.3)
         ax.legend(frameon=False)
-        fig.text(0.01, 0.01, SOURCE, fontsize=6.5, color="#444444", wrap=True)
+        fig.text(0.01, 0.01, source, fontsize=6.5, color="#444444", wrap=True)
         fig.tight_layout(rect=(0, 0.05, 1, 1))
         fig.savefig(folder / f"fit_employment_{cohort}.png", dpi=110)
         plt.close(fig)
@@ -71,7 +75,7 @@ def fit_charts(targets, runs_by_cohort: dict, folder) -> None:
                 ax.axis("off")
             axes[0].set_ylabel("Employed (%)")
             fig.suptitle(f"Employment by origin, {cohort} cohort: model (line, 90% band) vs CBS (points)")
-            fig.text(0.01, 0.005, SOURCE, fontsize=6.5, color="#444444")
+            fig.text(0.01, 0.005, source, fontsize=6.5, color="#444444")
             fig.tight_layout(rect=(0, 0.03, 1, 0.96))
             fig.savefig(folder / f"fit_origins_{cohort}.png", dpi=110)
             plt.close(fig)
@@ -117,7 +121,7 @@ def fit_charts(targets, runs_by_cohort: dict, folder) -> None:
             a2.set_xticks(np.arange(0, horizon + 1, 12))
             a2.grid(alpha=0.3)
             a2.legend(frameon=False, fontsize=8)
-        fig.text(0.01, 0.005, SOURCE, fontsize=6.5, color="#444444")
+        fig.text(0.01, 0.005, source, fontsize=6.5, color="#444444")
         fig.tight_layout(rect=(0, 0.04, 1, 1))
         fig.savefig(folder / f"fit_housing_exam_{cohort}.png", dpi=110)
         plt.close(fig)
