@@ -27,6 +27,10 @@ class Design:
     seeds: np.ndarray  #: (points, seeds per point)
 
 
+#: how ``calibration_info.method`` of a posterior's ensemble begins (the comparison's report reads it)
+METHOD_PREFIX = "posterior:"
+
+
 def _keys() -> tuple[str, ...]:
     """Every parameter declared ``calibrate=True``: the point fit's (its stages' order), then the
     ones it leaves at their declared default (``params.work.work_first_relief``, fitted alone to
@@ -365,7 +369,7 @@ def info(fit: Fit, settings: dict, targets_path: str) -> dict:
         "date": time.strftime("%Y-%m-%d"),
         "targets": str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else targets_path,
         "targets_sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
-        "method": ("posterior: adaptive Metropolis on a Gaussian-process emulator of every target "
+        "method": (f"{METHOD_PREFIX} adaptive Metropolis on a Gaussian-process emulator of every target "
                    "(two-wave design, seeds of its own at every point), uniform priors on the "
                    "declared ranges; variance = rounding + (tolerance/2)^2 + chance at the real "
                    "cohort size + emulator error, the last two correlated between targets "

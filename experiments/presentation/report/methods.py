@@ -58,9 +58,11 @@ def methods_ensemble(inp: ReportInput) -> str:
     if not e.get("used"):
         return i18n.say("parameter_uncertainty_not_included", inp.lang)
     src = E(ensemble_text(inp.meta, inp.lang, inp.folder))
+    from experiments.evidence.posterior_fit import METHOD_PREFIX
+
     # how the sets were made: drawn from a posterior (method=posterior) or good fits around the
     # point fit (the calibration's method string says which; an older file has none)
-    posterior = str(e.get("method") or "").startswith("posterior")
+    posterior = str(e.get("method") or "").startswith(METHOD_PREFIX)
     which = i18n.say("ensemble_posterior" if posterior else "ensemble_good_fits", inp.lang)
     return i18n.say("method_parameter_uncertainty", inp.lang, seeds_per_set=e.get("seeds_per_set"),
                     src=src, which=which)
